@@ -1,0 +1,70 @@
+# livetui: `make run` and `make test` set everything up on first use
+# (system packages, then .venv), and skip what is done on later runs.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+STAMPS := .stamps
+
+# The interpreter that creates .venv: python3 if it is 3.11 or newer, else the
+# first of python3.13, python3.12, python3.11 found. Override with
+#   make PYTHON=/path/to/python3.12 test
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys; ok = sys.version_info >= (3, 11); ok and print(sys.executable); sys.exit(not ok)' \
+	2>/dev/null && break; done)
+NO_PYTHON := error: no Python 3.11+ found (tried python3, python3.13, python3.12, python3.11); \
+	install one, or name it: make PYTHON=/path/to/python3.11 ...
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help run test test-slow bench sim clean FORCE
+
+help:
+	@echo "make run        set up on first use, then open the console (ARGS=... passed on)"
+	@echo "make test       set up on first use, then run the test suite (PYTEST_ARGS=...)"
+	@echo "make test-slow  run the slow soak tests (pytest -m slow)"
+	@echo "make bench      run the benchmarks"
+	@echo "make sim        run the offline Live simulator (ARGS=... passed on)"
+	@echo "make clean      remove .venv and the set-up stamps"
+
+run: $(VENV)/.installed
+	@$(VENV)/bin/livetui $(ARGS)
+
+test: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+test-slow: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest -m slow $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	@if [ -f bench/__main__.py ]; then $(VENV)/bin/python -m bench $(ARGS); \
+	else echo "no benchmarks yet (bench/__main__.py does not exist)"; fi
+
+sim: $(VENV)/.installed
+	$(VENV)/bin/livetui-sim $(ARGS)
+
+clean:
+	rm -rf $(VENV) $(STAMPS)
+
+# System packages: checked once, again only when the script changes.
+$(STAMPS)/system-deps: scripts/install-system-deps.sh
+	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
+	@bash scripts/install-system-deps.sh "$(PYTHON)"
+	@mkdir -p $(STAMPS) && touch $@
+
+# The venv itself. An existing .venv (even one made by hand) is adopted; one
+# whose python no longer resolves (its interpreter was removed) is made anew.
+$(VENV)/pyvenv.cfg: $(if $(realpath $(VENV)/bin/python),,FORCE) | $(STAMPS)/system-deps
+	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
+	@echo "creating $(VENV) with $(PYTHON)"
+	@rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+
+# The project and its test extras, installed again when pyproject.toml changes
+# or the venv is new.
+$(VENV)/.installed: pyproject.toml $(VENV)/pyvenv.cfg
+	@echo "installing livetui and its Python dependencies into $(VENV)"
+	@$(VENV)/bin/python -m pip install -q -e '.[test]'
+	@touch $@
+
+FORCE:
