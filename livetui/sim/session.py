@@ -1,0 +1,481 @@
+"""One Live connection: setup, the user's turns in, the model's answers out.
+
+The reader loop (`run`) never waits on an answer: answers stream from their own task,
+so that user speech arriving meanwhile can interrupt them (barge-in).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import soxr
+import numpy as np
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from . import recognize
+from .answer import Answer, PlaybackClock
+from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
+from .context import Context, Item, text_item
+from .tokens import audio_tokens, pcm_seconds
+from .vad import Vad, VadConfig
+from .wire import decode_bytes, field, pcm_rate
+
+if TYPE_CHECKING:
+    from .server import Simulator
+
+log = logging.getLogger("livetui.sim")
+
+INPUT_RATE = 16000
+# Close reasons as the real service words them (at most 123 bytes).
+BAD_KEY = (1007, "API key not valid. Please pass a valid API key.")
+NOT_AUDIO = (1007, "Cannot extract voices from a non-audio request.")
+BAD_JSON = (1007, "Invalid JSON payload received.")
+NO_SESSION = (1008, "BidiGenerateContent session not found")
+NOT_FOUND = (1008, "Requested entity was not found")
+QUOTA = (1011, "You exceeded your current quota, please check your plan and billing details.")
+DEADLINE = (1011, "Deadline expired before operation could complete.")
+
+
+class Closed(Exception):
+    """Raised to end a connection with a close frame."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(f"{code} {reason}")
+        self.code = code
+        self.reason = reason.encode("utf-8")[:123].decode("utf-8", "ignore")
+
+
+@dataclass(frozen=True)
+class UserInput:
+    text: str = ""
+    pcm: bytes = b""  # 16 kHz speech still to be recognised
+    modality: Literal["TEXT", "AUDIO"] = "TEXT"
+
+
+@dataclass
+class SetupConfig:
+    model: str
+    modality: Literal["TEXT", "AUDIO"]
+    input_transcription: bool
+    output_transcription: bool
+    vad: VadConfig | None  # None: automatic VAD disabled, the client marks activity
+    interrupt: bool  # activity_handling != NO_INTERRUPTION
+    voice_name: str | None
+    language_code: str | None
+    tools: list[FunctionDecl]
+    resumption: bool
+    resume_handle: str | None
+    compression: tuple[int, int] | None  # (trigger_tokens, target_tokens)
+    system_instruction: str
+
+    @classmethod
+    def parse(cls, setup: Any) -> "SetupConfig":
+        if not isinstance(setup, dict):
+            raise Closed(*BAD_JSON)
+        model = field(setup, "model")
+        if not isinstance(model, str) or not model:
+            raise Closed(1007, "Request contains an invalid argument.")
+        generation = field(setup, "generationConfig") or {}
+        modalities = field(generation, "responseModalities") or ["AUDIO"]
+        modality = str(modalities[0]).upper() if modalities else "AUDIO"
+        if modality not in ("TEXT", "AUDIO") or len(modalities) > 1:
+            raise Closed(1007, "Request contains an invalid argument.")
+        speech_config = field(generation, "speechConfig") or {}
+        voice = field(field(field(speech_config, "voiceConfig"), "prebuiltVoiceConfig"), "voiceName")
+        realtime = field(setup, "realtimeInputConfig") or {}
+        aad = field(realtime, "automaticActivityDetection") or {}
+        vad = None if field(aad, "disabled") is True else VadConfig.from_setup(aad)
+        resumption = field(setup, "sessionResumption")
+        compression = field(setup, "contextWindowCompression")
+        return cls(
+            model=model,
+            modality=modality,  # type: ignore[arg-type]
+            input_transcription=field(setup, "inputAudioTranscription") is not None,
+            output_transcription=field(setup, "outputAudioTranscription") is not None,
+            vad=vad,
+            interrupt=field(realtime, "activityHandling") != "NO_INTERRUPTION",
+            voice_name=voice if isinstance(voice, str) else None,
+            language_code=field(speech_config, "languageCode"),
+            tools=function_decls_from_setup(field(setup, "tools")),
+            resumption=resumption is not None,
+            resume_handle=field(resumption, "handle") or None,
+            compression=_compression(compression),
+            system_instruction=content_text(field(setup, "systemInstruction")),
+        )
+
+
+def _compression(config: Any) -> tuple[int, int] | None:
+    if config is None:
+        return None
+    trigger = int(field(config, "triggerTokens") or 25_600)
+    target = int(field(field(config, "slidingWindow"), "targetTokens") or trigger // 2)
+    return trigger, min(target, trigger)
+
+
+def content_text(content: Any) -> str:
+    """The text of a Content (or a plain string)."""
+    if isinstance(content, str):
+        return content
+    parts = field(content, "parts") or []
+    return "".join(p.get("text", "") for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str))
+
+
+class LiveSession:
+    def __init__(self, sim: "Simulator", ws: ServerConnection, conn_id: int, api_key: str | None) -> None:
+        self.sim = sim
+        self.ws = ws
+        self.conn_id = conn_id
+        self.api_key = api_key
+        self.context = Context()
+        self.turns: asyncio.Queue[UserInput] = asyncio.Queue()
+        self.answer: Answer | None = None
+        self.playback = PlaybackClock()
+        self.turn_open = False  # an answer's turnComplete has not been sent yet
+        self.turn_closed = asyncio.Event()
+        self.tool_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.cancelled_calls: set[str] = set()
+        self.vad: Vad | None = None
+        self.activity_pcm: bytearray | None = None  # manual activity (VAD disabled)
+        self.silence_timer: asyncio.TimerHandle | None = None
+        self.tasks: list[asyncio.Task[Any]] = []
+        self.brain: Brain
+
+    # -- sending ---------------------------------------------------------------
+
+    async def send(self, msg: dict[str, Any]) -> None:
+        self.sim.frames.write(self.conn_id, "out", msg)
+        try:
+            await self.ws.send(json.dumps(msg, separators=(",", ":")))
+        except ConnectionClosed:
+            pass
+
+    async def close(self, code: int, reason: str) -> None:
+        await self.ws.close(code, reason.encode("utf-8")[:123].decode("utf-8", "ignore"))
+
+    # -- the connection --------------------------------------------------------
+
+    async def run(self) -> None:
+        try:
+            self.config = await self._setup()
+            await self.send({"setupComplete": {"sessionId": f"sim-{self.conn_id}"}})
+            self._start_timers()
+            self.tasks.append(asyncio.create_task(self._turn_loop(), name=f"turns-{self.conn_id}"))
+            async for frame in self.ws:
+                await self._handle(frame)
+        except Closed as closed:
+            await self.close(closed.code, closed.reason)
+        except ConnectionClosed:
+            pass
+        finally:
+            if self.silence_timer:
+                self.silence_timer.cancel()
+            if self.answer:
+                self.answer.stop()
+            for task in self.tasks:
+                task.cancel()
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    async def _setup(self) -> SetupConfig:
+        try:
+            frame = await asyncio.wait_for(self.ws.recv(), timeout=30)
+        except TimeoutError:
+            raise Closed(1007, "Request contains an invalid argument.") from None
+        msg = self._parse(frame)
+        if self.api_key is None or self.api_key in self.sim.options.reject_keys:
+            raise Closed(*BAD_KEY)
+        if "setup" not in msg:
+            raise Closed(1007, f'Invalid JSON payload received. Unknown name "{next(iter(msg), "")}": Cannot find field.')
+        number = self.sim.count_session()
+        if self.sim.options.quota_after is not None and number > self.sim.options.quota_after:
+            raise Closed(*QUOTA)
+        config = SetupConfig.parse(msg["setup"])
+        if config.modality == "TEXT" and "native-audio" in config.model:
+            raise Closed(*NOT_AUDIO)
+        if config.resume_handle:
+            saved = self.sim.resumable.get(config.resume_handle)
+            if saved is None:
+                raise Closed(*NO_SESSION)
+            self.context = saved.snapshot()
+        if config.system_instruction:
+            self.context.system_instruction = config.system_instruction
+        self.brain = Brain(script=self.sim.script, system_instruction=self.context.system_instruction)
+        if config.vad is not None:
+            self.vad = Vad(config.vad, rate=INPUT_RATE)
+        return config
+
+    def _parse(self, frame: str | bytes) -> dict[str, Any]:
+        try:
+            msg = json.loads(frame)
+        except (ValueError, UnicodeDecodeError):
+            self.sim.frames.write(self.conn_id, "in", {"unparsable": len(frame)})
+            raise Closed(*BAD_JSON) from None
+        self.sim.frames.write(self.conn_id, "in", msg)
+        if not isinstance(msg, dict):
+            raise Closed(*BAD_JSON)
+        return msg
+
+    def _start_timers(self) -> None:
+        opts = self.sim.options
+        if opts.goaway_after is not None:
+            self.tasks.append(asyncio.create_task(self._goaway(opts.goaway_after, opts.goaway_time_left)))
+        if opts.drop_after is not None:
+            self.tasks.append(asyncio.create_task(self._drop(opts.drop_after)))
+
+    async def _goaway(self, after: float, time_left: float) -> None:
+        await asyncio.sleep(after)
+        await self.send({"goAway": {"timeLeft": f"{time_left:g}s"}})
+        await asyncio.sleep(time_left)
+        await self.close(*DEADLINE)
+
+    async def _drop(self, after: float) -> None:
+        await asyncio.sleep(after)
+        self.sim.frames.write(self.conn_id, "out", {"dropped": True})
+        self.ws.transport.abort()  # no close frame: as a network failure looks
+
+    # -- client messages -------------------------------------------------------
+
+    async def _handle(self, frame: str | bytes) -> None:
+        msg = self._parse(frame)
+        handled = False
+        if (content := field(msg, "clientContent")) is not None:
+            await self._client_content(content)
+            handled = True
+        if (realtime := field(msg, "realtimeInput")) is not None:
+            await self._realtime_input(realtime)
+            handled = True
+        if (response := field(msg, "toolResponse")) is not None:
+            self._tool_response(response)
+            handled = True
+        if (update := field(msg, "contextUpdate")) is not None:
+            if (system := field(update, "systemInstruction")) is not None:
+                self.context.system_instruction = content_text(system)
+                self.brain = Brain(script=self.sim.script, system_instruction=self.context.system_instruction)
+            tools = field(field(update, "tools"), "tools")
+            if tools is not None:
+                self.config.tools = function_decls_from_setup(tools)
+            handled = True
+        if not handled:
+            name = next(iter(msg), "")
+            raise Closed(1007, f'Invalid JSON payload received. Unknown name "{name}": Cannot find field.')
+
+    async def _client_content(self, content: Any) -> None:
+        turns = field(content, "turns") or []
+        if isinstance(turns, dict):
+            turns = [turns]
+        new_user_text = []
+        for turn in turns:
+            role = "model" if field(turn, "role") == "model" else "user"
+            text = content_text(turn)
+            if role == "user":
+                new_user_text.append(text)
+            else:
+                # Earlier user text in the same message is context, not the question.
+                for earlier in new_user_text:
+                    self.context.add(text_item("user", earlier))
+                new_user_text = []
+                self.context.add(text_item("model", text))
+        if field(content, "turnComplete") is True:
+            await self._user_turn(UserInput(text="\n".join(new_user_text)))
+        else:
+            for text in new_user_text:
+                self.context.add(text_item("user", text))
+
+    async def _realtime_input(self, realtime: Any) -> None:
+        if (text := field(realtime, "text")) is not None:
+            await self._user_turn(UserInput(text=str(text)))
+        blobs = []
+        if (audio := field(realtime, "audio")) is not None:
+            blobs.append(audio)
+        blobs.extend(field(realtime, "mediaChunks") or [])
+        for blob in blobs:
+            mime = field(blob, "mimeType") or ""
+            if not str(mime).startswith("audio/"):
+                continue  # video frames and the like: accepted, not understood
+            try:
+                pcm = decode_bytes(field(blob, "data") or "")
+            except ValueError:
+                raise Closed(*BAD_JSON) from None
+            await self._audio(to_input_rate(pcm, pcm_rate(mime)))
+        if field(realtime, "activityStart") is not None:
+            self.activity_pcm = bytearray()
+            await self._speech_started()
+        if field(realtime, "activityEnd") is not None and self.activity_pcm is not None:
+            pcm, self.activity_pcm = bytes(self.activity_pcm), None
+            await self._user_turn(UserInput(pcm=pcm, modality="AUDIO"))
+        if field(realtime, "audioStreamEnd") is True and self.vad is not None:
+            await self._vad_events(self.vad.flush())
+
+    async def _audio(self, pcm: bytes) -> None:
+        if self.vad is None:
+            if self.activity_pcm is not None:
+                self.activity_pcm += pcm
+            return
+        await self._vad_events(self.vad.feed(pcm))
+        if self.silence_timer:
+            self.silence_timer.cancel()
+            self.silence_timer = None
+        if self.vad.in_speech:
+            # Audio that simply stops arriving ends speech too, like a pause would.
+            wait = self.vad.config.silence_duration_ms / 1000
+            self.silence_timer = asyncio.get_running_loop().call_later(wait, self._audio_stopped)
+
+    def _audio_stopped(self) -> None:
+        self.silence_timer = None
+        if self.vad is not None and self.vad.in_speech:
+            self.tasks.append(asyncio.create_task(self._vad_events(self.vad.flush())))
+
+    async def _vad_events(self, events: list[Any]) -> None:
+        for event in events:
+            if event.kind == "start":
+                await self._speech_started()
+            else:
+                pcm = self.vad.take_utterance() if self.vad else b""
+                await self._user_turn(UserInput(pcm=pcm, modality="AUDIO"))
+
+    async def _speech_started(self) -> None:
+        if self.config.interrupt:
+            await self._interrupt()
+
+    def _tool_response(self, response: Any) -> None:
+        for item in field(response, "functionResponses") or []:
+            call_id = field(item, "id")
+            waiter = self.tool_waiters.pop(call_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(field(item, "response") or {})
+            elif call_id not in self.cancelled_calls:
+                raise Closed(*NOT_FOUND)
+
+    # -- turns and answers -----------------------------------------------------
+
+    async def _user_turn(self, user: UserInput) -> None:
+        if self.config.interrupt:
+            await self._interrupt()
+        self.turns.put_nowait(user)
+
+    async def _interrupt(self) -> None:
+        """Barge-in: stop the answer being sent, or the one that would still be playing."""
+        answer = self.answer
+        if answer is not None and self.turn_open:
+            answer.stop()
+            await self.turn_closed.wait()  # the answer sends interrupted + turnComplete
+        elif self.playback.playing():
+            # The answer was all sent but is still playing: the rest is never heard.
+            heard = self.playback.heard_fraction()
+            self.playback = PlaybackClock()
+            for item in reversed(self.context.items):
+                if item.role == "model":
+                    words = item.text.split()
+                    kept = " ".join(words[: int(len(words) * heard)])
+                    self.context.replace_last_model(kept, round(item.tokens * heard))
+                    break
+            await self.send({"serverContent": {"interrupted": True}})
+
+    async def _turn_loop(self) -> None:
+        while True:
+            user = await self.turns.get()
+            text = user.text
+            audio_tokens_in = 0
+            if user.modality == "AUDIO":
+                text = await asyncio.to_thread(recognize.transcribe, user.pcm) if user.pcm else ""
+                audio_tokens_in = audio_tokens(pcm_seconds(len(user.pcm), INPUT_RATE))
+                if self.config.input_transcription:
+                    await self.send({"serverContent": {"inputTranscription": {"text": text, "finished": True}}})
+            if user.modality == "AUDIO":
+                item = Item(role="user", text=text, modality="AUDIO", tokens=audio_tokens_in)
+            else:
+                item = text_item("user", text)
+            history = self.context.turns()
+            self.context.add(item)
+            await self._answer(history, text)
+
+    async def _answer(self, history: list[Any], user_text: str) -> None:
+        cfg = self.config
+        self.playback = PlaybackClock()
+        answer = Answer(
+            send=self.send,
+            options=self.sim.options,
+            output_transcription=cfg.output_transcription,
+            voice_name=cfg.voice_name,
+            language_code=cfg.language_code,
+            playback=self.playback,
+        )
+        self.answer = answer
+        self.turn_open = True
+        self.turn_closed.clear()
+        prompt = self.context.tokens_by_modality()
+        try:
+            reply = self.brain.reply(history, user_text, cfg.tools)
+            text = reply.text
+            if not await answer.latency() and reply.tool is not None:
+                text = await self._call_tool(answer, reply)
+            if not answer.stopped.is_set() and text:
+                if cfg.modality == "AUDIO":
+                    await answer.stream_audio(text)
+                else:
+                    await answer.stream_text(text)
+            if answer.stopped.is_set():
+                await self.send({"serverContent": {"interrupted": True}})
+            else:
+                await self.send({"serverContent": {"generationComplete": True}})
+            response_tokens = answer.response_tokens(cfg.modality)
+            await self.send(
+                {
+                    "serverContent": {"turnComplete": True},
+                    "usageMetadata": usage(prompt, cfg.modality, response_tokens),
+                }
+            )
+            self.turn_open = False
+            self.turn_closed.set()
+            self.context.add(Item(role="model", text=answer.sent_text, modality=cfg.modality, tokens=response_tokens))
+            if cfg.compression:
+                self.context.compress(*cfg.compression)
+            if cfg.resumption:
+                handle = secrets.token_urlsafe(12)
+                self.sim.resumable[handle] = self.context.snapshot()
+                await self.send({"sessionResumptionUpdate": {"newHandle": handle, "resumable": True}})
+        finally:
+            self.turn_open = False
+            self.turn_closed.set()
+
+    async def _call_tool(self, answer: Answer, reply: Reply) -> str:
+        assert reply.tool is not None
+        call_id = f"function-call-{secrets.token_hex(6)}"
+        waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.tool_waiters[call_id] = waiter
+        await self.send({"toolCall": {"functionCalls": [{"id": call_id, "name": reply.tool.name, "args": reply.tool.args}]}})
+        stopped = asyncio.ensure_future(answer.stopped.wait())
+        await asyncio.wait([waiter, stopped], return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not waiter.done():
+            self.tool_waiters.pop(call_id, None)
+            self.cancelled_calls.add(call_id)
+            await self.send({"toolCallCancellation": {"ids": [call_id]}})
+            return ""
+        return self.brain.after_tool(reply, waiter.result())
+
+
+def usage(prompt: dict[str, int], modality: str, response_tokens: int) -> dict[str, Any]:
+    prompt_total = sum(prompt.values())
+    out: dict[str, Any] = {
+        "promptTokenCount": prompt_total,
+        "responseTokenCount": response_tokens,
+        "totalTokenCount": prompt_total + response_tokens,
+        "promptTokensDetails": [{"modality": m, "tokenCount": n} for m, n in sorted(prompt.items()) if n],
+    }
+    if response_tokens:
+        out["responseTokensDetails"] = [{"modality": modality, "tokenCount": response_tokens}]
+    return out
+
+
+def to_input_rate(pcm: bytes, rate: int) -> bytes:
+    """The simulator listens at 16 kHz; clients that send another rate are resampled."""
+    if rate == INPUT_RATE or not pcm:
+        return pcm[: len(pcm) // 2 * 2]
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+    return soxr.resample(samples, rate, INPUT_RATE).astype("<i2").tobytes()
