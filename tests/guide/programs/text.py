@@ -1,0 +1,20 @@
+import asyncio
+from google import genai
+
+client = genai.Client()
+model = "gemini-live-2.5-flash-preview"
+config = {"response_modalities": ["TEXT"]}
+
+async def main():
+    async with client.aio.live.connect(model=model, config=config) as session:
+        message = "Hello, how are you?"
+        await session.send_client_content(
+            turns={"role": "user", "parts": [{"text": message}]},
+            turn_complete=True
+        )
+        async for response in session.receive():
+            if response.text is not None:
+                print(response.text, end="")
+
+if __name__ == "__main__":
+    asyncio.run(main())

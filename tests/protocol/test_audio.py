@@ -1,0 +1,156 @@
+"""Audio in and out: real speech from espeak-ng, recognised by pocketsphinx in the sim."""
+
+from __future__ import annotations
+
+import asyncio
+
+from google.genai import types
+
+from .helpers import MODEL, chunks, client_for, read_turn, rms_dbfs, silence, speech_pcm
+
+AUDIO_OUT = {"response_modalities": ["AUDIO"], "output_audio_transcription": {}}
+PCM16K = "audio/pcm;rate=16000"
+
+
+async def test_audio_answer_is_paced_24khz_speech_with_its_transcript(make_sim):
+    sim = await make_sim(chunk_ms=40)
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
+        await session.send_client_content(turns={"role": "user", "parts": [{"text": "What is the capital of France?"}]})
+        turn = await read_turn(session)
+    assert "Paris" in turn.output_transcript
+    assert not turn.text, "AUDIO modality carries text only in transcriptions"
+    assert 1.0 < turn.audio_seconds < 6.0
+    assert rms_dbfs(turn.audio) > -35, "the answer is audible speech, not silence"
+    sizes = [r["msg"]["serverContent"]["modelTurn"]["parts"][0]["inlineData"]["data"]
+             for r in sim.frames.records if r["dir"] == "out" and "modelTurn" in r["msg"].get("serverContent", {})]
+    assert max(sizes) == 24000 * 2 * 40 // 1000, "40 ms chunks"
+    assert turn.order[-2:] == ["generationComplete", "turnComplete"]
+    assert turn.order.index("outputTranscription") > turn.order.index("audio")
+    u = turn.usage
+    assert u.response_tokens_details[0].modality == types.MediaModality.AUDIO
+    assert u.response_token_count == round(32 * turn.audio_seconds)
+
+
+async def test_audio_is_paced_at_real_time_unless_told_otherwise(make_sim):
+    sim = await make_sim(speed=1.0, chunk_ms=100)
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
+        await session.send_client_content(turns={"role": "user", "parts": [{"text": "Hello"}]})
+        turn = await read_turn(session)
+    times = [r["t"] for r in sim.frames.records if r["dir"] == "out" and "modelTurn" in r["msg"].get("serverContent", {})]
+    # The last chunk leaves no earlier than the audio before it would take to play.
+    assert times[-1] - times[0] >= turn.audio_seconds - 0.1 - 0.05
+
+
+async def test_speech_with_automatic_vad_is_recognised_and_answered(sim):
+    config = {"response_modalities": ["TEXT"], "input_audio_transcription": {}}
+    audio = speech_pcm("what is the weather", tail_ms=800)
+    async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
+        for chunk in chunks(audio, 20):
+            await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type=PCM16K))
+        turn = await read_turn(session)
+    assert turn.input_transcript == "what is the weather"
+    assert turn.order.index("inputTranscription") < turn.order.index("text")
+    assert "weather" in turn.text.lower()
+    assert turn.usage.prompt_tokens_details[0].modality == types.MediaModality.AUDIO
+
+
+async def test_audio_that_stops_arriving_ends_the_turn(sim):
+    """The guide sends a whole file at once, with no audioStreamEnd: it still gets an answer."""
+    async with client_for(sim).aio.live.connect(model=MODEL, config={"response_modalities": ["TEXT"]}) as session:
+        await session.send_realtime_input(audio=types.Blob(data=speech_pcm("what is the weather"), mime_type=PCM16K))
+        turn = await read_turn(session)
+    assert turn.text
+
+
+async def test_audio_stream_end_closes_the_turn_at_once(make_sim):
+    sim = await make_sim()
+    config = {
+        "response_modalities": ["TEXT"],
+        "realtime_input_config": {"automatic_activity_detection": {"silence_duration_ms": 10_000}},
+    }
+    async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
+        await session.send_realtime_input(audio=types.Blob(data=speech_pcm("hello there"), mime_type=PCM16K))
+        await session.send_realtime_input(audio_stream_end=True)
+        turn = await asyncio.wait_for(read_turn(session), 5)  # far less than the 10 s silence
+    assert turn.text
+
+
+async def test_silence_and_noise_are_not_a_turn(sim):
+    async with client_for(sim).aio.live.connect(model=MODEL, config={"response_modalities": ["TEXT"]}) as session:
+        for chunk in chunks(silence(1500), 20):
+            await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type=PCM16K))
+        await session.send_realtime_input(audio_stream_end=True)
+        await session.send_realtime_input(text="What is the capital of Canada?")
+        turn = await read_turn(session)
+    assert "Ottawa" in turn.text, "the first answer is to the text, not to silence"
+
+
+async def test_manual_activity_delimits_the_turn_when_vad_is_disabled(sim):
+    config = {"response_modalities": ["TEXT"], "input_audio_transcription": {},
+              "realtime_input_config": {"automatic_activity_detection": {"disabled": True}}}
+    async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
+        await session.send_realtime_input(activity_start=types.ActivityStart())
+        # Long silence inside the activity must not end it: VAD is off.
+        await session.send_realtime_input(audio=types.Blob(data=speech_pcm("what is the weather", tail_ms=1500), mime_type=PCM16K))
+        await asyncio.sleep(0)  # let the frame go
+        assert not any("serverContent" in r["msg"] for r in sim.frames.records if r["dir"] == "out")
+        await session.send_realtime_input(activity_end=types.ActivityEnd())
+        turn = await read_turn(session)
+    assert "weather" in turn.input_transcript
+
+
+async def test_24khz_input_is_resampled(sim):
+    config = {"response_modalities": ["TEXT"], "input_audio_transcription": {}}
+    audio = speech_pcm("what is the weather", rate=24000, tail_ms=800)
+    async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
+        for chunk in chunks(audio, 20, rate=24000):
+            await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type="audio/pcm;rate=24000"))
+        turn = await read_turn(session)
+    assert "weather" in turn.input_transcript
+
+
+async def test_speech_interrupts_the_answer_being_sent(make_sim):
+    sim = await make_sim(speed=1.0, chunk_ms=40)
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
+        await session.send_realtime_input(text="Tell me a story")
+        first_audio = asyncio.Event()
+        answer = asyncio.create_task(read_turn(session, on_audio=first_audio))
+        await first_audio.wait()
+        for chunk in chunks(speech_pcm("stop please"), 20):
+            await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type=PCM16K))
+        turn = await asyncio.wait_for(answer, 10)
+    assert turn.interrupted
+    assert turn.order[-2:] == ["interrupted", "turnComplete"]
+    assert "generationComplete" not in turn.order
+    assert turn.audio_seconds < 3, "the story was cut short"
+    assert turn.usage.response_token_count == round(32 * turn.audio_seconds)
+
+
+async def test_speech_interrupts_an_answer_that_would_still_be_playing(make_sim):
+    """Sent faster than real time, the answer is all out but not yet all heard."""
+    sim = await make_sim(speed=20.0)
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
+        await session.send_realtime_input(text="Tell me a story")
+        turn = await read_turn(session)
+        assert turn.audio_seconds > 5 and not turn.interrupted
+        for chunk in chunks(speech_pcm("wait"), 20):
+            await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type=PCM16K))
+        late = await read_turn(session)
+    assert late.order[0] == "interrupted"
+
+
+async def test_no_interruption_lets_the_answer_finish(make_sim):
+    sim = await make_sim(speed=1.0)
+    config = {**AUDIO_OUT, "realtime_input_config": {"activity_handling": "NO_INTERRUPTION"}}
+    async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
+        await session.send_realtime_input(text="What is the capital of France?")
+        first_audio = asyncio.Event()
+        answer = asyncio.create_task(read_turn(session, on_audio=first_audio))
+        await first_audio.wait()
+        for chunk in chunks(speech_pcm("what is the weather", tail_ms=800), 20):
+            await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type=PCM16K))
+        first = await asyncio.wait_for(answer, 20)
+        second = await asyncio.wait_for(read_turn(session), 20)
+    assert not first.interrupted and first.generation_complete
+    assert "Paris" in first.output_transcript
+    assert second.audio, "the speech is answered after the first answer"

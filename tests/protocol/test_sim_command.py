@@ -1,0 +1,66 @@
+"""`livetui-sim` as a command: its three lines, its log, its exit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from ..simproc import SimProcess, clean_env
+
+HELLO = """
+import asyncio
+from google import genai
+async def main():
+    client = genai.Client()
+    async with client.aio.live.connect(model="m", config={"response_modalities": ["TEXT"]}) as s:
+        await s.send_client_content(turns={"role": "user", "parts": [{"text": "What is the capital of France?"}]})
+        async for r in s.receive():
+            if r.text: print(r.text, end="")
+asyncio.run(main())
+"""
+
+
+def test_prints_three_exports_then_serves_until_ctrl_c(tmp_path: Path):
+    log = tmp_path / "frames.jsonl"
+    ca = tmp_path / "ca.pem"
+    sim = SimProcess("--log", str(log), "--ca-file", str(ca), "--speed", "max")
+    try:
+        assert [line.split("=")[0] for line in sim.lines] == [
+            "export GOOGLE_GEMINI_BASE_URL",
+            "export SSL_CERT_FILE",
+            "export GEMINI_API_KEY",
+        ]
+        assert sim.exports["GOOGLE_GEMINI_BASE_URL"].startswith("https://127.0.0.1:")
+        assert sim.exports["SSL_CERT_FILE"] == str(ca) and "BEGIN CERTIFICATE" in ca.read_text()
+        result = subprocess.run([sys.executable, "-c", HELLO], env=clean_env(**sim.exports), capture_output=True, text=True, timeout=60)
+        assert "Paris" in result.stdout, result.stderr
+    finally:
+        code, err = sim.stop()
+    assert code == 0
+    assert "Traceback" not in err
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert {r["dir"] for r in records} == {"in", "out"}
+    assert all(isinstance(r["t"], float) and isinstance(r["conn"], int) for r in records)
+    assert records[0]["msg"]["setup"]["model"] == "models/m"
+
+
+def test_audio_payloads_are_logged_as_byte_lengths(tmp_path: Path):
+    log = tmp_path / "frames.jsonl"
+    program = HELLO.replace('"TEXT"', '"AUDIO"').replace("if r.text: print(r.text, end=\"\")", "pass")
+    with SimProcess("--log", str(log), "--speed", "max", "--chunk-ms", "20") as sim:
+        subprocess.run([sys.executable, "-c", program], env=clean_env(**sim.exports), check=True, timeout=60, capture_output=True)
+    audio = [json.loads(l)["msg"]["serverContent"]["modelTurn"]["parts"][0]["inlineData"]["data"]
+             for l in log.read_text().splitlines() if '"inlineData"' in l]
+    assert audio and set(audio[:-1]) == {960}, "20 ms of 24 kHz PCM16, as a byte count"
+
+
+def test_sigterm_exits_zero_and_bad_options_are_explained():
+    sim = SimProcess()
+    sim.proc.terminate()
+    assert sim.proc.wait(timeout=10) == 0
+    bad = subprocess.run([sys.executable, "-m", "livetui.sim.cli", "--chunk-ms", "5"], capture_output=True, text=True, env=clean_env())
+    assert bad.returncode == 2 and "between 20 and 200" in bad.stderr and "Traceback" not in bad.stderr
+    missing = subprocess.run([sys.executable, "-m", "livetui.sim.cli", "--script", "/nonexistent.toml"], capture_output=True, text=True, env=clean_env())
+    assert missing.returncode == 2 and "no such file" in missing.stderr
