@@ -1,0 +1,426 @@
+"""Settings, loaded once at start-up: defaults < config file (TOML) < command-line flags.
+
+Errors name the file and the line, because a user fixing a config file needs
+nothing else. Settings never hold an API key: the SDK reads it from the
+environment itself, so it cannot leak through here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import platformdirs
+
+from .. import __version__
+from .carryover import MIN_BUDGET_CHARS
+from .events import Modality
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "ConfigError",
+    "Modality",
+    "Settings",
+    "VadSettings",
+    "build_parser",
+    "default_config_path",
+    "load_settings",
+]
+
+APP_NAME = "livetui"
+DEFAULT_MODEL = "gemini-live-2.5-flash-preview"
+
+Sensitivity = Literal["high", "low"]
+
+
+@dataclass(frozen=True)
+class VadSettings:
+    automatic: bool = True  # server-side activity detection; False: push-to-talk (the client marks activity)
+    start_sensitivity: Sensitivity | None = None  # None: the service's default
+    end_sensitivity: Sensitivity | None = None
+    prefix_padding_ms: int | None = None
+    silence_duration_ms: int | None = None
+
+    def realtime_input_config(self) -> dict[str, Any]:
+        """The LiveConnectConfig's `realtime_input_config`; empty when nothing is set."""
+        if not self.automatic:
+            return {"automatic_activity_detection": {"disabled": True}}
+        detection: dict[str, Any] = {}
+        if self.start_sensitivity:
+            detection["start_of_speech_sensitivity"] = f"START_SENSITIVITY_{self.start_sensitivity.upper()}"
+        if self.end_sensitivity:
+            detection["end_of_speech_sensitivity"] = f"END_SENSITIVITY_{self.end_sensitivity.upper()}"
+        if self.prefix_padding_ms is not None:
+            detection["prefix_padding_ms"] = self.prefix_padding_ms
+        if self.silence_duration_ms is not None:
+            detection["silence_duration_ms"] = self.silence_duration_ms
+        return {"automatic_activity_detection": detection} if detection else {}
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = DEFAULT_MODEL
+    modality: Modality = "TEXT"
+    voice: str | None = None
+    language: str | None = None  # BCP-47, e.g. "en-US"
+    system_instruction: str = ""
+    vad: VadSettings = VadSettings()
+    mouse: bool = True
+    sim: bool = False  # force the built-in simulator
+    # binding id -> key(s), applied with App.set_keymap; the UI reports unknown ids
+    keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    carry_over_budget: int = 6000  # characters of earlier conversation replayed into a new session
+    config_path: Path | None = None  # the file these came from, if any
+
+    def __post_init__(self) -> None:
+        if self.modality not in ("TEXT", "AUDIO"):
+            raise ValueError(f"modality must be 'TEXT' or 'AUDIO', not {self.modality!r}")
+        if self.carry_over_budget < MIN_BUDGET_CHARS:
+            raise ValueError(f"carry_over_budget must be at least {MIN_BUDGET_CHARS} characters")
+        # A read-only copy, so a frozen Settings stays unchanged whoever held the dict.
+        object.__setattr__(self, "keys", MappingProxyType(dict(self.keys)))
+
+    def live_config(self) -> dict[str, Any]:
+        """The LiveConnectConfig, as a plain dict for `client.aio.live.connect(config=...)`."""
+        config: dict[str, Any] = {
+            "response_modalities": [self.modality],
+            # Typed and spoken turns both belong in the transcript, whatever the answer's modality.
+            "input_audio_transcription": {},
+            "session_resumption": {},
+        }
+        if self.modality == "AUDIO":
+            config["output_audio_transcription"] = {}
+            speech: dict[str, Any] = {}
+            if self.voice:
+                speech["voice_config"] = {"prebuilt_voice_config": {"voice_name": self.voice}}
+            if self.language:
+                speech["language_code"] = self.language
+            if speech:
+                config["speech_config"] = speech
+        if self.system_instruction:
+            config["system_instruction"] = self.system_instruction
+        realtime = self.vad.realtime_input_config()
+        if realtime:
+            config["realtime_input_config"] = realtime
+        return config
+
+    def with_modality(self, modality: Modality) -> Settings:
+        return replace(self, modality=modality)
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; str() is one line naming the file and line when known."""
+
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None) -> None:
+        self.message, self.path, self.line = message, path, line
+        where = "" if path is None else f"{path}, line {line}: " if line else f"{path}: "
+        super().__init__(where + message)
+
+
+def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """platformdirs' user config folder + config.toml (honours XDG_CONFIG_HOME).
+
+    With `environ`, XDG_CONFIG_HOME is read from it rather than from os.environ,
+    by the same rule platformdirs applies on Linux and the BSDs.
+    """
+    if environ is not None and os.name == "posix" and sys.platform != "darwin":
+        xdg = environ.get("XDG_CONFIG_HOME", "").strip()
+        base = Path(xdg) if xdg else Path.home() / ".config"
+        return base / APP_NAME / "config.toml"
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+# --- values: one check per setting, shared by the file and the flags -------------
+
+
+class _Bad(ValueError):
+    """What is wrong with a value, without saying where it came from."""
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a table" if isinstance(value, dict) else "a list"
+    return repr(value)
+
+
+def _choice(*choices: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if isinstance(value, str) and value.strip().lower() in choices:
+            return value.strip().lower()
+        raise _Bad(f"must be {' or '.join(repr(c) for c in choices)}, not {_show(value)}")
+
+    return check
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise _Bad(f"must be a non-empty string, not {_show(value)}")
+
+
+def _model(value: object) -> str:
+    name = _text(value)
+    if any(c.isspace() for c in name):
+        raise _Bad(f"must be a model name without spaces, not {_show(value)}")
+    return name
+
+
+_BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _language(value: object) -> str:
+    if isinstance(value, str) and _BCP47.fullmatch(value.strip()):
+        return value.strip()
+    raise _Bad(f"must be a BCP-47 language tag like 'en-US', not {_show(value)}")
+
+
+def _bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _Bad(f"must be true or false, not {_show(value)}")
+
+
+def _count(value: object) -> int:
+    # bool is an int in Python, but `true` for a number of milliseconds is a mistake.
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise _Bad(f"must be a whole number, 0 or more, not {_show(value)}")
+
+
+def _budget(value: object) -> int:
+    # Below this a summary can't hold even the newest turn (see core.carryover).
+    if isinstance(value, int) and not isinstance(value, bool) and value >= MIN_BUDGET_CHARS:
+        return value
+    raise _Bad(f"must be a whole number of characters, {MIN_BUDGET_CHARS} or more, not {_show(value)}")
+
+
+def _modality(value: object) -> str:
+    return _choice("text", "audio")(value).upper()
+
+
+def _vad_mode(value: object) -> bool:
+    return _choice("auto", "manual")(value) == "auto"
+
+
+_sensitivity = _choice("high", "low")
+
+
+def _key_binding(value: object) -> str:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise _Bad(f"must be a non-empty string of key names like 'ctrl+o', not {_show(value)}")
+
+
+def _instruction(value: object, base: Path) -> str:
+    """Text, or '@path' to read it from a file (relative to `base`, ~ expanded); '@@' is a literal '@'."""
+    text = value if isinstance(value, str) else None
+    if text is None:
+        raise _Bad(f"must be a string, not {_show(value)}")
+    if text.startswith("@@"):
+        return text[1:]
+    if not text.startswith("@"):
+        return text
+    path = base / Path(text[1:]).expanduser()
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise _Bad(f"no such file: {path}") from None
+    except UnicodeDecodeError:
+        raise _Bad(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise _Bad(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+# Top-level keys of the file -> (Settings field, check).
+_TOP: dict[str, Callable[[object], Any]] = {
+    "model": _model,
+    "modality": _modality,
+    "voice": _text,
+    "language": _language,
+    "mouse": _bool,
+    "sim": _bool,
+    "carry_over_budget": _budget,
+    # system_instruction is read with the file's folder as base, below
+}
+_VAD: dict[str, tuple[str, Callable[[object], Any]]] = {
+    "mode": ("automatic", _vad_mode),
+    "start_sensitivity": ("start_sensitivity", _sensitivity),
+    "end_sensitivity": ("end_sensitivity", _sensitivity),
+    "prefix_padding_ms": ("prefix_padding_ms", _count),
+    "silence_duration_ms": ("silence_duration_ms", _count),
+}
+_TABLES = ("vad", "keys")
+_TOP_KNOWN = (*_TOP, "system_instruction", *_TABLES)
+
+
+# --- flags -----------------------------------------------------------------------
+
+
+def _flag(check: Callable[[object], Any], convert: Callable[[str], object] = str) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+        try:
+            return check(value)
+        except _Bad as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="livetui", description="A keyboard-driven terminal console for the Gemini Live API.")
+    p.add_argument("--version", action="version", version=f"livetui {__version__}")
+    p.add_argument("--config", type=Path, metavar="PATH", help=f"settings file (default: {default_config_path()}, if it exists)")
+    p.add_argument("--model", type=_flag(_model), help=f"Live model (default {DEFAULT_MODEL})")
+    p.add_argument("--modality", type=_flag(_modality), metavar="{text,audio}", help="how the model answers (default text)")
+    p.add_argument("--voice", type=_flag(_text), help="prebuilt voice for audio answers, e.g. Kore")
+    p.add_argument("--language", type=_flag(_language), metavar="TAG", help="BCP-47 language of spoken answers, e.g. en-US")
+    p.add_argument("--system-instruction", metavar="TEXT|@FILE", help="system instruction, or @FILE to read it from a file")
+    vad = p.add_argument_group("voice activity detection")
+    vad.add_argument("--vad", type=_flag(_vad_mode), metavar="{auto,manual}", help="auto: the service detects speech; manual: push to talk")
+    vad.add_argument("--vad-start-sensitivity", type=_flag(_sensitivity), metavar="{high,low}")
+    vad.add_argument("--vad-end-sensitivity", type=_flag(_sensitivity), metavar="{high,low}")
+    vad.add_argument("--vad-prefix-padding-ms", type=_flag(_count, int), metavar="N")
+    vad.add_argument("--vad-silence-ms", type=_flag(_count, int), metavar="N", help="silence that ends a turn")
+    p.add_argument("--no-mouse", dest="mouse", action="store_false", default=None, help="no mouse tracking (less traffic over SSH)")
+    p.add_argument("--sim", action="store_true", default=None, help="use the built-in offline simulator, even with an API key")
+    return p
+
+
+# --- the file ----------------------------------------------------------------------
+
+
+def _key_line(text: str, section: str, key: str) -> int | None:
+    """The line where `key` is set inside [section] ('' for the top level), if it can be found."""
+    current, fallback = "", None
+    header = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?")
+    assign = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    dotted = re.compile(rf"\s*{re.escape(section)}\s*\.\s*{re.escape(key)}\s*=") if section else None
+    table = re.compile(rf"\s*{re.escape(section)}\s*=") if section else None
+    for number, line in enumerate(text.splitlines(), 1):
+        if m := header.fullmatch(line):
+            current = m.group(1).strip("\"'")
+            if section and current == section and fallback is None:
+                fallback = number
+        elif current == section and assign.match(line):
+            return number
+        elif current == "" and dotted and (dotted.match(line) or (table and table.match(line))):
+            fallback = number  # vad.mode = ... or vad = { ... }
+    return fallback
+
+
+class _FileReader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError("not UTF-8 text", path) from None
+        except OSError as exc:
+            raise ConfigError(f"cannot read it: {exc.strerror or exc}", path) from None
+
+    def fail(self, section: str, key: str, message: str) -> ConfigError:
+        return ConfigError(message, self.path, _key_line(self.text, section, key))
+
+    def check(self, section: str, key: str, check: Callable[[object], Any], value: object) -> Any:
+        try:
+            return check(value)
+        except _Bad as exc:
+            name = f"{section}.{key}" if section else key
+            raise self.fail(section, key, f"{name} {exc}") from None
+
+    def unknown(self, section: str, key: str, known: Sequence[str]) -> ConfigError:
+        name = f"{section}.{key}" if section else key
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
+        return self.fail(section, key, f"unknown setting '{name}'{hint}")
+
+    def read(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+        try:
+            data = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as exc:
+            message = str(exc)
+            m = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+            if m:
+                detail = f"{message[: m.start()]} (column {m.group(2)})"
+                raise ConfigError(f"not valid TOML: {detail}", self.path, int(m.group(1))) from None
+            raise ConfigError(f"not valid TOML: {message}", self.path) from None
+        top: dict[str, Any] = {}
+        vad: dict[str, Any] = {}
+        keys: dict[str, str] = {}
+        for key, value in data.items():
+            if key in _TABLES:
+                if not isinstance(value, dict):
+                    raise self.fail("", key, f"{key} must be a table ([{key}]), not {_show(value)}")
+                if key == "vad":
+                    for name, item in value.items():
+                        if name not in _VAD:
+                            raise self.unknown("vad", name, list(_VAD))
+                        target, check = _VAD[name]
+                        vad[target] = self.check("vad", name, check, item)
+                else:
+                    keys.update({name: self.check("keys", name, _key_binding, item) for name, item in value.items()})
+            elif key == "system_instruction":
+                top[key] = self.check("", key, lambda v: _instruction(v, self.path.parent), value)
+            elif key in _TOP:
+                top[key] = self.check("", key, _TOP[key], value)
+            else:
+                raise self.unknown("", key, _TOP_KNOWN)
+        return top, vad, keys
+
+
+# --- all together --------------------------------------------------------------------
+
+
+def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from defaults, then the config file, then the flags (argparse exits 2 on a bad flag)."""
+    args = build_parser().parse_args(None if argv is None else list(argv))
+    path: Path | None
+    if args.config is not None:
+        path = args.config.expanduser()
+        if not path.exists():
+            raise ConfigError("no such config file", path)
+        if not path.is_file():
+            raise ConfigError("is not a file", path)
+    else:
+        candidate = default_config_path(environ)
+        path = candidate if candidate.is_file() else None  # the default file is optional
+
+    top: dict[str, Any] = {}
+    vad: dict[str, Any] = {}
+    keys: dict[str, str] = {}
+    if path is not None:
+        top, vad, keys = _FileReader(path).read()
+
+    for name in ("model", "modality", "voice", "language", "mouse", "sim"):
+        if (value := getattr(args, name)) is not None:
+            top[name] = value
+    if args.system_instruction is not None:
+        try:
+            top["system_instruction"] = _instruction(args.system_instruction, Path.cwd())
+        except _Bad as exc:
+            raise ConfigError(f"--system-instruction: {exc}") from None
+    for flag, target in (
+        ("vad", "automatic"),
+        ("vad_start_sensitivity", "start_sensitivity"),
+        ("vad_end_sensitivity", "end_sensitivity"),
+        ("vad_prefix_padding_ms", "prefix_padding_ms"),
+        ("vad_silence_ms", "silence_duration_ms"),
+    ):
+        if (value := getattr(args, flag)) is not None:
+            vad[target] = value
+    return Settings(**top, vad=VadSettings(**vad), keys=keys, config_path=path)

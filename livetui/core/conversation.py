@@ -1,0 +1,182 @@
+"""The conversation as the console shows it: turns, live transcripts, usage.
+
+`Conversation.apply(event)` is the reducer: it updates the state and returns the
+small list of changes the UI needs to repaint, so the UI never re-derives state.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Literal
+
+from .carryover import PastTurn
+from .events import (
+    AudioChunk,
+    Event,
+    InputTranscript,
+    Interrupted,
+    Modality,
+    OutputTranscript,
+    TextDelta,
+    TurnComplete,
+    Usage,
+)
+from .usage import UsageTotals
+
+Role = Literal["user", "model", "system"]
+SystemKind = Literal["info", "divider", "error"]
+
+
+@dataclass
+class Turn:
+    id: int
+    role: Role
+    modality: Modality = "TEXT"
+    text: str = ""  # typed text, model text, or (audio) the transcript
+    started: datetime = field(default_factory=datetime.now)
+    ended: datetime | None = None
+    interrupted: bool = False
+    kind: SystemKind = "info"  # system lines only
+    audio_seconds: float = 0.0
+    usage: Usage | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.ended is None
+
+
+# -- changes the UI reacts to ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TurnAdded:
+    turn: Turn
+
+
+@dataclass(frozen=True)
+class TurnText:
+    turn: Turn
+    delta: str
+
+
+@dataclass(frozen=True)
+class TurnEnded:
+    turn: Turn
+
+
+@dataclass(frozen=True)
+class TranscriptChanged:
+    which: Literal["input", "output"]
+    turn_id: int  # the turn this transcript belongs to
+    text: str  # the whole transcript of that turn so far
+
+
+@dataclass(frozen=True)
+class UsageChanged:
+    totals: UsageTotals
+
+
+Change = TurnAdded | TurnText | TurnEnded | TranscriptChanged | UsageChanged
+
+
+class Conversation:
+    def __init__(self, clock: Callable[[], datetime] = datetime.now) -> None:
+        self.turns: list[Turn] = []
+        self.usage = UsageTotals()
+        self._ids = itertools.count(1)
+        self._clock = clock
+        self.model_turn: Turn | None = None  # the answer in progress
+        self.spoken_turn: Turn | None = None  # the user's speech in progress
+
+    # -- things the user did ---------------------------------------------------
+
+    def add_user_text(self, text: str) -> list[Change]:
+        turn = self._new("user", "TEXT", text)
+        turn.ended = turn.started
+        return [TurnAdded(turn)]
+
+    def add_system(self, text: str, kind: SystemKind = "info") -> list[Change]:
+        turn = self._new("system", "TEXT", text)
+        turn.kind = kind
+        turn.ended = turn.started
+        return [TurnAdded(turn)]
+
+    def clear(self) -> None:
+        """Forget what is on screen; usage totals stay (they were spent)."""
+        self.turns.clear()
+        self.model_turn = None
+        self.spoken_turn = None
+
+    def past_turns(self) -> list[PastTurn]:
+        """What to carry into a new session: user and model turns with their text."""
+        return [PastTurn(role=t.role, text=t.text) for t in self.turns if t.role != "system" and t.text.strip()]
+
+    # -- what the session said -------------------------------------------------
+
+    def apply(self, event: Event) -> list[Change]:
+        match event:
+            case TextDelta(text=text, thought=False):
+                turn, changes = self._model("TEXT")
+                turn.text += text
+                return [*changes, TurnText(turn, text)]
+            case AudioChunk():
+                turn, changes = self._model("AUDIO")
+                turn.audio_seconds += event.seconds
+                return changes
+            case OutputTranscript(text=text) if text:
+                turn, changes = self._model("AUDIO")
+                turn.text += text
+                return [*changes, TurnText(turn, text), TranscriptChanged("output", turn.id, turn.text)]
+            case InputTranscript(text=text) if text:
+                changes: list[Change] = []
+                if self.spoken_turn is None:
+                    self.spoken_turn = self._new("user", "AUDIO", "")
+                    changes.append(TurnAdded(self.spoken_turn))
+                turn = self.spoken_turn
+                turn.text += text
+                changes += [TurnText(turn, text), TranscriptChanged("input", turn.id, turn.text)]
+                if event.finished:
+                    changes += self._end_spoken()
+                return changes
+            case Interrupted():
+                if self.model_turn is not None:
+                    self.model_turn.interrupted = True
+                    return [TurnText(self.model_turn, "")]
+                return []
+            case Usage():
+                self.usage = self.usage.add(event)
+                if self.model_turn is not None:
+                    self.model_turn.usage = event
+                return [UsageChanged(self.usage)]
+            case TurnComplete():
+                changes = self._end_spoken()
+                if self.model_turn is not None:
+                    turn, self.model_turn = self.model_turn, None
+                    turn.ended = self._clock()
+                    changes.append(TurnEnded(turn))
+                return changes
+        return []
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _new(self, role: Role, modality: Modality, text: str) -> Turn:
+        turn = Turn(id=next(self._ids), role=role, modality=modality, text=text, started=self._clock())
+        self.turns.append(turn)
+        return turn
+
+    def _model(self, modality: Modality) -> tuple[Turn, list[Change]]:
+        if self.model_turn is not None:
+            return self.model_turn, []
+        # The answer starts: whatever the user was saying is over.
+        changes = self._end_spoken()
+        self.model_turn = self._new("model", modality, "")
+        return self.model_turn, [*changes, TurnAdded(self.model_turn)]
+
+    def _end_spoken(self) -> list[Change]:
+        if self.spoken_turn is None:
+            return []
+        turn, self.spoken_turn = self.spoken_turn, None
+        turn.ended = self._clock()
+        return [TurnEnded(turn)]

@@ -1,0 +1,144 @@
+"""Typed events: what a Live session says, in the console's own words.
+
+The session layer turns every SDK `LiveServerMessage` into these small frozen
+dataclasses; the UI, the conversation state and the transcript store consume
+only these, never SDK objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+Modality = Literal["TEXT", "AUDIO"]
+
+
+@dataclass(frozen=True)
+class SessionStarted:
+    session_id: str | None
+    modality: Modality
+    model: str
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """A piece of the model's text answer (TEXT modality)."""
+
+    text: str
+    thought: bool = False
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """PCM16LE mono from the model (AUDIO modality)."""
+
+    data: bytes = field(repr=False)
+    rate: int = 24000
+
+    @property
+    def seconds(self) -> float:
+        return len(self.data) / 2 / self.rate
+
+
+@dataclass(frozen=True)
+class InputTranscript:
+    """A piece of what the user said, as the service heard it."""
+
+    text: str
+    finished: bool = False
+
+
+@dataclass(frozen=True)
+class OutputTranscript:
+    """A piece of what the model said aloud."""
+
+    text: str
+    finished: bool = False
+
+
+@dataclass(frozen=True)
+class GenerationComplete:
+    pass
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """Barge-in: the rest of the answer will never come; drop what is queued."""
+
+
+@dataclass(frozen=True)
+class TurnComplete:
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt: int = 0
+    response: int = 0
+    total: int = 0
+    cached: int = 0
+    thoughts: int = 0
+    tool_use_prompt: int = 0
+    prompt_by_modality: Mapping[str, int] = field(default_factory=dict)
+    response_by_modality: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FunctionCall:
+    id: str
+    name: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    calls: tuple[FunctionCall, ...]
+
+
+@dataclass(frozen=True)
+class ToolCallCancellation:
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GoAway:
+    time_left_s: float | None
+
+
+@dataclass(frozen=True)
+class ResumptionHandle:
+    handle: str | None
+    resumable: bool
+
+
+@dataclass(frozen=True)
+class SessionError:
+    """The session ended or failed to start; `code` is the WebSocket close code
+    when there was one (1007 bad key/request, 1008 not found, 1011 server...)."""
+
+    message: str
+    code: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionClosed:
+    """We closed the session on purpose (quit, new session, modality switch)."""
+
+
+Event = (
+    SessionStarted
+    | TextDelta
+    | AudioChunk
+    | InputTranscript
+    | OutputTranscript
+    | GenerationComplete
+    | Interrupted
+    | TurnComplete
+    | Usage
+    | ToolCall
+    | ToolCallCancellation
+    | GoAway
+    | ResumptionHandle
+    | SessionError
+    | SessionClosed
+)

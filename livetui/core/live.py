@@ -1,0 +1,119 @@
+"""One Live session through the real google-genai SDK, spoken in core events.
+
+Text and audio go through the same session object: the voice layer adds its
+sends here rather than growing a second code path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any, AsyncIterator, Sequence
+
+from google.genai import errors, types
+
+from .config import Settings
+from .decode import events_from_message
+from .eventlog import EventLog
+from .events import Event, SessionError, SessionStarted
+
+
+def describe_error(exc: BaseException) -> SessionError:
+    """A failure in words a person can act on, with the close code when there is one."""
+    if isinstance(exc, errors.APIError):
+        reason = (exc.details if isinstance(exc.details, str) else None) or exc.message or ""
+        if not reason:
+            text = str(exc)
+            reason = text.split(". ", 1)[1] if ". " in text else text
+        code = exc.code if isinstance(exc.code, int) else None
+        if code == 1006 and not reason.strip(". "):
+            reason = "the connection was lost"
+        return SessionError(message=reason.strip() or f"closed with code {code}", code=code)
+    name = type(exc).__name__
+    if "SSL" in name or "Certificate" in name:
+        return SessionError(message=f"TLS failed: {exc}")
+    if isinstance(exc, OSError):
+        return SessionError(message=f"cannot connect: {exc.strerror or exc}")
+    if isinstance(exc, TimeoutError):
+        return SessionError(message="timed out while connecting")
+    return SessionError(message=f"{name}: {exc}")
+
+
+class LiveSession:
+    """Open with `async with LiveSession(client, settings) as live:`, then read
+    `live.events()` in one task while other tasks send."""
+
+    def __init__(self, client: Any, settings: Settings, log: EventLog | None = None) -> None:
+        self.client = client
+        self.settings = settings
+        self.log = log if log is not None else EventLog()
+        self._stack = contextlib.AsyncExitStack()
+        self._session: Any = None
+        self.session_id: str | None = None
+
+    async def __aenter__(self) -> "LiveSession":
+        config = self.settings.live_config()
+        self.log.client("setup", {"model": self.settings.model, "config": config})
+        self._session = await self._stack.enter_async_context(
+            self.client.aio.live.connect(model=self.settings.model, config=config)
+        )
+        self.session_id = getattr(self._session, "session_id", None)
+        self.log.add("in", "setupComplete", 0, f"session {self.session_id or '-'}")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            with contextlib.suppress(Exception):  # already closed by the server is fine
+                await self._stack.aclose()
+
+    @property
+    def open(self) -> bool:
+        return self._session is not None
+
+    def started(self) -> SessionStarted:
+        return SessionStarted(session_id=self.session_id, modality=self.settings.modality, model=self.settings.model)
+
+    # -- sending ---------------------------------------------------------------
+
+    async def send_text(self, text: str) -> None:
+        """A complete user turn."""
+        turns = {"role": "user", "parts": [{"text": text}]}
+        self.log.client("client_content", {"turns": turns, "turn_complete": True})
+        await self._session.send_client_content(turns=turns, turn_complete=True)
+
+    async def send_context(self, turns: Sequence[dict[str, Any]]) -> None:
+        """Earlier conversation, as context only: the model does not answer it."""
+        if not turns:
+            return
+        self.log.client("client_content", {"turns": list(turns), "turn_complete": False})
+        await self._session.send_client_content(turns=list(turns), turn_complete=False)
+
+    async def send_tool_response(self, responses: Sequence[types.FunctionResponse]) -> None:
+        self.log.client("tool_response", {"function_responses": [r.model_dump(exclude_none=True) for r in responses]})
+        await self._session.send_tool_response(function_responses=list(responses))
+
+    # -- receiving -------------------------------------------------------------
+
+    async def events(self) -> AsyncIterator[Event]:
+        """Every event until the session ends; a failure ends it with a SessionError."""
+        try:
+            while self._session is not None:
+                async for msg in self._session.receive():
+                    self.log.server(msg)
+                    for event in events_from_message(msg):
+                        yield event
+        except errors.APIError as exc:
+            yield describe_error(exc)
+        except Exception as exc:  # the socket died some other way: still words, not a traceback
+            yield describe_error(exc)
+
+
+def payload_size(payload: Any) -> int:
+    try:
+        return len(json.dumps(payload, default=str))
+    except (TypeError, ValueError):
+        return 0
