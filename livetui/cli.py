@@ -1,54 +1,139 @@
-"""`livetui`: start-up. The only place allowed to start the simulator (for the no-key demo)."""
+"""`livetui`: start-up. Settings, the backend (a real service or the simulator), then the app."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
+import io
 import os
-import signal
+import re
 import sys
+import time
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
 
-from . import __version__
-
-CREDENTIAL_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
-
-
-def has_credentials(env: os._Environ[str] | dict[str, str] = os.environ) -> bool:
-    if any(env.get(name, "").strip() for name in CREDENTIAL_VARS):
-        return True
-    return env.get("GOOGLE_GENAI_USE_VERTEXAI", "").lower() in ("1", "true")
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="livetui", description="A terminal console for the Gemini Live API.")
-    p.add_argument("--version", action="version", version=f"livetui {__version__}")
-    p.add_argument("--sim", action="store_true", help="use the built-in offline simulator, even with an API key")
-    return p.parse_args(argv)
-
-
-async def _demo() -> None:
-    from .sim import SimOptions, Simulator
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    async with Simulator(SimOptions()) as sim:
-        print("livetui: no API key set, so the offline simulator is running (Ctrl-C stops it).")
-        print("The console itself is not built yet. Meanwhile, point any google-genai program here:\n")
-        for name, value in sim.env().items():
-            print(f"  export {name}={value}")
-        print(flush=True)
-        await stop.wait()
+from .backend import KEY_VARS, Backend, choose_backend, open_log, state_dir
+from .core.config import ConfigError, Settings, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.sim or not has_credentials():
-        asyncio.run(_demo())
-        return 0
-    print("livetui: the console is not built yet; run `livetui --sim` for the offline simulator.", file=sys.stderr)
-    return 1
+    try:
+        settings = load_settings(argv)
+    except ConfigError as exc:
+        print(f"livetui: {exc}", file=sys.stderr)
+        return 2
+    backend = choose_backend(settings, os.environ)
+    try:
+        return run_app(settings, backend)
+    except KeyboardInterrupt:  # Ctrl-C before the app put the terminal in raw mode
+        return 130
+
+
+def run_app(settings: Settings, backend: Backend) -> int:
+    """Run the console with stderr going to a log; one line on the terminal if it failed."""
+    log_path = state_dir() / "livetui.log"
+    scrub = Scrubber(os.environ)
+    failure = ""
+    with stderr_to_log(log_path, scrub):
+        print(f"--- livetui started {time.strftime('%Y-%m-%d %H:%M:%S')} ---", file=sys.stderr, flush=True)
+        try:
+            from .ui.app import LiveTuiApp
+
+            app = LiveTuiApp(settings, backend)
+            app.run(mouse=settings.mouse)
+            code = app.return_code or 0  # Textual has written any traceback to sys.stderr: the log
+        except Exception as exc:  # noqa: BLE001 - whatever it is, one line on the screen
+            traceback.print_exc()  # into the log, never onto the screen
+            first = (str(exc).splitlines() or [""])[0]
+            failure = f" ({type(exc).__name__}: {first})" if first else f" ({type(exc).__name__})"
+            code = 1
+        finally:
+            backend.close()  # the simulator must not outlive the console, whatever the app did
+    if code:
+        print(scrub(f"livetui: stopped by an error{failure}; details in {log_path}"), file=sys.stderr)
+    return code
+
+
+# --- keeping stderr off the screen ---------------------------------------------------
+
+
+class Scrubber:
+    """Replaces the API keys found in the environment by '***', even across wrapped lines."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        secrets = {environ.get(name, "").strip() for name in KEY_VARS} - {""}
+        # Rich wraps long values; allow line breaks and box-drawing borders between characters.
+        self._patterns = [re.compile(r"[\s│|]*".join(map(re.escape, s))) for s in sorted(secrets, key=len, reverse=True)]
+
+    def __call__(self, text: str) -> str:
+        for pattern in self._patterns:
+            text = pattern.sub("***", text)
+        return text
+
+
+class _ScrubbedStream(io.TextIOBase):
+    """A text stream writing scrubbed text to another."""
+
+    def __init__(self, target: TextIO, scrub: Scrubber) -> None:
+        self._target, self._scrub = target, scrub
+
+    def write(self, text: str) -> int:
+        self._target.write(self._scrub(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._target, "encoding", "utf-8")
+
+
+@contextmanager
+def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[TextIO]:
+    """File descriptor 2 and sys.stderr go to `log_path`; the terminal stays reachable.
+
+    PortAudio, ALSA and other C libraries print on fd 2, and Python code on
+    sys.stderr: none of it may reach the screen. But Textual's Linux driver draws
+    on `sys.__stderr__` (read when the app and its driver are made), so that
+    name is pointed at a duplicate of the original fd 2 while this lasts.
+    Yields the terminal stream.
+    """
+    original = sys.__stderr__
+    if original is None:  # no stderr at all (e.g. a detached process): nothing to protect
+        yield sys.stderr
+        return
+    current = sys.stderr
+    current.flush()
+    original.flush()
+    # Opened here and closed in `finally`: they must outlive the `yield`.
+    log = open_log(log_path)
+    saved = os.dup(2)  # non-inheritable: child processes never get the terminal through it
+    terminal = open(saved, "w", encoding=original.encoding, errors=original.errors, closefd=True)  # noqa: SIM115
+    os.dup2(log.fileno(), 2)
+    python_side = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)  # noqa: SIM115
+    sys.__stderr__ = terminal
+    sys.stderr = _ScrubbedStream(python_side, scrub or Scrubber(os.environ))
+    try:
+        yield terminal
+    finally:
+        try:
+            python_side.flush()
+        finally:
+            sys.stderr = current
+            sys.__stderr__ = original
+            terminal.flush()
+            os.dup2(saved, 2)
+            terminal.close()
+            python_side.close()
+            log.close()
 
 
 if __name__ == "__main__":
