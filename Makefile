@@ -42,7 +42,7 @@ bench: $(VENV)/.installed
 	else echo "no benchmarks yet (bench/__main__.py does not exist)"; fi
 
 sim: $(VENV)/.installed
-	$(VENV)/bin/livetui-sim $(ARGS)
+	@$(VENV)/bin/livetui-sim $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(STAMPS)

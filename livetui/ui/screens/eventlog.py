@@ -1,0 +1,381 @@
+"""The event log: every message of the session, both ways, as Google's web console shows it.
+
+The table is a small Line-API widget rather than a DataTable: DataTable measures
+every cell as rows are added (0.5-1.5 s for 5000 rows here), which would freeze the
+screen on each keystroke of the filter; this one formats only the rows on screen.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from datetime import datetime
+from typing import Collection
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Input, Static
+
+from ...core.eventlog import EventLog, LogEntry
+
+ARROWS = {"out": "→", "in": "←", "info": "·"}  # out: client to server
+POLL_SECONDS = 0.25
+
+Filter = tuple[frozenset[str] | None, str]  # (kinds or None for all, text)
+
+
+def human_size(size: int) -> str:
+    if size < 1000:
+        return f"{size} B"
+    if size < 999_950:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def clock(wall: datetime) -> str:
+    return wall.strftime("%H:%M:%S.") + f"{wall.microsecond // 1000:03d}"
+
+
+def parse_filter(query: str, known_kinds: Collection[str]) -> Filter:
+    """`kind:A,B` words pick kinds; the rest is text. Text that is exactly a known
+    kind (any case) picks that kind instead of matching summaries."""
+    by_fold = {kind.casefold(): kind for kind in known_kinds}
+    kinds: set[str] = set()
+    words: list[str] = []
+    for word in query.split():
+        if word.casefold().startswith("kind:"):
+            kinds.update(by_fold.get(k.casefold(), k) for k in word[5:].split(",") if k)
+        else:
+            words.append(word)
+    text = " ".join(words)
+    if not kinds and text.casefold() in by_fold:
+        return frozenset({by_fold[text.casefold()]}), ""
+    return (frozenset(kinds) or None), text
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut to `width` cells with an ellipsis, padded to exactly `width`."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def _fit_kind(kind: str, width: int) -> str:
+    """Kinds differ at their end ("serverContent.outputTranscription"): cut the start."""
+    if len(kind) > width:
+        kind = "…" + kind[len(kind) - width + 1 :]
+    return kind.ljust(width)
+
+
+class EntryTable(ScrollView, can_focus=False):
+    """Log entries, one a line, with a row cursor; the screen's keys drive it so
+    the filter keeps the focus."""
+
+    COMPONENT_CLASSES = {
+        "entry-table--header",
+        "entry-table--cursor",
+        "entry-table--time",
+        "entry-table--out",
+        "entry-table--in",
+        "entry-table--info",
+    }
+    DEFAULT_CSS = """
+    EntryTable {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    EntryTable > .entry-table--header { text-style: bold; color: $text-muted; }
+    EntryTable > .entry-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    EntryTable > .entry-table--time { color: $text-muted; }
+    EntryTable > .entry-table--out { color: $primary; }
+    EntryTable > .entry-table--in { color: $success; }
+    EntryTable > .entry-table--info { color: $text-muted; }
+    """
+
+    TIME_WIDTH, SIZE_WIDTH, KIND_MIN, KIND_MAX = 12, 7, 4, 24
+
+    class Highlighted(Message):
+        def __init__(self, entry: LogEntry | None) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.entries: list[LogEntry] = []
+        self.cursor = -1
+        self._kind_width = self.KIND_MIN
+        self._highlighted: int | None = None  # seq last announced
+
+    # -- content ---------------------------------------------------------------
+
+    @property
+    def following(self) -> bool:
+        return self.cursor >= len(self.entries) - 1
+
+    @property
+    def last_seq(self) -> int:
+        return self.entries[-1].seq if self.entries else 0
+
+    def set_entries(self, entries: list[LogEntry]) -> None:
+        """Replace the rows; the cursor stays on the same entry if it is still there."""
+        follow = self.following
+        old = self.entries[self.cursor].seq if 0 <= self.cursor < len(self.entries) else None
+        self.entries = list(entries)
+        self._kind_width = self.KIND_MIN
+        self._widen(self.entries)
+        if follow or old is None:
+            self.cursor = len(self.entries) - 1
+        else:
+            at = bisect_left(self.entries, old, key=lambda e: e.seq)
+            self.cursor = min(at, len(self.entries) - 1)
+        self._changed()
+
+    def append(self, entries: list[LogEntry]) -> None:
+        if not entries:
+            return
+        follow = self.following
+        self.entries.extend(entries)
+        self._widen(entries)
+        if follow:
+            self.cursor = len(self.entries) - 1
+        self._changed()
+
+    def drop_before(self, seq: int) -> None:
+        """Forget rows older than `seq` (the bounded log has dropped them)."""
+        cut = bisect_left(self.entries, seq, key=lambda e: e.seq)
+        if cut:
+            del self.entries[:cut]
+            self.cursor = max(self.cursor - cut, 0 if self.entries else -1)
+            self._changed()
+
+    def _widen(self, entries: list[LogEntry]) -> None:
+        for entry in entries:
+            if len(entry.kind) > self._kind_width:
+                self._kind_width = min(len(entry.kind), self.KIND_MAX)
+
+    def _changed(self) -> None:
+        self.virtual_size = Size(0, len(self.entries) + 1)  # +1: the header line
+        self._show_cursor()
+        self.refresh()
+        self._announce()
+
+    # -- cursor ----------------------------------------------------------------
+
+    @property
+    def current(self) -> LogEntry | None:
+        return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+
+    @property
+    def page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def move_to(self, index: int) -> None:
+        if not self.entries:
+            return
+        index = max(0, min(index, len(self.entries) - 1))
+        if index != self.cursor:
+            self.cursor = index
+            self._show_cursor()
+            self.refresh()
+            self._announce()
+
+    def _show_cursor(self) -> None:
+        rows = self.scrollable_content_region.height - 1
+        if rows <= 0 or self.cursor < 0:
+            return
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows:
+            self.scroll_to(y=self.cursor - rows + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self._show_cursor()
+
+    def _announce(self) -> None:
+        entry = self.current
+        seq = entry.seq if entry else None
+        if seq != self._highlighted:
+            self._highlighted = seq
+            self.post_message(self.Highlighted(entry))
+
+    # -- drawing ---------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._line(self._header(), width, self.get_component_rich_style("entry-table--header"))
+        index = round(self.scroll_y) + y - 1
+        if not 0 <= index < len(self.entries):
+            return Strip.blank(width)
+        line = self._line(self._cells(self.entries[index], width), width)
+        if index == self.cursor:
+            line = line.apply_style(self.get_component_rich_style("entry-table--cursor"))
+        return line
+
+    def _header(self) -> list[Segment]:
+        return [
+            Segment("time".ljust(self.TIME_WIDTH) + "   "),
+            Segment("kind".ljust(self._kind_width) + " "),
+            Segment("size".rjust(self.SIZE_WIDTH) + " "),
+            Segment("summary"),
+        ]
+
+    def _cells(self, entry: LogEntry, width: int) -> list[Segment]:
+        style = self.get_component_rich_style
+        fixed = self.TIME_WIDTH + 3 + self._kind_width + 1 + self.SIZE_WIDTH + 1
+        summary = entry.summary.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+        return [
+            Segment(clock(entry.wall) + " ", style("entry-table--time", partial=True)),
+            Segment(ARROWS.get(entry.direction, "?"), style(f"entry-table--{entry.direction}", partial=True)),
+            Segment(" " + _fit_kind(entry.kind, self._kind_width) + " "),
+            Segment(human_size(entry.size).rjust(self.SIZE_WIDTH) + " "),
+            Segment(_fit(summary, width - fixed)),
+        ]
+
+    @staticmethod
+    def _line(segments: list[Segment], width: int, style: Style | None = None) -> Strip:
+        line = Strip(segments).adjust_cell_length(width)
+        return line.apply_style(style) if style else line
+
+
+class EventLogScreen(Screen):
+    DEFAULT_CSS = """
+    EventLogScreen {
+        layout: vertical;
+    }
+    EventLogScreen #filter {
+        margin: 0 1;
+    }
+    EventLogScreen #counts, EventLogScreen #detail {
+        padding: 0 1;
+        color: $text-muted;
+    }
+    EventLogScreen #counts {
+        height: auto;
+        max-height: 2;
+    }
+    EventLogScreen EntryTable {
+        height: 1fr;
+    }
+    EventLogScreen #detail {
+        height: auto;
+        max-height: 4;
+        border-top: solid $panel-lighten-2;
+    }
+    """
+
+    BINDINGS = [
+        # Priority: the filter Input would take ctrl+e (end of line) first.
+        Binding("escape,ctrl+e", "close", "Close", id="eventlog.close", key_display="esc", priority=True),
+        Binding("ctrl+l", "clear_filter", "Clear filter", id="eventlog.clear_filter", priority=True),
+        Binding("up", "move(-1)", "Previous message", id="eventlog.up", show=False),
+        Binding("down", "move(1)", "Next message", id="eventlog.down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="eventlog.page_up", show=False),
+        Binding("pagedown", "page(1)", "Page down", id="eventlog.page_down", show=False),
+        Binding("ctrl+home", "first", "Oldest", id="eventlog.first", show=False),
+        Binding("ctrl+end", "last", "Newest (follow)", id="eventlog.last", show=False),
+    ]
+
+    def __init__(self, log: EventLog, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.event_log = log
+        self.query_text = ""
+        self._version: int | None = None  # log.version last shown
+        self._filter: Filter | None = None  # filter of the rows in the table
+        self._counts = ""
+
+    def compose(self) -> ComposeResult:
+        filter_input = Input(placeholder="Filter: text, a kind, or kind:NAME", compact=True, id="filter")
+        filter_input.cursor_blink = False  # an idle screen writes nothing
+        yield filter_input
+        yield Static("", id="counts", markup=False)
+        yield EntryTable(id="entries")
+        yield Static("", id="detail", markup=False)
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> EntryTable:
+        return self.query_one(EntryTable)
+
+    def on_mount(self) -> None:
+        self.sync()
+        self.query_one("#filter", Input).focus()
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    # -- keeping up with the log -----------------------------------------------
+
+    def poll(self) -> bool:
+        """The timer's tick: does nothing at all while the log is unchanged."""
+        if self.event_log.version == self._version:
+            return False
+        self.sync()
+        return True
+
+    def sync(self) -> None:
+        """Show the log under the current filter: new rows are appended unless the
+        filter (or what it means, as kinds appear) changed."""
+        self._version = self.event_log.version
+        wanted = parse_filter(self.query_text, self.event_log.kinds())
+        entries = self.event_log.entries(*wanted)
+        table = self.table
+        if wanted != self._filter or not entries:
+            self._filter = wanted
+            table.set_entries(entries)
+        else:
+            start = bisect_right(entries, table.last_seq, key=lambda e: e.seq)
+            table.append(entries[start:])
+            table.drop_before(entries[0].seq)
+        self._show_counts(len(entries))
+
+    def _show_counts(self, shown: int) -> None:
+        kinds = ", ".join(self.event_log.kinds()) or "none yet"
+        counts = f"{shown} of {len(self.event_log)} messages · kinds: {kinds}"
+        if counts != self._counts:  # an unchanged line costs no repaint
+            self._counts = counts
+            self.query_one("#counts", Static).update(counts)
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.sync()
+
+    @on(EntryTable.Highlighted)
+    def show_detail(self, event: EntryTable.Highlighted) -> None:
+        entry = event.entry
+        detail = self.query_one("#detail", Static)
+        if entry is None:
+            detail.update("")
+            return
+        arrow = ARROWS.get(entry.direction, "?")
+        detail.update(f"#{entry.seq} {clock(entry.wall)} {arrow} {entry.kind} · {entry.size} B\n{entry.summary}")
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+
+    def action_move(self, step: int) -> None:
+        self.table.move_to(self.table.cursor + step)
+
+    def action_page(self, step: int) -> None:
+        self.table.move_to(self.table.cursor + step * self.table.page)
+
+    def action_first(self) -> None:
+        self.table.move_to(0)
+
+    def action_last(self) -> None:
+        self.table.move_to(len(self.table.entries) - 1)

@@ -1,0 +1,230 @@
+"""Settings, edited in the app: ctrl+s applies them (a new session), Escape forgets them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Switch, TextArea
+
+from ...core.config import Settings, VadSettings
+from .help import first_key
+
+# Gemini's prebuilt voices; a configured voice not in this list is offered too.
+VOICES = ("Puck", "Charon", "Kore", "Fenrir", "Aoede", "Leda", "Orus", "Zephyr")
+DEFAULT = ""  # Select value for "the service's default" (Select has no None value)
+SENSITIVITIES = [("default", DEFAULT), ("high", "high"), ("low", "low")]
+_BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+_DIGITS = re.compile(r"[0-9]+")  # str.isdigit would also take "²"
+
+
+class Invalid(ValueError):
+    """A field that cannot be saved: its widget id and what is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class SettingsScreen(ModalScreen[Settings | None]):
+    DEFAULT_CSS = """
+    SettingsScreen {
+        align: center middle;
+    }
+    SettingsScreen > #dialog {
+        width: 78;
+        max-width: 100%;
+        height: 100%;
+        max-height: 22;
+        border: round $primary;
+        border-title-align: center;
+        background: $surface;
+    }
+    SettingsScreen #form {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    SettingsScreen .field {
+        height: auto;
+    }
+    SettingsScreen .field > Label {
+        width: 20;
+        color: $text-muted;
+    }
+    SettingsScreen #vad_state {
+        width: 1fr;
+        padding-left: 2;
+        color: $text-muted;
+    }
+    SettingsScreen .field > Input, SettingsScreen .field > Select, SettingsScreen .field > TextArea {
+        width: 1fr;
+    }
+    SettingsScreen #system_instruction {
+        height: 5;
+    }
+    SettingsScreen Switch {
+        border: none;
+        height: 1;
+        padding: 0;
+        &:focus { background: $block-cursor-background; }
+    }
+    SettingsScreen .heading {
+        text-style: bold;
+        margin-top: 1;
+    }
+    SettingsScreen #error {
+        color: $error;
+        padding: 0 1;
+        display: none;
+        &.-shown { display: block; }
+    }
+    SettingsScreen #hint {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save & apply", id="settings.save", priority=True),
+        # Not priority: an open Select list takes Escape first, to close itself.
+        Binding("escape", "cancel", "Cancel", id="settings.cancel"),
+    ]
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+
+    def compose(self) -> ComposeResult:
+        s, vad = self.settings, self.settings.vad
+        voices = [("default", DEFAULT), *((v, v) for v in VOICES)]
+        if s.voice and s.voice not in VOICES:
+            voices.append((s.voice, s.voice))
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = "Settings"
+            with VerticalScroll(id="form"):
+                yield self._field("Model", self._input(s.model, "model", "e.g. gemini-live-2.5-flash-preview"))
+                yield self._field(
+                    "Answers",
+                    Select([("Text", "TEXT"), ("Audio", "AUDIO")], value=s.modality, allow_blank=False, compact=True, id="modality"),
+                )
+                yield self._field("Voice", Select(voices, value=s.voice or DEFAULT, allow_blank=False, compact=True, id="voice"))
+                yield self._field("Language", self._input(s.language or "", "language", "default (BCP-47, e.g. en-US)"))
+                instruction = TextArea(s.system_instruction, soft_wrap=True, compact=True, id="system_instruction")
+                instruction.cursor_blink = False
+                yield self._field("System instruction", instruction)
+                yield Static("Voice activity detection", classes="heading")
+                yield self._field(
+                    "Automatic",
+                    Switch(vad.automatic, animate=False, id="vad_automatic"),
+                    Label(_vad_state(vad.automatic), id="vad_state"),  # the switch alone shows it by colour only
+                )
+                yield self._field("Start sensitivity", self._sensitivity(vad.start_sensitivity, "start_sensitivity"))
+                yield self._field("End sensitivity", self._sensitivity(vad.end_sensitivity, "end_sensitivity"))
+                yield self._field("Prefix padding ms", self._input(_number(vad.prefix_padding_ms), "prefix_padding_ms", "default"))
+                yield self._field("Silence ms", self._input(_number(vad.silence_duration_ms), "silence_duration_ms", "default"))
+            yield Static("", id="error", markup=False)
+            save, cancel = first_key(self.app, "settings.save", "ctrl+s"), first_key(self.app, "settings.cancel", "escape")
+            yield Static(f"{save} save & apply · {cancel} cancel · tab next field", id="hint", markup=False)
+
+    @staticmethod
+    def _field(label: str, *widgets: Widget) -> Horizontal:
+        return Horizontal(Label(label), *widgets, classes="field")
+
+    @staticmethod
+    def _input(value: str, id: str, placeholder: str) -> Input:
+        field = Input(value, placeholder=placeholder, compact=True, id=id)
+        field.cursor_blink = False  # an idle screen writes nothing
+        return field
+
+    @staticmethod
+    def _sensitivity(value: str | None, id: str) -> Select:
+        return Select(SENSITIVITIES, value=value or DEFAULT, allow_blank=False, compact=True, id=id)
+
+    def on_mount(self) -> None:
+        self._enable_vad_details(self.settings.vad.automatic)
+        self.query_one("#model", Input).focus()
+
+    @on(Switch.Changed, "#vad_automatic")
+    def automatic_changed(self, event: Switch.Changed) -> None:
+        self.query_one("#vad_state", Label).update(_vad_state(event.value))
+        self._enable_vad_details(event.value)
+
+    def _enable_vad_details(self, automatic: bool) -> None:
+        # Without automatic detection the service ignores these; Tab skips them too.
+        for id in ("start_sensitivity", "end_sensitivity", "prefix_padding_ms", "silence_duration_ms"):
+            self.query_one(f"#{id}").disabled = not automatic
+
+    # -- reading the form ------------------------------------------------------
+
+    def read(self) -> Settings:
+        """The form as Settings; raises Invalid naming the first bad field."""
+        model = self._text("model")
+        if not model or any(c.isspace() for c in model):
+            raise Invalid("model", "Model: a model name, without spaces")
+        language = self._text("language")
+        if language and not _BCP47.fullmatch(language):
+            raise Invalid("language", "Language: a BCP-47 tag like en-US, or blank for the default")
+        vad = VadSettings(
+            automatic=self.query_one("#vad_automatic", Switch).value,
+            start_sensitivity=self._choice("start_sensitivity") or None,
+            end_sensitivity=self._choice("end_sensitivity") or None,
+            prefix_padding_ms=self._milliseconds("prefix_padding_ms", "Prefix padding"),
+            silence_duration_ms=self._milliseconds("silence_duration_ms", "Silence"),
+        )
+        return replace(
+            self.settings,
+            model=model,
+            modality=self._choice("modality"),
+            voice=self._choice("voice") or None,
+            language=language or None,
+            system_instruction=self.query_one("#system_instruction", TextArea).text.strip(),
+            vad=vad,
+        )
+
+    def _text(self, id: str) -> str:
+        return self.query_one(f"#{id}", Input).value.strip()
+
+    def _choice(self, id: str):
+        value = self.query_one(f"#{id}", Select).value
+        return DEFAULT if value is Select.NULL else value
+
+    def _milliseconds(self, id: str, name: str) -> int | None:
+        text = self._text(id)
+        if not text:
+            return None
+        if not _DIGITS.fullmatch(text):
+            raise Invalid(id, f"{name}: a whole number of milliseconds (0 or more), or blank for the default")
+        return int(text)
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_save(self) -> None:
+        try:
+            settings = self.read()
+        except Invalid as bad:
+            error = self.query_one("#error", Static)
+            error.update(str(bad))
+            error.add_class("-shown")
+            widget = self.query_one(f"#{bad.field}")
+            widget.disabled = False  # a bad value must be reachable to be fixed
+            widget.focus()
+            return
+        self.dismiss(settings)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _vad_state(automatic: bool) -> str:
+    return "on: the service detects speech" if automatic else "off: push to talk"
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)

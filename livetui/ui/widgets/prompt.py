@@ -1,0 +1,75 @@
+"""The input: Enter sends, ctrl+j adds a line, Up/Down walk earlier inputs."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import TextArea
+
+
+class PromptArea(TextArea):
+    BINDINGS = [
+        # Not a priority binding: those run before the keys typed just before Enter
+        # reach the widget, and would send half a line. Handled in order below.
+        Binding("enter", "submit", "Send", id="prompt.send"),
+        Binding("ctrl+j,alt+enter", "newline", "New line", id="prompt.newline", show=False),
+    ]
+
+    class Submitted(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(soft_wrap=True, show_line_numbers=False, compact=True, highlight_cursor_line=False, **kwargs)
+        self.cursor_blink = False  # an idle console writes nothing to the terminal
+        self.past_inputs: list[str] = []
+        self._walk: int | None = None  # index into history while walking it
+        self._draft = ""
+
+    def action_submit(self) -> None:
+        text = self.text.strip()
+        if not text:
+            return
+        if not self.past_inputs or self.past_inputs[-1] != text:
+            self.past_inputs.append(text)
+        self._walk = None
+        self.clear()
+        self.post_message(self.Submitted(text))
+
+    def action_newline(self) -> None:
+        self.insert("\n")
+
+    async def _on_key(self, event: events.Key) -> None:
+        row, _ = self.cursor_location
+        if event.key == "enter":
+            event.prevent_default()
+            event.stop()
+            self.action_submit()
+            return
+        if event.key == "up" and row == 0 and self.past_inputs:
+            event.prevent_default()
+            event.stop()
+            self._history_step(-1)
+            return
+        if event.key == "down" and row == self.document.line_count - 1 and self._walk is not None:
+            event.prevent_default()
+            event.stop()
+            self._history_step(+1)
+            return
+        await super()._on_key(event)
+
+    def _history_step(self, step: int) -> None:
+        if self._walk is None:
+            self._draft = self.text
+            index = len(self.past_inputs) - 1 if step < 0 else None
+        else:
+            index = self._walk + step
+            if index < 0:
+                index = 0
+            elif index >= len(self.past_inputs):
+                index = None
+        self._walk = index
+        self.load_text(self._draft if index is None else self.past_inputs[index])
+        self.move_cursor(self.document.end)

@@ -1,0 +1,53 @@
+"""The status bar: connection, model, modality, VAD, and which service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual.widgets import Static
+
+STATE_STYLE = {
+    "connecting": "yellow",
+    "connected": "green",
+    "reconnecting": "yellow",
+    "closed": "dim",
+    "failed": "bold red",
+}
+
+
+@dataclass(frozen=True)
+class Status:
+    state: str = "connecting"
+    service: str = ""
+    model: str = ""
+    modality: str = "TEXT"
+    vad: str = "auto"
+    note: str = ""  # e.g. "speaker muted"
+
+
+class StatusBar(Static):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.status = Status()
+
+    def set(self, **changes: str) -> None:
+        status = replace(self.status, **changes)
+        if status != self.status:  # no repaint, no bytes, when nothing changed
+            self.status = status
+            self.update(self._render_status())
+
+    def on_mount(self) -> None:
+        self.update(self._render_status())
+
+    def _render_status(self) -> Text:
+        """Most important first, so a narrow terminal loses the model name, not the state."""
+        s = self.status
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("● ", style=STATE_STYLE.get(s.state, ""))
+        text.append(s.state, style=STATE_STYLE.get(s.state, ""))
+        for part, style in ((s.modality, "bold"), (f"VAD {s.vad}", ""), (s.note, "italic"), (s.service, "bold"), (s.model, "dim")):
+            if part:
+                text.append(" │ ", style="dim")
+                text.append(part, style=style)
+        return text

@@ -1,0 +1,54 @@
+"""Live transcripts: what you said, what the model said, word by word."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+
+class TranscriptPane(VerticalScroll):
+    """One line per turn; the current turn is highlighted until the next starts."""
+
+    DEFAULT_CSS = """
+    TranscriptPane { height: 1fr; }
+    TranscriptPane > Static { height: auto; }
+    TranscriptPane > .current { text-style: bold; }
+    TranscriptPane > .past { color: $text-muted; }
+    TranscriptPane > .placeholder { color: $text-disabled; }
+    """
+
+    def __init__(self, title: str, placeholder: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.border_title = title
+        self._placeholder = placeholder
+        self._lines: dict[int, Static] = {}
+        self._current: int | None = None
+
+    def on_mount(self) -> None:
+        self.anchor()
+        self.mount(Static(self._placeholder, classes="placeholder"))
+
+    def show(self, turn_id: int, text: str) -> None:
+        line = self._lines.get(turn_id)
+        if line is None:
+            for placeholder in self.query(".placeholder"):
+                placeholder.remove()
+            if self._current is not None and self._current in self._lines:
+                self._lines[self._current].set_classes("past")
+            line = Static(classes="current")
+            self._lines[turn_id] = line
+            self.mount(line)
+            self._current = turn_id
+            # Bounded: a long session keeps its last lines here (the history has all).
+            if len(self._lines) > 50:
+                oldest = min(self._lines)
+                self._lines.pop(oldest).remove()
+        line.update(Text(text.strip()))
+
+    def clear(self) -> None:
+        for line in self._lines.values():
+            line.remove()
+        self._lines.clear()
+        self._current = None
+        self.mount(Static(self._placeholder, classes="placeholder"))

@@ -1,0 +1,251 @@
+"""The app states that are pictured: defined once, used by the snapshot tests
+(tests/ui/test_snapshots.py) and by scripts/screenshots.py.
+
+Each state drives a `make_app(...)` app by keys, then waits (without fixed sleeps)
+until the screen has stopped changing. Everything that would differ between two
+runs is pinned down here:
+
+- the chat's timestamps: `make_app` gives the app a ticking clock that starts at
+  2026-01-01 09:30:00 and moves one second per reading;
+- the event log's wall-clock times: the app gets an event log whose clock starts at
+  the same moment and moves 40 ms per entry (`RepeatableEventLog`);
+- the simulator's session resumption handles (random by design): the event log shows
+  them as `handle-1`, `handle-2`, ...;
+- session ids ("sim-1", "sim-2", ...): one fresh `livetui-sim` process per app
+  (`sim_backend()`), so they count from 1 whatever ran before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+import ssl
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from google import genai
+from google.genai import types
+from textual.pilot import Pilot
+
+from livetui.core.config import Settings
+from livetui.core.eventlog import EventLog, LogEntry
+from livetui.ui.app import LiveTuiApp
+from livetui.ui.widgets.chat import ModelMessage
+from livetui.ui.widgets.prompt import PromptArea
+from livetui.ui.widgets.status import StatusBar
+
+from ..simproc import SimProcess
+
+START = datetime(2026, 1, 1, 9, 30, 0)
+TIMEOUT = 30.0  # seconds for any one wait; the simulator runs at --speed max
+
+
+# -- repeatable time ------------------------------------------------------------
+
+
+class TickingClock:
+    """Returns `start`, then `start + step`, ... one step per reading."""
+
+    def __init__(self, start: datetime = START, step: timedelta = timedelta(seconds=1)) -> None:
+        self.now = start
+        self.step = step
+
+    def __call__(self) -> datetime:
+        now, self.now = self.now, self.now + self.step
+        return now
+
+
+class RepeatableEventLog(EventLog):
+    """An EventLog whose entries carry a ticking wall clock instead of `datetime.now()`,
+    with the server's random resumption handles replaced by `handle-N`.
+
+    (A hook until EventLog takes a `clock=` itself; it rewrites the entry it just added.)
+    """
+
+    def __init__(self, clock: Callable[[], datetime] | None = None, limit: int = 5000) -> None:
+        super().__init__(limit)
+        self.clock = clock or TickingClock(step=timedelta(milliseconds=40))
+        self._handles = 0
+
+    def add(self, direction: Any, kind: str, size: int, summary: str) -> LogEntry:
+        if kind == "sessionResumptionUpdate":
+            self._handles += 1
+            summary = re.sub(r"^[^,]*", f"handle-{self._handles}", summary, count=1)
+        entry = dataclasses.replace(super().add(direction, kind, size, summary), wall=self.clock())
+        self._entries[-1] = entry
+        return entry
+
+
+# -- the app and its backend ------------------------------------------------------
+
+
+@dataclass
+class SimProcessBackend:
+    """What livetui's start-up hands the app, pointed at a `livetui-sim` subprocess
+    through the three lines it prints (the app may run in an event loop of its own)."""
+
+    exports: dict[str, str]
+    label: str = "offline simulator"
+    is_simulator: bool = True
+
+    async def start(self) -> None:
+        pass
+
+    def client(self) -> genai.Client:
+        context = ssl.create_default_context(cafile=self.exports["SSL_CERT_FILE"])
+        return genai.Client(
+            api_key=self.exports["GEMINI_API_KEY"],
+            http_options=types.HttpOptions(
+                base_url=self.exports["GOOGLE_GEMINI_BASE_URL"],
+                async_client_args={"ssl": context},
+            ),
+        )
+
+    async def stop(self) -> None:
+        pass
+
+
+@contextmanager
+def sim_backend() -> Iterator[SimProcessBackend]:
+    """A fresh simulator process (answers at full speed) for one app."""
+    with SimProcess("--speed", "max") as sim:
+        yield SimProcessBackend(dict(sim.exports))
+
+
+def make_app(backend: Any) -> LiveTuiApp:
+    """The app as pictured: default settings, a fixed clock, a repeatable event log."""
+    app = LiveTuiApp(Settings(), backend, clock=TickingClock())
+    app.eventlog = RepeatableEventLog()
+    return app
+
+
+# -- waiting ----------------------------------------------------------------------
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
+    """Let the app run until `condition()` holds, then until it is idle."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        await pilot.pause(0.01)
+    await pilot.pause()  # every message posted so far is handled
+
+
+def connected(app: LiveTuiApp, modality: str | None = None) -> bool:
+    state = app.query_one(StatusBar).status.state
+    return state == "connected" and (modality is None or app.settings.modality == modality)
+
+
+def answers_done(app: LiveTuiApp, n: int) -> bool:
+    """`n` answers have ended, and the session has said all it says after a turn.
+
+    The simulator sends a sessionResumptionUpdate right after each turnComplete; until
+    it has arrived the screen may still change. The receive worker logs a message and
+    posts its events in one step, so once the log shows it, `pilot.pause()` sees the
+    app handle everything before it (the Markdown stream's finish included).
+    """
+    done = [t for t in app.conversation.turns if t.role == "model" and t.ended is not None]
+    if len(done) < n or app.conversation.model_turn is not None:
+        return False
+    kinds = [e.kind for e in app.eventlog.entries()]
+    if "serverContent.turnComplete" not in kinds:
+        return False
+    last_complete = len(kinds) - 1 - kinds[::-1].index("serverContent.turnComplete")
+    after = kinds[last_complete + 1 :]
+    if "session_resumption" in app.settings.live_config():
+        return after == ["sessionResumptionUpdate"]
+    return after == []
+
+
+async def ask(pilot: Pilot, text: str) -> None:
+    """Type `text` into the prompt and press Enter."""
+    prompt = pilot.app.query_one(PromptArea)
+    prompt.focus()
+    prompt.load_text(text)
+    await pilot.press("enter")
+
+
+async def ask_and_wait(pilot: Pilot, text: str) -> None:
+    app = pilot.app
+    n = len([t for t in app.conversation.turns if t.role == "model"]) + 1
+    await ask(pilot, text)
+    await until(pilot, lambda: answers_done(app, n), f"the answer to {text!r}")
+
+
+# -- the states ---------------------------------------------------------------------
+
+
+async def idle(pilot: Pilot) -> None:
+    """Connected, nothing typed."""
+    await until(pilot, lambda: connected(pilot.app), "connected")
+
+
+async def text_answer(pilot: Pilot) -> None:
+    """A short question, then a long Markdown answer, read to its end."""
+    await idle(pilot)
+    await ask_and_wait(pilot, "What is the capital of France?")
+    await ask_and_wait(pilot, "Tell me a story in markdown")
+
+
+async def audio_session(pilot: Pilot) -> None:
+    """A text answer, ctrl+t to audio answers (context carried), then an audio answer:
+    the transcript panes and the token counter have content."""
+    app = pilot.app
+    await idle(pilot)
+    await ask_and_wait(pilot, "What is the capital of France?")
+    await pilot.press("ctrl+t")
+    await until(pilot, lambda: connected(app, "AUDIO"), "the audio session")
+    await ask_and_wait(pilot, "What did I ask you before?")
+    last = list(app.query(ModelMessage))[-1]
+    assert last.turn.modality == "AUDIO" and last.turn.audio_seconds > 0, "the last answer was not spoken"
+
+
+async def event_log(pilot: Pilot) -> None:
+    """After a text answer, ctrl+e: every message of the session."""
+    from livetui.ui.screens.eventlog import EventLogScreen
+
+    app = pilot.app
+    await idle(pilot)
+    await ask_and_wait(pilot, "What is the capital of France?")
+    await pilot.press("ctrl+e")
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, EventLogScreen) and len(app.screen.table.entries) == len(app.eventlog),
+        "the event log screen",
+    )
+
+
+async def help_screen(pilot: Pilot) -> None:
+    """F1 over the idle console: every key."""
+    from textual.widgets import DataTable
+
+    from livetui.ui.screens.help import HelpScreen
+
+    app = pilot.app
+    await idle(pilot)
+    await pilot.press("f1")
+    await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.query_one(DataTable).row_count > 0, "the help screen")
+
+
+@dataclass(frozen=True)
+class State:
+    name: str  # file and test id
+    caption: str  # what the picture shows, in words
+    run_before: Callable[[Pilot], Awaitable[None]]
+
+
+STATES: tuple[State, ...] = (
+    State("idle", "idle: connected, nothing typed", idle),
+    State("text_answer", "text answer streamed", text_answer),
+    State("audio_session", "audio session: transcripts, levels and tokens", audio_session),
+    State("event_log", "event log (ctrl+e)", event_log),
+    State("help", "help: every key (F1)", help_screen),
+)
+
+BY_NAME = {state.name: state for state in STATES}

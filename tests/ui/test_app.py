@@ -1,0 +1,129 @@
+"""The console end to end: the real SDK, the simulator, keys in, screen out."""
+
+from __future__ import annotations
+
+from livetui.core.config import Settings
+from livetui.ui.app import LiveTuiApp
+from livetui.ui.widgets.chat import ModelMessage, UserMessage
+from livetui.ui.widgets.prompt import PromptArea
+from livetui.ui.widgets.status import StatusBar
+from livetui.ui.widgets.tokens import TokenCounter
+
+from .conftest import frames
+from .helpers import type_and_send, until
+
+
+def connected(app: LiveTuiApp) -> bool:
+    return app.query_one(StatusBar).status.state == "connected"
+
+
+def answers(app: LiveTuiApp) -> list[ModelMessage]:
+    return list(app.query(ModelMessage))
+
+
+def finished(app: LiveTuiApp, n: int) -> bool:
+    done = [m for m in answers(app) if not m.turn.open]
+    return len(done) >= n
+
+
+async def test_type_a_question_read_the_streamed_answer(backend):
+    app = LiveTuiApp(Settings(), backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: connected(app), what="connected")
+        assert app.focused is app.query_one(PromptArea)
+        await type_and_send(pilot, "What is the capital of France?")
+        await until(pilot, lambda: finished(app, 1), what="an answer")
+        answer = answers(app)[0]
+        assert "Paris" in answer.turn.text
+        assert answer.turn.modality == "TEXT"
+        assert [u.turn.text for u in app.query(UserMessage)] == ["What is the capital of France?"]
+        totals = app.query_one(TokenCounter).totals
+        assert totals.turns == 1 and totals.response > 0 and totals.total == totals.prompt + totals.response
+        status = app.query_one(StatusBar).status
+        assert status.service == "offline simulator" and status.modality == "TEXT"
+
+
+async def test_toggle_modality_carries_the_conversation(backend):
+    app = LiveTuiApp(Settings(), backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: connected(app))
+        await type_and_send(pilot, "What is the capital of France?")
+        await until(pilot, lambda: finished(app, 1))
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: connected(app) and app.settings.modality == "AUDIO", what="audio session")
+        await type_and_send(pilot, "What did I ask you before?")
+        await until(pilot, lambda: finished(app, 2), what="second answer")
+        second = answers(app)[1]
+        assert second.turn.modality == "AUDIO" and second.turn.audio_seconds > 0
+        assert "capital of France" in second.turn.text  # the transcript of what it said
+        assert app.query_one(StatusBar).status.modality == "AUDIO"
+    setups = frames(backend, "in", "setup")
+    assert [s["msg"]["setup"]["generationConfig"]["responseModalities"] for s in setups] == [["TEXT"], ["AUDIO"]]
+    carried = [f["msg"]["client_content"] for f in frames(backend, "in", "client_content") if f["conn"] == setups[1]["conn"]]
+    assert carried[0]["turnComplete"] is False
+    assert "capital of France" in str(carried[0]["turns"]) and "Paris" in str(carried[0]["turns"])
+
+
+async def test_text_typed_before_connecting_is_not_lost(backend):
+    app = LiveTuiApp(Settings(), backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_and_send(pilot, "What is the capital of Spain?")  # possibly before setupComplete
+        await until(pilot, lambda: finished(app, 1))
+        assert "Madrid" in answers(app)[0].turn.text
+
+
+async def test_a_native_audio_model_offers_the_audio_fallback(backend):
+    from livetui.ui.screens.confirm import ConfirmScreen
+
+    app = LiveTuiApp(Settings(model="gemini-2.5-flash-native-audio-preview"), backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the fallback offer")
+        assert app.query_one(StatusBar).status.state == "failed"
+        await pilot.press("y")
+        await until(pilot, lambda: connected(app))
+        assert app.settings.modality == "AUDIO" and app.speaker_muted and app.text_from_transcript
+        await type_and_send(pilot, "What is the capital of Italy?")
+        await until(pilot, lambda: finished(app, 1))
+        assert "Rome" in answers(app)[0].turn.text
+
+
+async def test_keys_can_be_remapped(backend):
+    app = LiveTuiApp(Settings(keys={"toggle_modality": "ctrl+o"}), backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: connected(app))
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.settings.modality == "TEXT", "ctrl+t no longer toggles"
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: connected(app) and app.settings.modality == "AUDIO")
+
+
+async def test_up_and_down_walk_earlier_inputs(backend):
+    app = LiveTuiApp(Settings(), backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: connected(app))
+        await type_and_send(pilot, "first")
+        await type_and_send(pilot, "second")
+        prompt = app.query_one(PromptArea)
+        await pilot.press("up")
+        assert prompt.text == "second"
+        await pilot.press("up")
+        assert prompt.text == "first"
+        await pilot.press("down")
+        assert prompt.text == "second"
+        await pilot.press("down")
+        assert prompt.text == ""
+        await pilot.press("ctrl+j")
+        assert prompt.text == "\n"
+
+
+async def test_a_tiny_terminal_does_not_crash(backend):
+    app = LiveTuiApp(Settings(), backend)
+    async with app.run_test(size=(30, 8)) as pilot:
+        await until(pilot, lambda: connected(app))
+        await type_and_send(pilot, "What is the capital of Japan?")
+        await until(pilot, lambda: finished(app, 1))
+        assert not app.query_one("#side").display
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.query_one("#side").display
