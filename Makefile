@@ -18,7 +18,7 @@ NO_PYTHON := error: no Python 3.11+ found (tried python3, python3.13, python3.12
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test test-slow bench sim clean FORCE
+.PHONY: help run test test-slow bench sim screenshots clean FORCE
 
 help:
 	@echo "make run        set up on first use, then open the console (ARGS=... passed on)"
@@ -26,6 +26,7 @@ help:
 	@echo "make test-slow  run the slow soak tests (pytest -m slow)"
 	@echo "make bench      run the benchmarks"
 	@echo "make sim        run the offline Live simulator (ARGS=... passed on)"
+	@echo "make screenshots  regenerate screenshots/*.png and *.svg from the tests' app states"
 	@echo "make clean      remove .venv and the set-up stamps"
 
 run: $(VENV)/.installed
@@ -43,6 +44,23 @@ bench: $(VENV)/.installed
 
 sim: $(VENV)/.installed
 	@$(VENV)/bin/livetui-sim $(ARGS)
+
+# The README's pictures: the snapshot tests' app states (tests/ui/states.py), run
+# headless, exported as SVG, drawn as PNG by rsvg-convert and shrunk by pngquant.
+screenshots: $(VENV)/.installed
+	@need=(); command -v rsvg-convert >/dev/null 2>&1 || need+=(librsvg2-bin); \
+	command -v pngquant >/dev/null 2>&1 || need+=(pngquant); \
+	fc-list 2>/dev/null | grep -q "DejaVu Sans Mono" || need+=(fonts-dejavu-core); \
+	if [[ $${#need[@]} -gt 0 ]]; then \
+		if [[ $$EUID -eq 0 ]]; then as_root=(); \
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root=(sudo -n); \
+		else echo "error: missing $${need[*]}; run: sudo apt-get install -y $${need[*]}" >&2; exit 1; fi; \
+		echo "installing $${need[*]}"; \
+		apt=("$${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300); \
+		{ "$${apt[@]}" update && "$${apt[@]}" install --no-install-recommends "$${need[@]}"; } >/dev/null 2>&1 \
+			|| { echo "error: could not install $${need[*]}; run: sudo apt-get install -y $${need[*]}" >&2; exit 1; }; \
+	fi
+	@$(VENV)/bin/python scripts/screenshots.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(STAMPS)

@@ -121,8 +121,9 @@ class LiveTuiApp(App[int]):
         keys = dict(self.settings.keys)
         if not keys:
             return
-        known = {b.id for b in self.BINDINGS if isinstance(b, Binding) and b.id}
-        known |= {b.id for b in PromptArea.BINDINGS if isinstance(b, Binding) and b.id}
+        from .screens.help import key_rows
+
+        known = {row.binding_id for row in key_rows(self) if row.binding_id}
         unknown = sorted(set(keys) - known)
         for name in unknown:
             keys.pop(name)
@@ -130,6 +131,12 @@ class LiveTuiApp(App[int]):
             where = self.settings.config_path or "the config file"
             self.notify(f"Unknown key binding id(s) in {where}: {', '.join(unknown)}", severity="warning", timeout=8)
         self.set_keymap(keys)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # On a pushed screen the app's keys step aside, so the screen's own keys work.
+        if len(self.screen_stack) > 1 and action not in ("quit", "command_palette"):
+            return False
+        return True
 
     def _status(self, **changes: str) -> None:
         s = self.settings
@@ -205,8 +212,7 @@ class LiveTuiApp(App[int]):
         match event:
             case SessionStarted():
                 self._status(state="connected")
-                await self._render(self.conversation.add_system(
-                    f"connected · {self.backend.label} · {event.model} · {event.modality} answers", "info"))
+                await self._render(self.conversation.add_system(f"connected · {event.modality} answers", "info"))
                 self._connected.set()
             case SessionError():
                 self._connected.clear()
@@ -298,7 +304,7 @@ class LiveTuiApp(App[int]):
         self.settings = self.settings.with_modality(new)
         self.text_from_transcript = False
         self.speaker_muted = False
-        await self._switch(f"switched to {new} answers · earlier conversation carried over")
+        await self._switch(f"{new} answers · conversation carried over")
 
     async def action_new_session(self) -> None:
         await self._render(self.conversation.apply(TurnComplete()))
@@ -342,7 +348,7 @@ class LiveTuiApp(App[int]):
         def chosen(settings: Settings | None) -> None:
             if settings is not None and settings != self.settings:
                 self.settings = settings
-                self.call_later(self._switch, "settings changed · new session, earlier conversation carried over")
+                self.call_later(self._switch, "new settings · conversation carried over")
 
         self.push_screen(SettingsScreen(self.settings), chosen)
 

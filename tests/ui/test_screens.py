@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Input, Select, Static, Switch, TextArea
 from livetui.core.config import Settings, VadSettings
 from livetui.core.eventlog import EventLog
 from livetui.ui.screens.confirm import ConfirmScreen
-from livetui.ui.screens.eventlog import EntryTable, EventLogScreen, human_size, parse_filter
+from livetui.ui.screens.eventlog import EventLogScreen, human_size, parse_filter
 from livetui.ui.screens.help import GROUPS, HelpScreen, key_rows
 from livetui.ui.screens.settings import SettingsScreen
 from livetui.ui.widgets.prompt import PromptArea
@@ -28,7 +29,7 @@ UNSET = object()
 class Host(App):
     """Pushes one screen on mount and keeps what it dismissed with."""
 
-    def __init__(self, make: Callable[[], Screen], bindings: list[Binding] | None = None) -> None:
+    def __init__(self, make: Callable[[], Screen]) -> None:
         super().__init__()
         self.make = make
         self.result: Any = UNSET
@@ -92,7 +93,7 @@ async def test_confirm_shows_text_without_markup() -> None:
 
 
 def _app_bindings() -> list[Binding]:
-    from livetui.ui.app import LiveTuiApp  # its class attribute only: the app is not started
+    from livetui.ui.app import LiveTuiApp  # for its class attribute: the app is not started
 
     return list(LiveTuiApp.BINDINGS)
 
@@ -196,7 +197,7 @@ def test_filter_parsing_and_sizes() -> None:
     assert parse_filter("UsageMetadata", kinds) == (frozenset({"usageMetadata"}), "")
     assert parse_filter("kind:setup,usagemetadata tokens", kinds) == (frozenset({"setup", "usageMetadata"}), "tokens")
     assert parse_filter("kind:unknown", kinds) == (frozenset({"unknown"}), "")
-    assert [human_size(n) for n in (0, 999, 1900, 999_949, 2_500_000)] == ["0 B", "999 B", "1.9 kB", "999.9 kB", "2.5 MB"]
+    assert [human_size(n) for n in (0, 999, 1900, 999_949, 2_500_000)] == ["–", "999 B", "1.9 kB", "999.9 kB", "2.5 MB"]
 
 
 async def test_event_log_shows_entries() -> None:

@@ -8,8 +8,8 @@ screen on each keystroke of the filter; this one formats only the rows on screen
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Collection
 from datetime import datetime
-from typing import Collection
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -33,6 +33,8 @@ Filter = tuple[frozenset[str] | None, str]  # (kinds or None for all, text)
 
 
 def human_size(size: int) -> str:
+    if size == 0:
+        return "–"  # control messages carry no payload; "0 B" reads like an error
     if size < 1000:
         return f"{size} B"
     if size < 999_950:
@@ -262,8 +264,9 @@ class EventLogScreen(Screen):
         color: $text-muted;
     }
     EventLogScreen #counts {
-        height: auto;
-        max-height: 2;
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     EventLogScreen EntryTable {
         height: 1fr;

@@ -6,8 +6,8 @@ with the binding id to put in that table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -138,6 +138,7 @@ class HelpScreen(ModalScreen[None]):
         max-width: 100;
         height: 100%;
         max-height: 40;
+        margin: 1 2;
         border: round $primary;
         border-title-align: center;
         background: $surface;

@@ -47,7 +47,8 @@ class LevelMeter(Widget):
             self.refresh()
 
     def render(self) -> Text:
-        text = Text(f"{self.label} ", style="bold")
+        text = Text()
+        text.append(f"{self.label} ", style="bold")
         if self.level_db is None:
             text.append(self._idle_text, style="dim")
             return text

@@ -15,7 +15,7 @@ class TranscriptPane(VerticalScroll):
     TranscriptPane > Static { height: auto; }
     TranscriptPane > .current { text-style: bold; }
     TranscriptPane > .past { color: $text-muted; }
-    TranscriptPane > .placeholder { color: $text-disabled; }
+    TranscriptPane > .placeholder { color: $text-disabled; dock: top; }
     """
 
     def __init__(self, title: str, placeholder: str, **kwargs) -> None:
