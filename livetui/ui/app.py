@@ -304,7 +304,7 @@ class LiveTuiApp(App[int]):
         self.settings = self.settings.with_modality(new)
         self.text_from_transcript = False
         self.speaker_muted = False
-        await self._switch(f"{new} answers · conversation carried over")
+        await self._switch(f"{new} answers · context carried")
 
     async def action_new_session(self) -> None:
         await self._render(self.conversation.apply(TurnComplete()))
@@ -348,7 +348,7 @@ class LiveTuiApp(App[int]):
         def chosen(settings: Settings | None) -> None:
             if settings is not None and settings != self.settings:
                 self.settings = settings
-                self.call_later(self._switch, "new settings · conversation carried over")
+                self.call_later(self._switch, "new settings · context carried")
 
         self.push_screen(SettingsScreen(self.settings), chosen)
 
