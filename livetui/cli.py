@@ -8,18 +8,21 @@ import re
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .backend import KEY_VARS, Backend, choose_backend, open_log, state_dir
-from .core.config import ConfigError, Settings, load_settings
+from .core.config import ConfigError, Settings, build_parser, settings_from_args
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # exits 2 on a bad flag, 0 for --help and --version
+    if args.list_devices:  # needs no settings: a broken config file must not hide the devices
+        return list_devices()
     try:
-        settings = load_settings(argv)
+        settings = settings_from_args(args)
     except ConfigError as exc:
         print(f"livetui: {exc}", file=sys.stderr)
         return 2
@@ -53,6 +56,64 @@ def run_app(settings: Settings, backend: Backend) -> int:
     if code:
         print(scrub(f"livetui: stopped by an error{failure}; details in {log_path}"), file=sys.stderr)
     return code
+
+
+# --- livetui --list-devices ------------------------------------------------------------
+
+
+def list_devices(out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print the audio devices as a table: 0; or one line on `err` and 1 when there are none."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        # Imported here: PyAudio (and PortAudio under it) only when asked, and its absence is one line.
+        from .core.audio.devices import AudioUnavailable, quiet_stderr
+        from .core.audio.devices import list_devices as query
+    except ImportError as exc:
+        return _no_devices(err, f"cannot load the audio library ({_first_line(exc)})")
+    try:
+        with quiet_stderr():  # PortAudio and ALSA talk on fd 2 while they probe
+            devices = list(query())
+    except (AudioUnavailable, OSError) as exc:
+        return _no_devices(err, _first_line(exc))
+    if not devices:
+        return _no_devices(err, "PortAudio sees none")
+    print(format_devices(devices), file=out)
+    return 0
+
+
+def _no_devices(err: TextIO, why: str) -> int:
+    print(f"livetui: no audio devices: {why}", file=err)
+    return 1
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def format_devices(devices: Sequence[Any]) -> str:
+    """A table: index, input and output channels (* marks the defaults), default rate, name."""
+    header = ("index", "in", "out", "rate", "name")
+    rows = [
+        (str(d.index), str(d.max_input_channels), str(d.max_output_channels), str(round(d.default_rate)), _one_line(d.name))
+        for d in devices
+    ]
+    marks = [("*" if d.is_default_input else " ", "*" if d.is_default_output else " ") for d in devices]
+    width = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+
+    def line(row: tuple[str, ...], mark: tuple[str, str]) -> str:
+        index, inputs, outputs, rate, name = row
+        cells = (index.rjust(width[0]), inputs.rjust(width[1]) + mark[0], outputs.rjust(width[2]) + mark[1], rate.rjust(width[3]))
+        return ("  ".join(cells) + "  " + name).rstrip()
+
+    lines = [line(header, (" ", " ")), *(line(row, mark) for row, mark in zip(rows, marks))]
+    if any(mark != (" ", " ") for mark in marks):
+        lines.append("* the default input (in) and output (out)")
+    return "\n".join(lines)
+
+
+def _one_line(name: object) -> str:
+    # A device names itself (USB descriptors included): no control characters reach the terminal.
+    return " ".join("".join(c if c.isprintable() else " " for c in str(name)).split())
 
 
 # --- keeping stderr off the screen ---------------------------------------------------

@@ -12,6 +12,10 @@ import sys
 import termios
 import textwrap
 import time
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -217,3 +221,159 @@ def test_an_app_crash_is_one_line_on_the_terminal_and_the_details_in_the_log(tmp
     text = log.read_text()
     assert "boom in on_mount" in text and "api_key" in text  # Textual's traceback, locals and all...
     assert KEY not in text  # ...but never the key
+
+
+# --- livetui --list-devices ------------------------------------------------------------
+
+
+class FakeUnavailable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class FakeDevice:
+    index: int
+    name: str
+    max_input_channels: int
+    max_output_channels: int
+    default_rate: float
+    is_default_input: bool = False
+    is_default_output: bool = False
+
+
+FAKE_DEVICES = [
+    FakeDevice(0, "HDA Intel PCH: ALC3246 Analog (hw:0,0)", 2, 2, 44100.0),
+    FakeDevice(4, "USB Mic\x1b[31m", 1, 0, 16000.0, is_default_input=True),  # a device names itself: no escapes pass
+    FakeDevice(12, "pulse", 32, 32, 44100.0),
+    FakeDevice(13, "default", 32, 32, 48000.0, is_default_output=True),
+]
+
+
+def fake_devices_module(monkeypatch: pytest.MonkeyPatch, listing: Callable[[], list[FakeDevice]]) -> list[str]:
+    """Stands in for livetui.core.audio.devices; returns a journal of what was called, in order."""
+    journal: list[str] = []
+    fake = types.ModuleType("livetui.core.audio.devices")
+
+    @contextmanager
+    def quiet_stderr() -> Iterator[None]:  # as the real one: fd 2 to /dev/null meanwhile
+        journal.append("quiet")
+        saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            journal.append("loud")
+
+    def list_devices() -> list[FakeDevice]:
+        journal.append("list")
+        os.write(2, b"ALSA lib pcm.c:2664:(snd_pcm_open_noupdate) Unknown PCM cards.pcm.rear\n")
+        return listing()
+
+    fake.AudioUnavailable = FakeUnavailable  # type: ignore[attr-defined]
+    fake.quiet_stderr = quiet_stderr  # type: ignore[attr-defined]
+    fake.list_devices = list_devices  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "livetui.core.audio.devices", fake)
+    return journal
+
+
+@pytest.fixture
+def no_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """--list-devices must never get as far as the app, or the config file."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    monkeypatch.setattr(cli, "run_app", lambda *a: pytest.fail("the app was started"))
+    monkeypatch.setattr(cli, "choose_backend", lambda *a: pytest.fail("a backend was chosen"))
+
+
+def test_list_devices_prints_a_table_and_exits_0(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], no_app: None
+) -> None:
+    journal = fake_devices_module(monkeypatch, lambda: FAKE_DEVICES)
+    assert cli.main(["--list-devices"]) == 0
+    out, err = capfd.readouterr()
+    assert journal == ["quiet", "list", "loud"]  # listed inside quiet_stderr()
+    assert out.splitlines() == [
+        "index  in   out    rate  name",
+        "    0   2     2   44100  HDA Intel PCH: ALC3246 Analog (hw:0,0)",
+        "    4   1*    0   16000  USB Mic [31m",
+        "   12  32    32   44100  pulse",
+        "   13  32    32*  48000  default",
+        "* the default input (in) and output (out)",
+    ]
+    assert "\x1b" not in out
+    assert err == ""  # the listing's ALSA noise went to /dev/null
+
+
+def test_list_devices_does_not_read_the_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys, no_app: None) -> None:
+    fake_devices_module(monkeypatch, lambda: FAKE_DEVICES[:1])
+    broken = tmp_path / "broken.toml"
+    broken.write_text("model = = 1\n")
+    assert cli.main(["--config", str(broken), "--list-devices"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[1].startswith("    0   2     2   44100  HDA Intel")
+    assert "*" not in out and err == ""  # no defaults to mark: no footnote
+
+
+def _raise(exc: BaseException) -> Callable[[], list[FakeDevice]]:
+    def listing() -> list[FakeDevice]:
+        raise exc
+
+    return listing
+
+
+@pytest.mark.parametrize(
+    ("listing", "line"),
+    [
+        (_raise(FakeUnavailable("PortAudio could not start: Unanticipated host error; over SSH, forward PulseAudio")),
+         "livetui: no audio devices: PortAudio could not start: Unanticipated host error; over SSH, forward PulseAudio"),
+        (_raise(OSError(-9999, "Unanticipated host error")), "livetui: no audio devices: [Errno -9999] Unanticipated host error"),
+        (list, "livetui: no audio devices: PortAudio sees none"),  # an empty list
+    ],
+)
+def test_list_devices_unavailable_is_one_line_and_exit_1(
+    listing: Callable[[], list[FakeDevice]], line: str, monkeypatch: pytest.MonkeyPatch, capsys, no_app: None
+) -> None:
+    fake_devices_module(monkeypatch, listing)
+    assert cli.main(["--list-devices"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err == line + "\n"
+
+
+def test_list_devices_without_the_audio_module_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys, no_app: None) -> None:
+    monkeypatch.setitem(sys.modules, "livetui.core.audio.devices", None)  # import fails, as with PyAudio missing
+    assert cli.main(["--list-devices"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("livetui: no audio devices: cannot load the audio library (")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+_WITHOUT_PYAUDIO = textwrap.dedent(
+    """
+    import sys
+    sys.modules["pyaudio"] = None  # as if PyAudio were not installed
+    from livetui import cli
+    sys.exit(cli.main(["--list-devices"]))
+    """
+)
+
+
+def test_list_devices_without_pyaudio_in_a_real_process(tmp_path: Path) -> None:
+    env = clean_env(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_STATE_HOME=str(tmp_path / "state"))
+    result = subprocess.run([sys.executable, "-c", _WITHOUT_PYAUDIO], check=False, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("livetui: no audio devices: "), result.stderr
+    assert "PyAudio" in lines[0]
+
+
+def test_list_devices_for_real_shows_no_portaudio_noise(tmp_path: Path) -> None:
+    # Whatever this machine has: a table (0) or one line (1), and never ALSA's chatter.
+    result = run_livetui("--list-devices", tmp_path=tmp_path)
+    if result.returncode == 0:
+        assert result.stdout.startswith("index  in   out    rate  name\n") and result.stderr == ""
+    else:
+        assert result.returncode == 1 and result.stdout == ""
+        assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("livetui: no audio devices: ")

@@ -26,20 +26,30 @@ from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
 
 __all__ = [
+    "CHUNK_MS_RANGE",
     "DEFAULT_MODEL",
+    "ECHO_MODES",
+    "METER_HZ_RANGE",
+    "AudioSettings",
     "ConfigError",
+    "EchoMode",
     "Modality",
     "Settings",
     "VadSettings",
     "build_parser",
     "default_config_path",
     "load_settings",
+    "settings_from_args",
 ]
 
 APP_NAME = "livetui"
 DEFAULT_MODEL = "gemini-live-2.5-flash-preview"
 
 Sensitivity = Literal["high", "low"]
+EchoMode = Literal["headset", "speaker"]
+ECHO_MODES: tuple[EchoMode, ...] = ("headset", "speaker")
+CHUNK_MS_RANGE = (20, 40)  # mic chunk length sent to the service, inclusive
+METER_HZ_RANGE = (5, 30)  # how often the UI pulls levels, inclusive
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,28 @@ class VadSettings:
 
 
 @dataclass(frozen=True)
+class AudioSettings:
+    input_device: str | None = None  # a device index or part of its name; None: the system's default
+    output_device: str | None = None
+    chunk_ms: int = 20  # mic chunk length sent to the service (CHUNK_MS_RANGE)
+    # headset: full duplex; speaker: half duplex, the mic gated while the model's audio plays (no echo)
+    echo_mode: EchoMode = "headset"
+    record_dir: Path | None = None  # both directions saved here as WAV files; None: no recording
+    meter_hz: int = 15  # how often the UI pulls levels (METER_HZ_RANGE)
+    mic_on_start: bool | None = None  # None: live in AUDIO sessions, muted in TEXT ones
+
+    def __post_init__(self) -> None:
+        low, high = CHUNK_MS_RANGE
+        if not low <= self.chunk_ms <= high:
+            raise ValueError(f"chunk_ms must be from {low} to {high}, not {self.chunk_ms}")
+        low, high = METER_HZ_RANGE
+        if not low <= self.meter_hz <= high:
+            raise ValueError(f"meter_hz must be from {low} to {high}, not {self.meter_hz}")
+        if self.echo_mode not in ECHO_MODES:
+            raise ValueError(f"echo_mode must be 'headset' or 'speaker', not {self.echo_mode!r}")
+
+
+@dataclass(frozen=True)
 class Settings:
     model: str = DEFAULT_MODEL
     modality: Modality = "TEXT"
@@ -74,6 +106,7 @@ class Settings:
     language: str | None = None  # BCP-47, e.g. "en-US"
     system_instruction: str = ""
     vad: VadSettings = VadSettings()
+    audio: AudioSettings = AudioSettings()
     mouse: bool = True
     sim: bool = False  # force the built-in simulator
     # binding id -> key(s), applied with App.set_keymap; the UI reports unknown ids
@@ -93,12 +126,13 @@ class Settings:
         """The LiveConnectConfig, as a plain dict for `client.aio.live.connect(config=...)`."""
         config: dict[str, Any] = {
             "response_modalities": [self.modality],
-            # Typed and spoken turns both belong in the transcript, whatever the answer's modality.
+            # Typed and spoken turns both belong in the transcript, whatever the answer's modality:
+            # spoken input into a TEXT session is transcribed too.
             "input_audio_transcription": {},
             "session_resumption": {},
         }
         if self.modality == "AUDIO":
-            config["output_audio_transcription"] = {}
+            config["output_audio_transcription"] = {}  # spoken answers, as text in the history
             speech: dict[str, Any] = {}
             if self.voice:
                 speech["voice_config"] = {"prebuilt_voice_config": {"voice_name": self.voice}}
@@ -205,6 +239,39 @@ def _budget(value: object) -> int:
     raise _Bad(f"must be a whole number of characters, {MIN_BUDGET_CHARS} or more, not {_show(value)}")
 
 
+def _between(low: int, high: int, unit: str) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return value
+        raise _Bad(f"must be a whole number of {unit} from {low} to {high}, not {_show(value)}")
+
+    return check
+
+
+_chunk_ms = _between(*CHUNK_MS_RANGE, "milliseconds")
+_meter_hz = _between(*METER_HZ_RANGE, "updates a second")
+_echo_mode = _choice(*ECHO_MODES)
+
+
+def _device(value: object) -> str:
+    """A device index (a number in the file, or digits) or part of a device name, kept as text."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise _Bad(f"must be a device index (0 or more) or part of a device name, not {_show(value)}")
+
+
+def _folder(value: object, base: Path) -> Path:
+    """A folder path (relative to `base`, ~ expanded). It need not exist yet, but must not be a file."""
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad(f"must be a folder path, not {_show(value)}")
+    path = (base / Path(value.strip()).expanduser()).absolute()
+    if path.exists() and not path.is_dir():
+        raise _Bad(f"must be a folder, not the file {path}")
+    return path
+
+
 def _modality(value: object) -> str:
     return _choice("text", "audio")(value).upper()
 
@@ -260,7 +327,17 @@ _VAD: dict[str, tuple[str, Callable[[object], Any]]] = {
     "prefix_padding_ms": ("prefix_padding_ms", _count),
     "silence_duration_ms": ("silence_duration_ms", _count),
 }
-_TABLES = ("vad", "keys")
+# Keys of [audio] (all named as the AudioSettings fields) -> check; record_dir is read below.
+_AUDIO: dict[str, Callable[[object], Any]] = {
+    "input_device": _device,
+    "output_device": _device,
+    "chunk_ms": _chunk_ms,
+    "echo_mode": _echo_mode,
+    "meter_hz": _meter_hz,
+    "mic_on_start": _bool,
+}
+_AUDIO_KNOWN = (*_AUDIO, "record_dir")
+_TABLES = ("vad", "audio", "keys")
 _TOP_KNOWN = (*_TOP, "system_instruction", *_TABLES)
 
 
@@ -292,10 +369,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--system-instruction", metavar="TEXT|@FILE", help="system instruction, or @FILE to read it from a file")
     vad = p.add_argument_group("voice activity detection")
     vad.add_argument("--vad", type=_flag(_vad_mode), metavar="{auto,manual}", help="auto: the service detects speech; manual: push to talk")
+    vad.add_argument("--push-to-talk", dest="vad", action="store_const", const=False, help="the same as --vad manual")
     vad.add_argument("--vad-start-sensitivity", type=_flag(_sensitivity), metavar="{high,low}")
     vad.add_argument("--vad-end-sensitivity", type=_flag(_sensitivity), metavar="{high,low}")
     vad.add_argument("--vad-prefix-padding-ms", type=_flag(_count, int), metavar="N")
     vad.add_argument("--vad-silence-ms", type=_flag(_count, int), metavar="N", help="silence that ends a turn")
+    audio = p.add_argument_group("audio")
+    audio.add_argument("--input-device", type=_flag(_device), metavar="X", help="microphone: a device index or part of its name")
+    audio.add_argument("--output-device", type=_flag(_device), metavar="X", help="speaker: a device index or part of its name")
+    audio.add_argument("--list-devices", action="store_true", help="print the audio devices and exit")
+    chunk, meter = CHUNK_MS_RANGE, METER_HZ_RANGE
+    audio.add_argument("--chunk-ms", type=_flag(_chunk_ms, int), metavar="N", help=f"ms of mic audio per message, {chunk[0]}-{chunk[1]}")
+    audio.add_argument(
+        "--echo-mode",
+        type=_flag(_echo_mode),
+        metavar="{headset,speaker}",
+        help="headset (default): talk over answers; speaker: the mic is off while one plays",
+    )
+    record = _flag(lambda value: _folder(value, Path.cwd()))
+    audio.add_argument("--record", type=record, metavar="DIR", help="save the audio both ways as WAV files in DIR")
+    audio.add_argument("--meter-hz", type=_flag(_meter_hz, int), metavar="N", help=f"level meter updates per second, {meter[0]}-{meter[1]}")
+    audio.add_argument(
+        "--mic",
+        dest="mic_on_start",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="microphone live at start, or muted (default: live in audio sessions only)",
+    )
     p.add_argument("--no-mouse", dest="mouse", action="store_false", default=None, help="no mouse tracking (less traffic over SSH)")
     p.add_argument("--sim", action="store_true", default=None, help="use the built-in offline simulator, even with an API key")
     return p
@@ -349,7 +449,7 @@ class _FileReader:
         hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
         return self.fail(section, key, f"unknown setting '{name}'{hint}")
 
-    def read(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    def read(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, str]]:
         try:
             data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
@@ -361,6 +461,7 @@ class _FileReader:
             raise ConfigError(f"not valid TOML: {message}", self.path) from None
         top: dict[str, Any] = {}
         vad: dict[str, Any] = {}
+        audio: dict[str, Any] = {}
         keys: dict[str, str] = {}
         for key, value in data.items():
             if key in _TABLES:
@@ -372,6 +473,14 @@ class _FileReader:
                             raise self.unknown("vad", name, list(_VAD))
                         target, check = _VAD[name]
                         vad[target] = self.check("vad", name, check, item)
+                elif key == "audio":
+                    for name, item in value.items():
+                        if name == "record_dir":
+                            audio[name] = self.check("audio", name, lambda v: _folder(v, self.path.parent), item)
+                        elif name in _AUDIO:
+                            audio[name] = self.check("audio", name, _AUDIO[name], item)
+                        else:
+                            raise self.unknown("audio", name, _AUDIO_KNOWN)
                 else:
                     keys.update({name: self.check("keys", name, _key_binding, item) for name, item in value.items()})
             elif key == "system_instruction":
@@ -380,7 +489,7 @@ class _FileReader:
                 top[key] = self.check("", key, _TOP[key], value)
             else:
                 raise self.unknown("", key, _TOP_KNOWN)
-        return top, vad, keys
+        return top, vad, audio, keys
 
 
 # --- all together --------------------------------------------------------------------
@@ -388,7 +497,14 @@ class _FileReader:
 
 def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from defaults, then the config file, then the flags (argparse exits 2 on a bad flag)."""
-    args = build_parser().parse_args(None if argv is None else list(argv))
+    return settings_from_args(build_parser().parse_args(None if argv is None else list(argv)), environ)
+
+
+def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from defaults, then the config file, then flags already parsed by `build_parser()`.
+
+    Flags that are commands rather than settings (--list-devices) are the caller's to act on.
+    """
     path: Path | None
     if args.config is not None:
         path = args.config.expanduser()
@@ -402,9 +518,10 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
 
     top: dict[str, Any] = {}
     vad: dict[str, Any] = {}
+    audio: dict[str, Any] = {}
     keys: dict[str, str] = {}
     if path is not None:
-        top, vad, keys = _FileReader(path).read()
+        top, vad, audio, keys = _FileReader(path).read()
 
     for name in ("model", "modality", "voice", "language", "mouse", "sim"):
         if (value := getattr(args, name)) is not None:
@@ -423,4 +540,9 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
     ):
         if (value := getattr(args, flag)) is not None:
             vad[target] = value
-    return Settings(**top, vad=VadSettings(**vad), keys=keys, config_path=path)
+    for name in ("input_device", "output_device", "chunk_ms", "echo_mode", "meter_hz", "mic_on_start"):
+        if (value := getattr(args, name)) is not None:
+            audio[name] = value
+    if args.record is not None:
+        audio["record_dir"] = args.record
+    return Settings(**top, vad=VadSettings(**vad), audio=AudioSettings(**audio), keys=keys, config_path=path)

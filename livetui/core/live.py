@@ -7,7 +7,7 @@ sends here rather than growing a second code path.
 from __future__ import annotations
 
 import contextlib
-import json
+import time
 from typing import Any, AsyncIterator, Sequence
 
 from google.genai import errors, types
@@ -50,6 +50,9 @@ class LiveSession:
         self._stack = contextlib.AsyncExitStack()
         self._session: Any = None
         self.session_id: str | None = None
+        self._audio_chunks = 0
+        self._audio_bytes = 0
+        self._audio_logged_at = 0.0
 
     async def __aenter__(self) -> "LiveSession":
         config = self.settings.live_config()
@@ -92,6 +95,32 @@ class LiveSession:
         self.log.client("client_content", {"turns": list(turns), "turn_complete": False})
         await self._session.send_client_content(turns=list(turns), turn_complete=False)
 
+    async def send_audio(self, pcm: bytes, rate: int = 16000) -> None:
+        """One mic chunk. Logged as one line a second, not one per chunk, so the
+        event log keeps the rest of the session."""
+        await self._session.send_realtime_input(audio=types.Blob(data=pcm, mime_type=f"audio/pcm;rate={rate}"))
+        self._audio_chunks += 1
+        self._audio_bytes += len(pcm)
+        now = time.monotonic()
+        if now - self._audio_logged_at >= 1.0:
+            self.log.add("out", "realtime_input.audio", self._audio_bytes,
+                         f"audio {self._audio_chunks} chunks, {self._audio_bytes} B at {rate} Hz")
+            self._audio_chunks = self._audio_bytes = 0
+            self._audio_logged_at = now
+
+    async def send_audio_stream_end(self) -> None:
+        """The mic paused: the service closes the user's turn."""
+        self.log.client("realtime_input.audio_stream_end", {"audio_stream_end": True})
+        await self._session.send_realtime_input(audio_stream_end=True)
+
+    async def send_activity_start(self) -> None:
+        self.log.client("realtime_input.activity_start", {"activity_start": {}})
+        await self._session.send_realtime_input(activity_start=types.ActivityStart())
+
+    async def send_activity_end(self) -> None:
+        self.log.client("realtime_input.activity_end", {"activity_end": {}})
+        await self._session.send_realtime_input(activity_end=types.ActivityEnd())
+
     async def send_tool_response(self, responses: Sequence[types.FunctionResponse]) -> None:
         self.log.client("tool_response", {"function_responses": [r.model_dump(exclude_none=True) for r in responses]})
         await self._session.send_tool_response(function_responses=list(responses))
@@ -110,10 +139,3 @@ class LiveSession:
             yield describe_error(exc)
         except Exception as exc:  # the socket died some other way: still words, not a traceback
             yield describe_error(exc)
-
-
-def payload_size(payload: Any) -> int:
-    try:
-        return len(json.dumps(payload, default=str))
-    except (TypeError, ValueError):
-        return 0

@@ -8,7 +8,9 @@ simulator or to Gemini.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from textual import events, on, work
@@ -18,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
 from ..core.carryover import carry_over_turns
 from ..core.config import Settings
@@ -31,9 +34,11 @@ from ..core.conversation import (
     UsageChanged,
 )
 from ..core.eventlog import EventLog
-from ..core.events import Event, GoAway, SessionError, SessionStarted, TurnComplete
+from ..core.events import AudioChunk, Event, GoAway, Interrupted, SessionError, SessionStarted, TurnComplete
 from ..core.live import LiveSession, describe_error
-from .messages import LiveEvent
+from ..core.audio.wavio import WavError, WavRecorder
+from ..core.voice import Voice, default_record_dir
+from .messages import AudioReady, LiveEvent
 from .widgets.chat import ChatView, ModelMessage, UserMessage
 from .widgets.meters import LevelMeter
 from .widgets.prompt import PromptArea
@@ -62,10 +67,22 @@ class LiveTuiApp(App[int]):
         Binding("pagedown", "scroll_chat(1)", "Scroll down", id="scroll_down", show=False),
         Binding("ctrl+home", "scroll_chat_to(0)", "Oldest", id="scroll_top", show=False),
         Binding("ctrl+end", "scroll_chat_to(1)", "Newest", id="scroll_bottom", show=False),
+        Binding("f4", "mute", "Mute", id="mute", priority=True),
+        Binding("f5", "talk", "Talk", id="talk", priority=True),
+        Binding("escape", "cut_in", "Stop answer", id="cut_in", show=False),
+        Binding("f6", "vad_mode", "VAD/PTT", id="vad_mode", show=False, priority=True),
+        Binding("f7", "echo_mode", "Speaker/headset", id="echo_mode", show=False, priority=True),
+        Binding("f8", "record", "Record", id="record", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    def __init__(self, settings: Settings, backend: Any, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        backend: Any,
+        clock: Callable[[], datetime] | None = None,
+        audio: bool = True,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.backend = backend
@@ -79,7 +96,11 @@ class LiveTuiApp(App[int]):
         self._connected = asyncio.Event()
         self._unsent = 0  # typed turns not yet accepted by a session
         self.speaker_muted = False
+        self.heard_fraction = 1.0  # of the last interrupted answer
+        self._device_failed = False
+        self._audio_enabled = audio  # tests of text-only behaviour leave the devices alone
         self.text_from_transcript = False  # the 1007 fallback: audio answers shown as text
+        self.voice: Voice | None = None  # created on mount; opens devices in a thread
         self._client: Any = None
         self._backend_started = False
         self.animation_level = "none"  # nothing moves by itself: no bytes over SSH
@@ -106,9 +127,12 @@ class LiveTuiApp(App[int]):
         self.query_one("#meters").border_title = "Levels"
         self.query_one(PromptArea).focus()
         self._status(state="connecting", service=self.backend.label)
-        self.set_interval(1 / 20, self._pull_levels)
+        self.voice = Voice(self.settings.audio, automatic_vad=self.settings.vad.automatic)
+        self.set_interval(1 / max(1, self.settings.audio.meter_hz), self._pull_levels)
         self.start_session([])
         self.run_sender()
+        if self._audio_enabled:
+            self.open_audio()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width, event.size.height)
@@ -143,7 +167,21 @@ class LiveTuiApp(App[int]):
         vad = "auto" if s.vad.automatic else "push-to-talk"
         modality = s.modality + (" → text" if self.text_from_transcript else "")
         note = "speaker muted" if self.speaker_muted else ""
-        self.query_one(StatusBar).set(model=s.model, modality=modality, vad=vad, note=note, **changes)
+        self.query_one(StatusBar).set(model=s.model, modality=modality, vad=vad, note=note, mic=self._mic_state(), **changes)
+
+    def _mic_state(self) -> str:
+        voice = self.voice
+        if voice is None or not voice.available:
+            return "no audio" if voice is not None and voice.unavailable else ""
+        echo = "speaker" if voice.settings.echo_mode == "speaker" else "headset"
+        if voice.muted:
+            mic = "mic muted"
+        elif not voice.automatic_vad:
+            mic = "TALKING" if voice.talking else "F5 to talk"
+        else:
+            mic = "mic live"
+        rec = " · rec" if voice.recorder is not None else ""
+        return f"{mic} · {echo}{rec}"
 
     # -- the session -----------------------------------------------------------
 
@@ -174,10 +212,22 @@ class LiveTuiApp(App[int]):
             await live.close()
             return
         self.live = live
+        voice = self.voice
         try:
             await live.send_context(carry)
             self.post_message(LiveEvent(live.started(), generation))
+            if voice is not None:
+                self.run_pump(live, generation)
             async for event in live.events():
+                if voice is not None:
+                    # Audio goes straight to the speaker, never through the UI.
+                    match event:
+                        case AudioChunk():
+                            voice.play(event.data)
+                        case Interrupted():
+                            self.heard_fraction = voice.interrupted()
+                        case TurnComplete():
+                            voice.turn_complete()
                 self.post_message(LiveEvent(event, generation))
         except Exception as exc:
             self.post_message(LiveEvent(describe_error(exc), generation))
@@ -185,6 +235,51 @@ class LiveTuiApp(App[int]):
             if self.live is live:
                 self.live = None
             await live.close()
+
+    @work(exclusive=True, group="pump", exit_on_error=False)
+    async def run_pump(self, live: LiveSession, generation: int) -> None:
+        """Mic audio to the session; ends with the session."""
+        assert self.voice is not None
+        try:
+            await self.voice.pump(live)
+        except Exception as exc:
+            self.post_message(LiveEvent(describe_error(exc), generation))
+
+    @work(thread=True, group="audio", exit_on_error=False)
+    def open_audio(self) -> None:
+        """PortAudio probing can take a moment: off the UI's loop."""
+        voice = self.voice
+        if voice is None:
+            return
+        problem = voice.open()
+        self.post_message(AudioReady(problem))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly: in words on screen, details in the log."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR:
+            return
+        if worker.group == "audio":
+            self.post_message(AudioReady(f"could not open the audio devices: {worker.error}"))
+        else:
+            self.notify(f"{worker.name} failed: {worker.error}", severity="error")
+
+    async def on_audio_ready(self, message: AudioReady) -> None:
+        if message.problem:
+            await self._render(self.conversation.add_system(f"no audio: {message.problem} · text still works", "error"))
+        self._apply_mic_default()
+
+    def _apply_mic_default(self) -> None:
+        voice = self.voice
+        if voice is None or not voice.available:
+            self._status()
+            return
+        wanted = self.settings.audio.mic_on_start
+        live_mic = (self.settings.modality == "AUDIO") if wanted is None else wanted
+        voice.automatic_vad = self.settings.vad.automatic
+        voice.talking = False
+        voice.muted = not live_mic
+        self._status()
 
     @work(group="sender", exit_on_error=False)
     async def run_sender(self) -> None:
@@ -211,6 +306,7 @@ class LiveTuiApp(App[int]):
         event = message.event
         match event:
             case SessionStarted():
+                self._apply_mic_default()
                 self._status(state="connected")
                 await self._render(self.conversation.add_system(f"connected · {event.modality} answers", "info"))
                 self._connected.set()
@@ -226,6 +322,11 @@ class LiveTuiApp(App[int]):
             case GoAway():
                 left = f" in {event.time_left_s:g} s" if event.time_left_s is not None else " soon"
                 await self._render(self.conversation.add_system(f"the service will close this session{left}", "info"))
+            case Interrupted():
+                turn = self.conversation.model_turn
+                await self._render(self.conversation.apply(event))
+                if turn is not None and turn.modality == "AUDIO":
+                    self.query_one("#said", TranscriptPane).mark_unheard(turn.id, self.heard_fraction)
             case _:
                 await self._render(self.conversation.apply(event))
 
@@ -258,6 +359,8 @@ class LiveTuiApp(App[int]):
             if yes:
                 self.text_from_transcript = True
                 self.speaker_muted = True
+                if self.voice is not None:
+                    self.voice.speaker_muted = True
                 self.settings = self.settings.with_modality("AUDIO")
                 self.call_later(self._switch, "audio answers shown as text, speaker muted")
 
@@ -291,6 +394,13 @@ class LiveTuiApp(App[int]):
 
     @on(PromptArea.Submitted)
     async def submit(self, message: PromptArea.Submitted) -> None:
+        if message.text.startswith("/wav"):
+            path = message.text[4:].strip()
+            if not path:
+                self.notify("Usage: /wav PATH", severity="warning")
+            else:
+                self.send_wav(Path(path).expanduser())
+            return
         await self._render(self.conversation.add_user_text(message.text))
         self._unsent += 1
         self.outbox.put_nowait(message.text)
@@ -304,6 +414,8 @@ class LiveTuiApp(App[int]):
         self.settings = self.settings.with_modality(new)
         self.text_from_transcript = False
         self.speaker_muted = False
+        if self.voice is not None:
+            self.voice.speaker_muted = False
         await self._switch(f"{new} answers · context carried")
 
     async def action_new_session(self) -> None:
@@ -329,6 +441,95 @@ class LiveTuiApp(App[int]):
             chat.anchor()
         else:
             chat.scroll_home(animate=False)
+
+    # -- voice -----------------------------------------------------------------
+
+    def _no_audio(self) -> bool:
+        if self.voice is not None and self.voice.available:
+            return False
+        why = self.voice.unavailable if self.voice is not None else None
+        self.notify(f"No audio: {why}" if why else "Audio is still starting", severity="warning")
+        return True
+
+    def action_mute(self) -> None:
+        if self._no_audio():
+            return
+        assert self.voice is not None
+        self.voice.set_muted(not self.voice.muted)
+        self._status()
+
+    async def action_talk(self) -> None:
+        """Push-to-talk (VAD off): one press opens the mic, the next closes the turn.
+        With automatic VAD it simply unmutes."""
+        if self._no_audio():
+            return
+        voice = self.voice
+        assert voice is not None
+        if voice.automatic_vad:
+            voice.set_muted(False)
+        else:
+            voice.muted = False
+            voice.toggle_talk()
+        self._status()
+
+    async def action_cut_in(self) -> None:
+        """Stop the answer now (a barge-in by key, e.g. in speaker mode)."""
+        voice, turn = self.voice, self.conversation.model_turn
+        if voice is None or not voice.buffer.playing:
+            return
+        heard = voice.cut_in()
+        if turn is not None:
+            self.query_one("#said", TranscriptPane).mark_unheard(turn.id, heard)
+        await self._render(self.conversation.add_system("answer stopped", "info"))
+
+    async def action_vad_mode(self) -> None:
+        """Automatic VAD ⇄ push-to-talk: part of the session's setup, so a new session."""
+        vad = replace(self.settings.vad, automatic=not self.settings.vad.automatic)
+        self.settings = replace(self.settings, vad=vad)
+        label = "automatic voice detection" if vad.automatic else "push to talk (F5)"
+        await self._switch(f"{label} · context carried")
+
+    def action_echo_mode(self) -> None:
+        if self.voice is None:
+            return
+        mode = "headset" if self.voice.settings.echo_mode == "speaker" else "speaker"
+        self.voice.settings = replace(self.voice.settings, echo_mode=mode)
+        self.settings = replace(self.settings, audio=self.voice.settings)
+        self.notify("Speaker mode: the mic pauses while the answer plays" if mode == "speaker" else "Headset mode: full duplex")
+        self._status()
+
+    def action_record(self) -> None:
+        voice = self.voice
+        if voice is None:
+            return
+        if voice.recorder is not None:
+            voice.recorder.close()
+            voice.recorder = None
+            self.notify("Recording stopped")
+        else:
+            folder = self.settings.audio.record_dir or default_record_dir()
+            voice.recorder = WavRecorder(folder)
+            self.notify(f"Recording both sides to {folder}")
+        self._status()
+
+    @work(group="wav", exclusive=True, exit_on_error=False)
+    async def send_wav(self, path: Path) -> None:
+        """A WAV file as the user's turn, streamed in real time like speech."""
+        voice = self.voice
+        if voice is None:
+            return
+        try:
+            seconds = await voice.send_file(path)
+        except (WavError, OSError) as exc:
+            await self._render(self.conversation.add_system(f"cannot send {path}: {exc}", "error"))
+            return
+        await self._render(self.conversation.add_system(f"sent {path.name} ({seconds:.1f} s of audio)", "info"))
+
+    def action_send_wav_prompt(self) -> None:
+        prompt = self.query_one(PromptArea)
+        prompt.load_text("/wav ")
+        prompt.move_cursor(prompt.document.end)
+        prompt.focus()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -358,6 +559,11 @@ class LiveTuiApp(App[int]):
         yield SystemCommand("Settings", "Model, voice, language, system instruction, VAD", self.action_settings)
         yield SystemCommand("Event log", "Every message of the session", self.action_event_log)
         yield SystemCommand("Clear", "Clear the chat history from the screen", self.action_clear)
+        yield SystemCommand("Send a WAV file", "Stream a WAV file as your turn (/wav PATH)", self.action_send_wav_prompt)
+        yield SystemCommand("Mute / unmute", "Stop or resume sending the microphone", self.action_mute)
+        yield SystemCommand("Push to talk / automatic", "Switch voice activity detection (new session, context carried)", self.action_vad_mode)
+        yield SystemCommand("Speaker / headset mode", "Half duplex (mic paused while the answer plays) or full duplex", self.action_echo_mode)
+        yield SystemCommand("Record", "Start or stop saving both sides as WAV files", self.action_record)
         yield SystemCommand("Keys", "Show every key", self.action_help)
         yield SystemCommand("Quit", "Quit livetui", self.action_quit)
 
@@ -369,20 +575,49 @@ class LiveTuiApp(App[int]):
             mic, spk = self.query_one("#mic", LevelMeter), self.query_one("#spk", LevelMeter)
         except NoMatches:  # quitting: the screens are gone before the app's timers stop
             return
-        mic.set_level(self.mic_level(), idle_text="no audio yet")
-        spk.set_level(self.speaker_level(), idle_text="muted" if self.speaker_muted else "no audio yet")
+        voice = self.voice
+        if not self._audio_enabled:
+            idle = "off"
+        elif voice is not None and voice.unavailable:
+            idle = "no device"
+        else:
+            idle = "starting…" if voice is None or not voice.available else "idle"
+        mic_muted = voice is not None and voice.available and voice.muted
+        mic.set_level(self.mic_level(), idle_text="muted" if mic_muted else idle)
+        spk.set_level(self.speaker_level(), idle_text="muted" if self.speaker_muted else idle)
+        if voice is not None and voice.available and not self._device_failed:
+            problem = voice.device_error()
+            if problem:
+                self._device_failed = True
+                self.call_later(self._device_lost, problem)
+
+    async def _device_lost(self, problem: str) -> None:
+        """A device failed or vanished: say so, keep the session, try again."""
+        await self._render(self.conversation.add_system(f"audio device lost ({problem}); retrying", "error"))
+        if self.voice is not None:
+            self.voice.close()
+        self.set_timer(2.0, self._retry_audio)
+
+    def _retry_audio(self) -> None:
+        self._device_failed = False
+        self.open_audio()
 
     def mic_level(self) -> float | None:
-        return None
+        voice = self.voice
+        if voice is None or (voice.muted and not voice.streaming_file):
+            return None
+        return voice.mic_level()
 
     def speaker_level(self) -> float | None:
-        return None
+        return self.voice.speaker_level() if self.voice is not None else None
 
     async def on_unmount(self) -> None:
         if self.live is not None:
             await self.live.close()
         if self._backend_started:
             await self.backend.stop()
+        if self.voice is not None:
+            self.voice.close()
 
     def post_event(self, event: Event) -> None:
         """For tests and tools: feed an event as if the session sent it."""

@@ -14,3 +14,11 @@ class LiveEvent(Message):
         super().__init__()
         self.event = event
         self.generation = generation  # which session it came from: late events of an old one are ignored
+
+
+class AudioReady(Message):
+    """The audio devices were opened (problem is None) or could not be (why, in words)."""
+
+    def __init__(self, problem: str | None) -> None:
+        super().__init__()
+        self.problem = problem

@@ -118,7 +118,7 @@ def sim_backend() -> Iterator[SimProcessBackend]:
 
 def make_app(backend: Any) -> LiveTuiApp:
     """The app as pictured: default settings, a fixed clock, a repeatable event log."""
-    app = LiveTuiApp(Settings(), backend, clock=TickingClock())
+    app = LiveTuiApp(Settings(), backend, clock=TickingClock(), audio=False)
     app.eventlog = RepeatableEventLog()
     return app
 

@@ -27,7 +27,7 @@ def finished(app: LiveTuiApp, n: int) -> bool:
 
 
 async def test_type_a_question_read_the_streamed_answer(backend):
-    app = LiveTuiApp(Settings(), backend)
+    app = LiveTuiApp(Settings(), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: connected(app), what="connected")
         assert app.focused is app.query_one(PromptArea)
@@ -44,7 +44,7 @@ async def test_type_a_question_read_the_streamed_answer(backend):
 
 
 async def test_toggle_modality_carries_the_conversation(backend):
-    app = LiveTuiApp(Settings(), backend)
+    app = LiveTuiApp(Settings(), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: connected(app))
         await type_and_send(pilot, "What is the capital of France?")
@@ -65,7 +65,7 @@ async def test_toggle_modality_carries_the_conversation(backend):
 
 
 async def test_text_typed_before_connecting_is_not_lost(backend):
-    app = LiveTuiApp(Settings(), backend)
+    app = LiveTuiApp(Settings(), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await type_and_send(pilot, "What is the capital of Spain?")  # possibly before setupComplete
         await until(pilot, lambda: finished(app, 1))
@@ -75,7 +75,7 @@ async def test_text_typed_before_connecting_is_not_lost(backend):
 async def test_a_native_audio_model_offers_the_audio_fallback(backend):
     from livetui.ui.screens.confirm import ConfirmScreen
 
-    app = LiveTuiApp(Settings(model="gemini-2.5-flash-native-audio-preview"), backend)
+    app = LiveTuiApp(Settings(model="gemini-2.5-flash-native-audio-preview"), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the fallback offer")
         assert app.query_one(StatusBar).status.state == "failed"
@@ -88,7 +88,7 @@ async def test_a_native_audio_model_offers_the_audio_fallback(backend):
 
 
 async def test_keys_can_be_remapped(backend):
-    app = LiveTuiApp(Settings(keys={"toggle_modality": "ctrl+o"}), backend)
+    app = LiveTuiApp(Settings(keys={"toggle_modality": "ctrl+o"}), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: connected(app))
         await pilot.press("ctrl+t")
@@ -99,7 +99,7 @@ async def test_keys_can_be_remapped(backend):
 
 
 async def test_up_and_down_walk_earlier_inputs(backend):
-    app = LiveTuiApp(Settings(), backend)
+    app = LiveTuiApp(Settings(), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: connected(app))
         await type_and_send(pilot, "first")
@@ -118,7 +118,7 @@ async def test_up_and_down_walk_earlier_inputs(backend):
 
 
 async def test_a_tiny_terminal_does_not_crash(backend):
-    app = LiveTuiApp(Settings(), backend)
+    app = LiveTuiApp(Settings(), backend, audio=False)
     async with app.run_test(size=(30, 8)) as pilot:
         await until(pilot, lambda: connected(app))
         await type_and_send(pilot, "What is the capital of Japan?")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static, Switch, TextArea
 
-from livetui.core.config import Settings, VadSettings
+from livetui.core.config import AudioSettings, Settings, VadSettings
 from livetui.core.eventlog import EventLog
 from livetui.ui.screens.confirm import ConfirmScreen
 from livetui.ui.screens.eventlog import EventLogScreen, human_size, parse_filter
@@ -422,8 +423,9 @@ async def test_settings_edits_and_saves() -> None:
 
 
 async def test_settings_unchanged_save_gives_equal_settings() -> None:
+    audio = AudioSettings("2", "USB", 40, "speaker", Path("rec"), 30, False)  # a relative folder stays as it was
     before = _settings(voice="Sulafat", language="de-DE", system_instruction="Hi",
-                       vad=VadSettings(automatic=False, end_sensitivity="low", silence_duration_ms=500))
+                       vad=VadSettings(automatic=False, end_sensitivity="low", silence_duration_ms=500), audio=audio)
     app = Host(lambda: SettingsScreen(before))
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open_settings(pilot)
@@ -481,6 +483,12 @@ async def test_settings_escape_closes_an_open_list_first() -> None:
         ("prefix_padding_ms", "-5", "Prefix padding"),
         ("language", "en_US", "Language"),
         ("model", "a b", "Model"),
+        ("chunk_ms", "19", "Chunk ms: a whole number of milliseconds, 20 to 40"),
+        ("chunk_ms", "41", "Chunk ms"),
+        ("chunk_ms", "", "Chunk ms"),
+        ("chunk_ms", "2O", "Chunk ms"),
+        ("meter_hz", "4", "Meter rate: a whole number of updates a second, 5 to 30"),
+        ("meter_hz", "31", "Meter rate"),
     ],
 )
 async def test_settings_rejects_bad_values(field: str, text: str, words: str) -> None:
@@ -497,8 +505,7 @@ async def test_settings_rejects_bad_values(field: str, text: str, words: str) ->
         assert error.display and str(error.render()).startswith(words)
         assert screen.focused is screen.query_one(f"#{field}")  # taken to the field to fix
         await pilot.press("home", "ctrl+k")
-        if field == "model":
-            await pilot.press(*"gemini-x")
+        await pilot.press(*{"model": "gemini-x", "chunk_ms": "20", "meter_hz": "15"}.get(field, ""))
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.result, Settings)
@@ -513,9 +520,116 @@ async def test_settings_fit_at_80x24() -> None:
         hint = screen.query_one("#hint").region
         assert hint.bottom <= 24 and hint.height == 1
         # The last field scrolls into view when reached by Tab.
-        screen.query_one("#silence_duration_ms", Input).focus()
+        screen.query_one("#meter_hz", Input).focus()
         await pilot.pause()
-        field = screen.query_one("#silence_duration_ms").region
+        field = screen.query_one("#meter_hz").region
         form = screen.query_one("#form").region
         assert form.contains_region(field)
         assert isinstance(screen.query_one("#system_instruction", TextArea), TextArea)
+
+
+FORM_FIELDS = [
+    "model", "modality", "voice", "language", "system_instruction",
+    "vad_automatic", "start_sensitivity", "end_sensitivity", "prefix_padding_ms", "silence_duration_ms",
+    "input_device", "output_device", "chunk_ms", "echo_mode", "record_dir", "meter_hz",
+]  # fmt: skip
+
+
+async def test_settings_every_field_is_reached_by_tab_and_shown_at_80x24() -> None:
+    app = Host(lambda: SettingsScreen(_settings()))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_settings(pilot)
+        form = screen.query_one("#form")
+        reached = []
+        for _ in FORM_FIELDS:
+            focused = screen.focused
+            assert focused is not None
+            reached.append(focused.id)
+            assert form.region.contains_region(focused.region), f"{focused.id} is not scrolled into view"
+            await pilot.press("tab")
+            await pilot.pause()
+        assert reached == FORM_FIELDS
+        assert form.max_scroll_y > 0  # the form is taller than the dialog: it scrolled to get here
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, SettingsScreen)
+    assert app.result == _settings()
+
+
+async def test_settings_audio_fields_edit_and_save(tmp_path: Path) -> None:
+    before = _settings(audio=AudioSettings(output_device="pulse", mic_on_start=True))
+    app = Host(lambda: SettingsScreen(before))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_settings(pilot)
+        screen.query_one("#input_device", Input).focus()
+        await pilot.press(*"USB Mic")
+        await pilot.press("tab", "home", "ctrl+k")  # output device: blank, the default
+        await pilot.press("tab", "home", "ctrl+k", *"30")  # chunk ms
+        await pilot.press("tab", "enter", "down", "enter")  # echo mode: headset -> speaker
+        await pilot.press("tab", *str(tmp_path / "rec"))  # record folder
+        await pilot.press("tab", "home", "ctrl+k", *"25")  # meter rate
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#meter_hz")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, SettingsScreen)
+    assert app.result.audio == AudioSettings(
+        input_device="USB Mic",
+        output_device=None,
+        chunk_ms=30,
+        echo_mode="speaker",
+        record_dir=tmp_path / "rec",
+        meter_hz=25,
+        mic_on_start=True,  # not in the form: kept
+    )
+    assert not (tmp_path / "rec").exists()  # a setting, not created here
+
+
+async def test_settings_echo_mode_choices_explain_themselves() -> None:
+    before = _settings(vad=VadSettings(automatic=False), audio=AudioSettings(echo_mode="speaker"))
+    app = Host(lambda: SettingsScreen(before))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_settings(pilot)
+        assert str(screen.query_one("#vad_state").render()) == "off: push to talk"  # the switch says what off means
+        select = screen.query_one("#echo_mode", Select)
+        assert select.value == "speaker"
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert select.expanded
+        options = select.query_one("SelectOverlay")
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert [p.split(":")[0] for p in prompts] == ["headset", "speaker"]
+        assert "full duplex" in prompts[0] and "mic off while an answer plays" in prompts[1]
+        assert all(len(p) <= 50 for p in prompts)  # fits the field at 80 columns
+        await pilot.press("up", "enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result.audio.echo_mode == "headset"
+
+
+async def test_settings_record_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "take.wav").write_bytes(b"")
+    app = Host(lambda: SettingsScreen(_settings(audio=AudioSettings(record_dir=tmp_path / "old"))))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_settings(pilot)
+        assert screen.query_one("#record_dir", Input).value == str(tmp_path / "old")
+        screen.query_one("#record_dir", Input).focus()
+        await pilot.press("home", "ctrl+k", *"~/take.wav")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = screen.query_one("#error", Static)
+        assert app.result is UNSET and str(error.render()).startswith("Record folder:")
+        assert screen.focused is screen.query_one("#record_dir")
+        await pilot.press("home", "ctrl+k", *"~/recordings")  # ~ expanded
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.result.audio.record_dir == tmp_path / "recordings"
+    app = Host(lambda: SettingsScreen(_settings(audio=AudioSettings(record_dir=tmp_path / "old"))))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_settings(pilot)
+        screen.query_one("#record_dir", Input).focus()
+        await pilot.press("home", "ctrl+k", "ctrl+s")  # blank: no recording
+        await pilot.pause()
+    assert app.result.audio.record_dir is None

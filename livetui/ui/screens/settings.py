@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,13 +14,14 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
-from ...core.config import Settings, VadSettings
+from ...core.config import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
 from .help import first_key
 
 # Gemini's prebuilt voices; a configured voice not in this list is offered too.
 VOICES = ("Puck", "Charon", "Kore", "Fenrir", "Aoede", "Leda", "Orus", "Zephyr")
 DEFAULT = ""  # Select value for "the service's default" (Select has no None value)
 SENSITIVITIES = [("default", DEFAULT), ("high", "high"), ("low", "low")]
+ECHO_CHOICES = [("headset: full duplex, talk over answers", "headset"), ("speaker: mic off while an answer plays", "speaker")]
 _BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _DIGITS = re.compile(r"[0-9]+")  # str.isdigit would also take "²"
 
@@ -102,7 +104,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
         self.settings = settings
 
     def compose(self) -> ComposeResult:
-        s, vad = self.settings, self.settings.vad
+        s, vad, audio = self.settings, self.settings.vad, self.settings.audio
         voices = [("default", DEFAULT), *((v, v) for v in VOICES)]
         if s.voice and s.voice not in VOICES:
             voices.append((s.voice, s.voice))
@@ -129,6 +131,16 @@ class SettingsScreen(ModalScreen[Settings | None]):
                 yield self._field("End sensitivity", self._sensitivity(vad.end_sensitivity, "end_sensitivity"))
                 yield self._field("Prefix padding ms", self._input(_number(vad.prefix_padding_ms), "prefix_padding_ms", "default"))
                 yield self._field("Silence ms", self._input(_number(vad.silence_duration_ms), "silence_duration_ms", "default"))
+                yield Static("Audio", classes="heading")
+                yield self._field("Input device", self._input(audio.input_device or "", "input_device", _DEVICE_HINT))
+                yield self._field("Output device", self._input(audio.output_device or "", "output_device", _DEVICE_HINT))
+                yield self._field("Chunk ms", self._input(str(audio.chunk_ms), "chunk_ms", _range(CHUNK_MS_RANGE)))
+                yield self._field(
+                    "Echo mode", Select(ECHO_CHOICES, value=audio.echo_mode, allow_blank=False, compact=True, id="echo_mode")
+                )
+                record = "" if audio.record_dir is None else str(audio.record_dir)
+                yield self._field("Record folder", self._input(record, "record_dir", "off (or a folder for WAV files of both sides)"))
+                yield self._field("Meter rate Hz", self._input(str(audio.meter_hz), "meter_hz", _range(METER_HZ_RANGE)))
             yield Static("", id="error", markup=False)
             save, cancel = first_key(self.app, "settings.save", "ctrl+s"), first_key(self.app, "settings.cancel", "escape")
             yield Static(f"{save} save & apply · {cancel} cancel · tab next field", id="hint", markup=False)
@@ -178,6 +190,15 @@ class SettingsScreen(ModalScreen[Settings | None]):
             prefix_padding_ms=self._milliseconds("prefix_padding_ms", "Prefix padding"),
             silence_duration_ms=self._milliseconds("silence_duration_ms", "Silence"),
         )
+        audio = replace(  # mic_on_start is not in the form: kept
+            self.settings.audio,
+            input_device=self._text("input_device") or None,
+            output_device=self._text("output_device") or None,
+            chunk_ms=self._whole("chunk_ms", "Chunk ms", CHUNK_MS_RANGE, "milliseconds"),
+            echo_mode=self._choice("echo_mode"),
+            record_dir=self._folder("record_dir"),
+            meter_hz=self._whole("meter_hz", "Meter rate", METER_HZ_RANGE, "updates a second"),
+        )
         return replace(
             self.settings,
             model=model,
@@ -186,6 +207,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
             language=language or None,
             system_instruction=self.query_one("#system_instruction", TextArea).text.strip(),
             vad=vad,
+            audio=audio,
         )
 
     def _text(self, id: str) -> str:
@@ -202,6 +224,24 @@ class SettingsScreen(ModalScreen[Settings | None]):
         if not _DIGITS.fullmatch(text):
             raise Invalid(id, f"{name}: a whole number of milliseconds (0 or more), or blank for the default")
         return int(text)
+
+    def _whole(self, id: str, name: str, bounds: tuple[int, int], unit: str) -> int:
+        text, (low, high) = self._text(id), bounds
+        if not _DIGITS.fullmatch(text) or not low <= int(text) <= high:
+            raise Invalid(id, f"{name}: a whole number of {unit}, {low} to {high}")
+        return int(text)
+
+    def _folder(self, id: str) -> Path | None:
+        text = self._text(id)
+        before = self.settings.audio.record_dir
+        if not text:
+            return None
+        if before is not None and text == str(before):
+            return before  # unchanged: as it was, even if relative
+        path = Path(text).expanduser().absolute()
+        if path.exists() and not path.is_dir():
+            raise Invalid(id, f"Record folder: {path} is a file; a folder, or blank for no recording")
+        return path
 
     # -- actions ---------------------------------------------------------------
 
@@ -222,8 +262,15 @@ class SettingsScreen(ModalScreen[Settings | None]):
         self.dismiss(None)
 
 
+_DEVICE_HINT = "default (an index, or part of a name)"
+
+
 def _vad_state(automatic: bool) -> str:
     return "on: the service detects speech" if automatic else "off: push to talk"
+
+
+def _range(bounds: tuple[int, int]) -> str:
+    return f"{bounds[0]} to {bounds[1]}"
 
 
 def _number(value: int | None) -> str:

@@ -24,6 +24,7 @@ class Status:
     modality: str = "TEXT"
     vad: str = "auto"
     note: str = ""  # e.g. "speaker muted"
+    mic: str = ""  # e.g. "mic live · headset"
 
 
 class StatusBar(Static):
@@ -46,7 +47,8 @@ class StatusBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("● ", style=STATE_STYLE.get(s.state, ""))
         text.append(s.state, style=STATE_STYLE.get(s.state, ""))
-        for part, style in ((s.modality, "bold"), (f"VAD {s.vad}", ""), (s.note, "italic"), (s.service, "bold"), (s.model, "dim")):
+        mic_style = "bold reverse red" if s.mic.startswith("TALKING") else ("bold green" if s.mic.startswith("mic live") else "")
+        for part, style in ((s.modality, "bold"), (s.mic, mic_style), (f"VAD {s.vad}", ""), (s.note, "italic"), (s.service, "bold"), (s.model, "dim")):
             if part:
                 text.append(" │ ", style="dim")
                 text.append(part, style=style)

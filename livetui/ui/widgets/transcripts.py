@@ -24,6 +24,7 @@ class TranscriptPane(VerticalScroll):
         self._placeholder = placeholder
         self._lines: dict[int, Static] = {}
         self._current: int | None = None
+        self._texts: dict[int, str] = {}
 
     def on_mount(self) -> None:
         self.anchor()
@@ -44,7 +45,21 @@ class TranscriptPane(VerticalScroll):
             if len(self._lines) > 50:
                 oldest = min(self._lines)
                 self._lines.pop(oldest).remove()
-        line.update(Text(text.strip()))
+        self._texts[turn_id] = text.strip()
+        line.update(Text("› " + text.strip()))
+
+    def mark_unheard(self, turn_id: int, heard: float) -> None:
+        """After a barge-in: the words the speaker never played are struck through."""
+        line = self._lines.get(turn_id)
+        if line is None:
+            return
+        text = self._texts.get(turn_id, "")
+        cut = int(len(text) * max(0.0, min(1.0, heard)))
+        while 0 < cut < len(text) and not text[cut - 1].isspace():
+            cut -= 1  # don't split a word: a half-heard word counts as unheard
+        marked = Text("› " + text[:cut])
+        marked.append(text[cut:], style="dim strike")
+        line.update(marked)
 
     def clear(self) -> None:
         for line in self._lines.values():

@@ -11,12 +11,14 @@ from google.genai import types
 
 from livetui.core.config import (
     DEFAULT_MODEL,
+    AudioSettings,
     ConfigError,
     Settings,
     VadSettings,
     build_parser,
     default_config_path,
     load_settings,
+    settings_from_args,
 )
 
 
@@ -104,6 +106,18 @@ def test_config_flag_replaces_the_default_file(home: dict[str, str], tmp_path: P
         (["--vad-end-sensitivity", "LOW"], {"vad": VadSettings(end_sensitivity="low")}),
         (["--vad-prefix-padding-ms", "20"], {"vad": VadSettings(prefix_padding_ms=20)}),
         (["--vad-silence-ms", "0"], {"vad": VadSettings(silence_duration_ms=0)}),
+        (["--push-to-talk"], {"vad": VadSettings(automatic=False)}),
+        (["--push-to-talk", "--vad", "auto"], {"vad": VadSettings(automatic=True)}),  # the last one said wins
+        (["--input-device", "3"], {"audio": AudioSettings(input_device="3")}),
+        (["--input-device", " USB Audio "], {"audio": AudioSettings(input_device="USB Audio")}),
+        (["--output-device", "pulse"], {"audio": AudioSettings(output_device="pulse")}),
+        (["--chunk-ms", "40"], {"audio": AudioSettings(chunk_ms=40)}),
+        (["--echo-mode", "Speaker"], {"audio": AudioSettings(echo_mode="speaker")}),
+        (["--echo-mode", "headset"], {"audio": AudioSettings(echo_mode="headset")}),
+        (["--meter-hz", "5"], {"audio": AudioSettings(meter_hz=5)}),
+        (["--mic"], {"audio": AudioSettings(mic_on_start=True)}),
+        (["--no-mic"], {"audio": AudioSettings(mic_on_start=False)}),
+        (["--list-devices"], {}),  # a command for cli.py, not a setting
     ],
 )
 def test_every_flag(argv: list[str], expected: dict[str, object], home: dict[str, str]) -> None:
@@ -129,6 +143,14 @@ def test_every_file_key(tmp_path: Path) -> None:
         end_sensitivity = "high"
         prefix_padding_ms = 20
         silence_duration_ms = 500
+        [audio]
+        input_device = "USB"
+        output_device = 3
+        chunk_ms = 30
+        echo_mode = "speaker"
+        record_dir = "recordings"
+        meter_hz = 30
+        mic_on_start = true
         [keys]
         toggle_modality = "ctrl+o"
         "app.quit" = "ctrl+q,f10"
@@ -145,6 +167,7 @@ def test_every_file_key(tmp_path: Path) -> None:
         sim=True,
         carry_over_budget=1500,
         vad=VadSettings(False, "low", "high", 20, 500),
+        audio=AudioSettings("USB", "3", 30, "speaker", tmp_path / "recordings", 30, True),
         keys={"toggle_modality": "ctrl+o", "app.quit": "ctrl+q,f10"},
         config_path=path,
     )
@@ -160,6 +183,16 @@ def test_every_file_key(tmp_path: Path) -> None:
         (["--vad-start-sensitivity", "medium"], "--vad-start-sensitivity"),
         (["--language", "english please"], "--language"),
         (["--bogus"], "--bogus"),
+        (["--chunk-ms", "19"], "--chunk-ms"),
+        (["--chunk-ms", "41"], "--chunk-ms"),
+        (["--chunk-ms", "twenty"], "--chunk-ms"),
+        (["--meter-hz", "4"], "--meter-hz"),
+        (["--meter-hz", "31"], "--meter-hz"),
+        (["--echo-mode", "loud"], "--echo-mode"),
+        (["--input-device", " "], "--input-device"),
+        (["--output-device", ""], "--output-device"),
+        (["--record", ""], "--record"),
+        (["--mic=yes"], "--mic"),
     ],
 )
 def test_bad_flags_exit_2_naming_the_flag(argv: list[str], needle: str, home: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -173,6 +206,16 @@ def test_the_parser_is_reusable() -> None:
     args = build_parser().parse_args(["--sim", "--modality", "audio"])
     assert args.sim is True and args.modality == "AUDIO"
     assert args.model is None  # unset flags stay None, so they never override the file
+    assert args.mic_on_start is None and args.record is None and args.chunk_ms is None
+    assert args.list_devices is False
+
+
+def test_list_devices_is_a_flag_for_the_caller_not_a_setting(home: dict[str, str]) -> None:
+    args = build_parser().parse_args(["--list-devices", "--modality", "audio"])
+    assert args.list_devices is True
+    settings = settings_from_args(args, environ=home)
+    assert settings == Settings(modality="AUDIO")
+    assert not hasattr(settings, "list_devices") and not hasattr(settings.audio, "list_devices")
 
 
 # --- the system instruction from a file ------------------------------------------------
@@ -215,6 +258,93 @@ def test_missing_instruction_file_from_the_file_names_both(tmp_path: Path) -> No
     message = error_of(conf)
     assert message.startswith(f"{conf}, line 2: system_instruction")
     assert str(tmp_path / "gone.md") in message
+
+
+# --- audio ------------------------------------------------------------------------------
+
+
+def test_audio_defaults() -> None:
+    audio = Settings().audio
+    assert audio == AudioSettings()
+    assert (audio.input_device, audio.output_device, audio.record_dir, audio.mic_on_start) == (None, None, None, None)
+    assert (audio.chunk_ms, audio.echo_mode, audio.meter_hz) == (20, "headset", 15)
+
+
+@pytest.mark.parametrize(
+    ("changes", "needle"),
+    [
+        ({"chunk_ms": 19}, "chunk_ms"),
+        ({"chunk_ms": 41}, "chunk_ms"),
+        ({"meter_hz": 4}, "meter_hz"),
+        ({"meter_hz": 31}, "meter_hz"),
+        ({"echo_mode": "loud"}, "echo_mode"),
+    ],
+)
+def test_audio_settings_check_their_ranges(changes: dict[str, object], needle: str) -> None:
+    with pytest.raises(ValueError, match=needle):
+        AudioSettings(**changes)  # type: ignore[arg-type]
+
+
+def test_audio_flags_beat_the_file(tmp_path: Path, home: dict[str, str]) -> None:
+    path = write(
+        tmp_path / "c.toml",
+        """
+        [audio]
+        input_device = "USB"
+        chunk_ms = 30
+        echo_mode = "speaker"
+        mic_on_start = true
+        """,
+    )
+    settings = load_settings(["--config", str(path), "--chunk-ms", "40", "--no-mic", "--output-device", "2"], environ=home)
+    assert settings.audio == AudioSettings(input_device="USB", output_device="2", chunk_ms=40, echo_mode="speaker", mic_on_start=False)
+
+
+def test_record_dir_in_the_file_is_relative_to_the_files_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = write(tmp_path / "conf" / "c.toml", '[audio]\nrecord_dir = "rec"\n')
+    monkeypatch.chdir(tmp_path)  # not the config's folder
+    settings = load_settings(["--config", str(conf)], environ={})
+    assert settings.audio.record_dir == tmp_path / "conf" / "rec"
+    assert not (tmp_path / "conf" / "rec").exists()  # stored, not created
+
+
+def test_record_dir_expands_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: dict[str, str]) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    conf = write(tmp_path / "c.toml", '[audio]\nrecord_dir = "~/livetui-recordings"\n')
+    assert load_settings(["--config", str(conf)], environ={}).audio.record_dir == tmp_path / "home" / "livetui-recordings"
+    assert load_settings(["--record", "~/r"], environ=home).audio.record_dir == tmp_path / "home" / "r"
+
+
+def test_record_flag_is_relative_to_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: dict[str, str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "existing").mkdir()
+    assert load_settings(["--record", "out/wav"], environ=home).audio.record_dir == tmp_path / "out" / "wav"
+    assert load_settings(["--record", "existing"], environ=home).audio.record_dir == tmp_path / "existing"
+    assert not (tmp_path / "out").exists()
+
+
+def test_record_flag_naming_a_file_exits_2(tmp_path: Path, home: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "take.wav").write_bytes(b"")
+    with pytest.raises(SystemExit) as info:
+        load_settings(["--record", str(tmp_path / "take.wav")], environ=home)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--record" in err and "must be a folder, not the file" in err
+
+
+def test_record_dir_naming_a_file_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "take.wav").write_bytes(b"")
+    conf = write(tmp_path / "c.toml", '[audio]\nchunk_ms = 20\nrecord_dir = "take.wav"\n')
+    assert error_of(conf) == f"{conf}, line 3: audio.record_dir must be a folder, not the file {tmp_path / 'take.wav'}"
+
+
+def test_an_unknown_audio_key_suggests_the_closest(tmp_path: Path) -> None:
+    conf = write(tmp_path / "c.toml", '[vad]\nmode = "auto"\n\n[audio]\nchunk = 20\n')
+    assert error_of(conf) == f"{conf}, line 5: unknown setting 'audio.chunk' (did you mean 'chunk_ms'?)"
+    conf = write(tmp_path / "d.toml", '[audio]\nrecord = "x"\n')
+    assert error_of(conf) == f"{conf}, line 2: unknown setting 'audio.record' (did you mean 'record_dir'?)"
+    conf = write(tmp_path / "e.toml", '[audio]\nlist_devices = true\n')  # a flag only
+    assert "unknown setting 'audio.list_devices'" in error_of(conf)
 
 
 # --- errors: the file and the line -----------------------------------------------------
@@ -260,6 +390,20 @@ def test_an_unknown_vad_key_is_found_in_its_section(tmp_path: Path) -> None:
         ('[keys]\nquit = ""\n', 2, "keys.quit must be a non-empty string"),
         ('vad.mode = "often"\n', 1, "vad.mode must be 'auto' or 'manual', not 'often'"),
         ('model = "m"\nvad = { mode = "often" }\n', 2, "vad.mode must be"),
+        ('[audio]\nchunk_ms = 50\n', 2, "audio.chunk_ms must be a whole number of milliseconds from 20 to 40, not 50"),
+        ('[audio]\nchunk_ms = "20"\n', 2, "audio.chunk_ms must be a whole number of milliseconds from 20 to 40, not '20'"),
+        ('[audio]\nchunk_ms = true\n', 2, "audio.chunk_ms must be a whole number"),
+        ('# audio\n[audio]\necho_mode = "loud"\n', 3, "audio.echo_mode must be 'headset' or 'speaker', not 'loud'"),
+        ('[audio]\nmeter_hz = 0\n', 2, "audio.meter_hz must be a whole number of updates a second from 5 to 30, not 0"),
+        ('[audio]\nmeter_hz = 15.5\n', 2, "audio.meter_hz must be a whole number"),
+        ('[audio]\ninput_device = -1\n', 2, "audio.input_device must be a device index (0 or more) or part of a device name"),
+        ('[audio]\noutput_device = ""\n', 2, "audio.output_device must be a device index"),
+        ('[audio]\noutput_device = true\n', 2, "audio.output_device must be a device index"),
+        ('[audio]\nrecord_dir = 3\n', 2, "audio.record_dir must be a folder path, not 3"),
+        ('[audio]\nrecord_dir = " "\n', 2, "audio.record_dir must be a folder path"),
+        ('[audio]\nmic_on_start = "yes"\n', 2, "audio.mic_on_start must be true or false, not 'yes'"),
+        ('model = "m"\naudio = 20\n', 2, "audio must be a table ([audio]), not 20"),
+        ('audio.echo_mode = "loud"\n', 1, "audio.echo_mode must be"),
     ],
 )
 def test_wrong_types_and_values_name_file_and_line(tmp_path: Path, text: str, line: int, needle: str) -> None:
@@ -303,6 +447,36 @@ def test_audio_live_config_has_speech_and_both_transcriptions() -> None:
     assert "speech_config" not in Settings(modality="AUDIO").live_config()  # only the parts that are set
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(modality="AUDIO"),
+        Settings(modality="AUDIO", vad=VadSettings(automatic=False)),  # push to talk
+        Settings(modality="AUDIO", audio=AudioSettings(echo_mode="speaker", mic_on_start=False, record_dir=Path("/tmp/r"))),
+    ],
+)
+def test_audio_sessions_transcribe_both_directions(settings: Settings) -> None:
+    config = settings.live_config()
+    assert config["input_audio_transcription"] == {} and config["output_audio_transcription"] == {}
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(), Settings(vad=VadSettings(automatic=False)), Settings(audio=AudioSettings(mic_on_start=True))],
+)
+def test_text_sessions_transcribe_spoken_input_only(settings: Settings) -> None:
+    config = settings.live_config()
+    assert config["input_audio_transcription"] == {}  # a spoken question still gets its transcript
+    assert "output_audio_transcription" not in config  # text answers have nothing to transcribe
+
+
+def test_audio_settings_stay_out_of_the_live_config() -> None:
+    # Devices, chunking, echo handling and recording are the client's business, not the service's.
+    tuned = Settings(audio=AudioSettings("USB", "3", 40, "speaker", Path("/tmp/r"), 30, True))
+    assert tuned.live_config() == Settings().live_config()
+    assert tuned.with_modality("AUDIO").live_config() == Settings(modality="AUDIO").live_config()
+
+
 def test_vad_in_live_config() -> None:
     assert "realtime_input_config" not in Settings().live_config()
     manual = Settings(vad=VadSettings(automatic=False, silence_duration_ms=300)).live_config()
@@ -325,12 +499,15 @@ def test_vad_in_live_config() -> None:
         Settings(modality="AUDIO"),
         Settings(modality="AUDIO", voice="Kore", language="en-US", system_instruction="x"),
         Settings(vad=VadSettings(automatic=False)),
+        Settings(modality="AUDIO", vad=VadSettings(automatic=False), audio=AudioSettings(echo_mode="speaker")),
         Settings(vad=VadSettings(start_sensitivity="high", end_sensitivity="low", prefix_padding_ms=20, silence_duration_ms=100)),
     ],
 )
 def test_the_sdk_accepts_every_live_config(settings: Settings) -> None:
     config = types.LiveConnectConfig.model_validate(settings.live_config())  # the SDK forbids unknown fields
     assert config.response_modalities == [types.Modality(settings.modality)]
+    assert config.input_audio_transcription is not None
+    assert (config.output_audio_transcription is not None) == (settings.modality == "AUDIO")
     detection = config.realtime_input_config.automatic_activity_detection if config.realtime_input_config else None
     if settings.vad.start_sensitivity:
         assert detection is not None

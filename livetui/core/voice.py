@@ -1,0 +1,225 @@
+"""Voice: the microphone into the session, the session's audio out of the speaker.
+
+Audio never waits for the UI or the network. PortAudio's threads only touch the
+level meters, the playback buffer and a drop-oldest queue; one asyncio task (the
+pump) is the only sender of audio messages, so chunks and activity markers keep
+their order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from .audio.jitter import PlaybackBuffer
+from .audio.levels import LevelMeter
+from .audio.queues import DropOldestQueue
+from .audio.wavio import WavRecorder, read_wav_16k_mono
+from .config import AudioSettings
+
+INPUT_RATE = 16000
+
+
+def default_record_dir() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path("livetui") / "recordings"
+
+OUTPUT_RATE = 24000
+
+
+class AudioSender(Protocol):
+    """What the pump needs of a Live session (livetui.core.live.LiveSession)."""
+
+    async def send_audio(self, pcm: bytes, rate: int = INPUT_RATE) -> None: ...
+    async def send_audio_stream_end(self) -> None: ...
+    async def send_activity_start(self) -> None: ...
+    async def send_activity_end(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Control:
+    """A marker that travels with the audio, in order."""
+
+    kind: Literal["stream_end", "activity_start", "activity_end"]
+
+
+MicItem = bytes | Control
+
+
+class Voice:
+    def __init__(self, audio: AudioSettings, *, automatic_vad: bool, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.settings = audio
+        self.automatic_vad = automatic_vad
+        self.loop = loop or asyncio.get_running_loop()
+        self.mic_meter = LevelMeter()
+        self.speaker_meter = LevelMeter()
+        self.buffer = PlaybackBuffer()
+        # About two seconds of mic audio: if the network stalls longer, the oldest goes.
+        self.mic_queue: DropOldestQueue[MicItem] = DropOldestQueue(100, loop=self.loop)
+        self.capture: Any = None
+        self.playback: Any = None
+        self.recorder: WavRecorder | None = WavRecorder(audio.record_dir) if audio.record_dir else None
+        self.unavailable: str | None = None  # why there is no audio, in words
+        self.muted = True
+        self.talking = False  # push-to-talk: between activity_start and activity_end
+        self.speaker_muted = False
+        self._skip_answer = False  # the user cut in locally: drop the rest of this answer
+        self._answer_done = True  # the next chunk starts a new answer
+        self.streaming_file = False
+
+    # -- devices ---------------------------------------------------------------
+
+    def open(self) -> str | None:
+        """Open mic and speaker (blocking: call from a thread). Returns why audio is
+        unavailable, or None. Text keeps working either way."""
+        from .audio.devices import AudioUnavailable, Capture, Playback
+
+        try:
+            self.playback = Playback(self._speaker_source, self.settings.output_device, on_played=self.speaker_meter.feed)
+            self.capture = Capture(self._on_mic, self.settings.input_device, chunk_ms=self.settings.chunk_ms)
+            self.playback.start()
+            self.capture.start()
+        except AudioUnavailable as exc:
+            self.close()
+            self.unavailable = str(exc)
+            return self.unavailable
+        self.unavailable = None
+        return None
+
+    def close(self) -> None:
+        for stream in (self.capture, self.playback):
+            if stream is not None:
+                try:
+                    stream.close()
+                except Exception:
+                    pass
+        self.capture = self.playback = None
+        if self.recorder is not None:
+            self.recorder.close()
+
+    @property
+    def available(self) -> bool:
+        return self.capture is not None and self.playback is not None
+
+    def device_error(self) -> str | None:
+        for name, stream in (("microphone", self.capture), ("speaker", self.playback)):
+            if stream is not None and getattr(stream, "error", None):
+                return f"{name}: {stream.error}"
+        return None
+
+    # -- the microphone (PortAudio's thread) -------------------------------------
+
+    def mic_open(self) -> bool:
+        """Is what the mic hears being sent right now?"""
+        if self.muted or self.streaming_file:
+            return False
+        if not self.automatic_vad and not self.talking:
+            return False
+        if self.settings.echo_mode == "speaker" and self.buffer.playing:
+            return False  # half duplex: the model must not hear itself
+        return True
+
+    def _on_mic(self, pcm: bytes) -> None:
+        self.mic_meter.feed(pcm)
+        if self.mic_open():
+            self.mic_queue.put_threadsafe(pcm)
+
+    # -- the speaker -----------------------------------------------------------
+
+    def _speaker_source(self, frames: int) -> bytes:
+        data = self.buffer.read(frames * 2)
+        return bytes(frames * 2) if self.speaker_muted else data
+
+    def play(self, pcm: bytes) -> None:
+        """Model audio from the receive loop: straight to the buffer, no UI in between."""
+        if self._skip_answer:
+            return
+        if self._answer_done:
+            self._answer_done = False
+            self.buffer.new_turn()
+        if self.recorder is not None:
+            self.recorder.write_output(pcm)
+        self.buffer.write(pcm)
+
+    def interrupted(self) -> float:
+        """The service says the answer was cut: silence now. Returns how much of
+        the answer was heard (0..1), to mark the rest of its transcript."""
+        heard = self.buffer.heard_fraction()
+        self.buffer.clear()
+        self._skip_answer = False
+        self._answer_done = True
+        return heard
+
+    def cut_in(self) -> float:
+        """The user stops the answer with a key: silence now, drop the rest of it."""
+        heard = self.buffer.heard_fraction()
+        self.buffer.clear()
+        self._skip_answer = True
+        return heard
+
+    def turn_complete(self) -> None:
+        self.buffer.end_of_turn()
+        self._skip_answer = False
+        self._answer_done = True
+
+    # -- controls (the app's loop) ---------------------------------------------
+
+    def set_muted(self, muted: bool) -> None:
+        was = self.muted
+        self.muted = muted
+        if muted and not was and self.automatic_vad:
+            self.mic_queue.put_nowait(Control("stream_end"))  # the service closes the turn
+
+    def toggle_talk(self) -> bool:
+        """Push-to-talk: terminals send no key-up, so one press starts, the next ends."""
+        self.talking = not self.talking
+        self.mic_queue.put_nowait(Control("activity_start" if self.talking else "activity_end"))
+        return self.talking
+
+    async def send_file(self, path: Path) -> float:
+        """Stream a WAV file as the user's turn, in real time, then end the stream.
+        Raises WavError (a clear message) for a bad file, before anything is sent."""
+        pcm = read_wav_16k_mono(path)
+        chunk = INPUT_RATE * 2 * self.settings.chunk_ms // 1000
+        self.streaming_file = True
+        try:
+            if not self.automatic_vad:
+                self.mic_queue.put_nowait(Control("activity_start"))
+            start = self.loop.time()
+            for i in range(0, len(pcm), chunk):
+                due = start + (i / 2 / INPUT_RATE)
+                delay = due - self.loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                self.mic_queue.put_nowait(pcm[i : i + chunk])
+            self.mic_queue.put_nowait(Control("stream_end" if self.automatic_vad else "activity_end"))
+        finally:
+            self.streaming_file = False
+        return len(pcm) / 2 / INPUT_RATE
+
+    async def pump(self, live: AudioSender) -> None:
+        """The only sender of audio to the session. Ends when the session fails."""
+        while True:
+            item = await self.mic_queue.get()
+            if isinstance(item, Control):
+                if item.kind == "stream_end":
+                    await live.send_audio_stream_end()
+                elif item.kind == "activity_start":
+                    await live.send_activity_start()
+                else:
+                    await live.send_activity_end()
+            else:
+                await live.send_audio(item, INPUT_RATE)
+                if self.recorder is not None:  # here, not in PortAudio's callback: disks stall
+                    self.recorder.write_input(item)
+
+    # -- levels (pulled by the UI) ---------------------------------------------
+
+    def mic_level(self) -> float | None:
+        return self.mic_meter.level() if self.capture is not None else None
+
+    def speaker_level(self) -> float | None:
+        return self.speaker_meter.level() if self.playback is not None else None
