@@ -73,6 +73,7 @@ class LiveTuiApp(App[int]):
         Binding("f6", "vad_mode", "VAD/PTT", id="vad_mode", show=False, priority=True),
         Binding("f7", "echo_mode", "Speaker/headset", id="echo_mode", show=False, priority=True),
         Binding("f8", "record", "Record", id="record", show=False, priority=True),
+        Binding("f9", "devices", "Devices", id="devices", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -98,6 +99,7 @@ class LiveTuiApp(App[int]):
         self.speaker_muted = False
         self.heard_fraction = 1.0  # of the last interrupted answer
         self._device_failed = False
+        self._drops_logged = 0
         self._audio_enabled = audio  # tests of text-only behaviour leave the devices alone
         self.text_from_transcript = False  # the 1007 fallback: audio answers shown as text
         self.voice: Voice | None = None  # created on mount; opens devices in a thread
@@ -531,6 +533,21 @@ class LiveTuiApp(App[int]):
         prompt.move_cursor(prompt.document.end)
         prompt.focus()
 
+    def action_devices(self) -> None:
+        from .screens.devices import DevicePickerScreen
+
+        def chosen(choice: tuple[str | None, str | None] | None) -> None:
+            if choice is None or self.voice is None:
+                return
+            audio = replace(self.settings.audio, input_device=choice[0], output_device=choice[1])
+            self.settings = replace(self.settings, audio=audio)
+            self.voice.close()
+            self.voice.settings = audio
+            self.notify(f"Audio devices: in {choice[0] or 'default'}, out {choice[1] or 'default'}")
+            self.open_audio()
+
+        self.push_screen(DevicePickerScreen(self.settings.audio.input_device, self.settings.audio.output_device), chosen)
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
@@ -563,6 +580,7 @@ class LiveTuiApp(App[int]):
         yield SystemCommand("Mute / unmute", "Stop or resume sending the microphone", self.action_mute)
         yield SystemCommand("Push to talk / automatic", "Switch voice activity detection (new session, context carried)", self.action_vad_mode)
         yield SystemCommand("Speaker / headset mode", "Half duplex (mic paused while the answer plays) or full duplex", self.action_echo_mode)
+        yield SystemCommand("Audio devices", "Pick the microphone and the speaker", self.action_devices)
         yield SystemCommand("Record", "Start or stop saving both sides as WAV files", self.action_record)
         yield SystemCommand("Keys", "Show every key", self.action_help)
         yield SystemCommand("Quit", "Quit livetui", self.action_quit)
@@ -585,6 +603,11 @@ class LiveTuiApp(App[int]):
         mic_muted = voice is not None and voice.available and voice.muted
         mic.set_level(self.mic_level(), idle_text="muted" if mic_muted else idle)
         spk.set_level(self.speaker_level(), idle_text="muted" if self.speaker_muted else idle)
+        if voice is not None and voice.mic_queue.dropped != self._drops_logged:
+            # The network fell behind the mic: the oldest chunks went. Say so in the log.
+            new = voice.mic_queue.dropped - self._drops_logged
+            self._drops_logged = voice.mic_queue.dropped
+            self.eventlog.add("info", "mic.dropped", 0, f"{new} mic chunks dropped ({self._drops_logged} in all): the network fell behind")
         if voice is not None and voice.available and not self._device_failed:
             problem = voice.device_error()
             if problem:

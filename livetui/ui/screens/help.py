@@ -16,13 +16,20 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-GROUPS = ("Conversation", "Screens", "Chat", "Input")
+GROUPS = ("Conversation", "Voice", "Screens", "Chat", "Input")
 
 # Where each app binding id belongs; ids not named here go to "Conversation".
 GROUP_OF = {
     "toggle_modality": "Conversation",
     "new_session": "Conversation",
     "quit": "Conversation",
+    "mute": "Voice",
+    "talk": "Voice",
+    "cut_in": "Voice",
+    "vad_mode": "Voice",
+    "echo_mode": "Voice",
+    "record": "Voice",
+    "devices": "Screens",
     "help": "Screens",
     "event_log": "Screens",
     "settings": "Screens",
@@ -46,6 +53,13 @@ DESCRIPTIONS = {
     "scroll_down": "Scroll the chat down a page",
     "scroll_top": "Oldest message",
     "scroll_bottom": "Newest message (follow again)",
+    "mute": "Mute / unmute the microphone",
+    "talk": "Push to talk: start, then end your turn",
+    "cut_in": "Stop the answer being played",
+    "vad_mode": "Automatic voice detection ⇄ push to talk",
+    "echo_mode": "Speaker (half duplex) ⇄ headset mode",
+    "record": "Record both sides as WAV files",
+    "devices": "Pick the microphone and speaker",
     "prompt.send": "Send the message",
     "prompt.newline": "New line in the message",
 }

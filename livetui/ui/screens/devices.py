@@ -1,0 +1,96 @@
+"""Pick the microphone and the speaker from what PortAudio sees."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+DEFAULT = "__default__"
+
+
+class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
+    """Enter on a list picks that device; ctrl+s applies both; Escape cancels."""
+
+    DEFAULT_CSS = """
+    DevicePickerScreen { align: center middle; }
+    DevicePickerScreen > Vertical {
+        width: 90%; max-width: 100; height: auto; max-height: 90%;
+        border: round $primary; border-title-align: center; background: $surface; padding: 0 1;
+    }
+    DevicePickerScreen Horizontal { height: auto; max-height: 16; }
+    DevicePickerScreen OptionList { width: 1fr; height: auto; max-height: 14; }
+    DevicePickerScreen #note { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", id="devices.apply", priority=True),
+        Binding("escape", "cancel", "Cancel", id="devices.cancel"),
+    ]
+
+    def __init__(self, input_device: str | None, output_device: str | None) -> None:
+        super().__init__()
+        self.choice: dict[str, str | None] = {"input": input_device, "output": output_device}
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Audio devices"
+            yield Static("Looking for devices…", id="note")
+            with Horizontal():
+                with Vertical():
+                    yield Label("Microphone")
+                    yield OptionList(id="input")
+                with Vertical():
+                    yield Label("Speaker")
+                    yield OptionList(id="output")
+            yield Static("Enter picks · tab switches list · ctrl+s applies · escape cancels", id="keys")
+
+    def on_mount(self) -> None:
+        self.load_devices()
+
+    @work(thread=True, exit_on_error=False)
+    def load_devices(self) -> None:
+        """PortAudio probing takes a moment: off the UI's loop."""
+        from ...core.audio.devices import AudioUnavailable, list_devices
+
+        try:
+            devices = list_devices()
+            problem = None
+        except AudioUnavailable as exc:
+            devices, problem = [], str(exc)
+        self.app.call_from_thread(self._show, devices, problem)
+
+    def _show(self, devices: list, problem: str | None) -> None:
+        note = self.query_one("#note", Static)
+        note.update(problem or "Pick a device in each list; ✓ marks the current choice, * the system default.")
+        for kind in ("input", "output"):
+            options = self.query_one(f"#{kind}", OptionList)
+            options.clear_options()
+            current = self.choice[kind]
+            options.add_option(Option(("✓ " if current is None else "  ") + "system default", id=DEFAULT))
+            for d in devices:
+                if d.channels(kind) <= 0:
+                    continue
+                default = d.is_default_input if kind == "input" else d.is_default_output
+                mark = "✓ " if current in (str(d.index), d.name) else "  "
+                options.add_option(Option(f"{mark}{d.index}: {d.name}{' *' if default else ''}", id=str(d.index)))
+        self.query_one("#input", OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        kind = event.option_list.id or "input"
+        self.choice[kind] = None if event.option.id == DEFAULT else event.option.id
+        if kind == "input":
+            self.query_one("#output", OptionList).focus()
+        else:
+            self.action_apply()
+
+    def action_apply(self) -> None:
+        self.dismiss((self.choice["input"], self.choice["output"]))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
