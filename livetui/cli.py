@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import re
@@ -15,10 +16,26 @@ from typing import Any, TextIO
 
 from .backend import KEY_VARS, Backend, choose_backend, open_log, state_dir
 from .core.config import ConfigError, Settings, build_parser, settings_from_args
+from .core.store import StoreError, conversations_dir, export_jsonl, export_markdown, list_conversations, load, write_export
+
+
+SUBCOMMANDS_HELP = """also:
+  livetui history                       list the saved conversations
+  livetui export ID [--format md|jsonl] [--output FILE]
+                                        print or save one (ID: its id or a unique beginning)"""
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)  # exits 2 on a bad flag, 0 for --help and --version
+    argv = sys.argv[1:] if argv is None else argv
+    # Subcommands by the first word, so `livetui [flags]` parses exactly as before.
+    if argv and argv[0] == "export":
+        return export_main(argv[1:])
+    if argv and argv[0] == "history":
+        return history_main(argv[1:])
+    parser = build_parser()
+    parser.epilog = SUBCOMMANDS_HELP
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    args = parser.parse_args(argv)  # exits 2 on a bad flag, 0 for --help and --version
     if args.list_devices:  # needs no settings: a broken config file must not hide the devices
         return list_devices()
     try:
@@ -56,6 +73,69 @@ def run_app(settings: Settings, backend: Backend) -> int:
     if code:
         print(scrub(f"livetui: stopped by an error{failure}; details in {log_path}"), file=sys.stderr)
     return code
+
+
+# --- livetui history, livetui export ------------------------------------------------------
+
+
+def history_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print the saved conversations as a table, the most recent first."""
+    out, err = out or sys.stdout, err or sys.stderr
+    parser = argparse.ArgumentParser(prog="livetui history", description="List the saved conversations, the most recent first.")
+    parser.parse_args(argv)
+    try:
+        infos = list_conversations()
+    except StoreError as exc:
+        print(f"livetui: {exc}", file=err)
+        return 1
+    if not infos:
+        print(f"livetui: no saved conversations yet (in {conversations_dir()})", file=err)
+        return 0
+    print(format_history(infos), file=out)
+    return 0
+
+
+def format_history(infos: Sequence[Any]) -> str:
+    """id, when it started, user and model turns, and the first thing said."""
+    header = ("id", "started", "turns", "title")
+    rows = [
+        (info.id, f"{info.started:%Y-%m-%d %H:%M}" if info.started else "?", str(info.turns), _one_line(info.title) or "(nothing said)")
+        for info in infos
+    ]
+    width = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    return "\n".join(
+        f"{ident.ljust(width[0])}  {started.ljust(width[1])}  {turns.rjust(width[2])}  {title}".rstrip()
+        for ident, started, turns, title in [header, *rows]
+    )
+
+
+def export_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print or save one conversation as Markdown or JSONL: 0; one line on `err` and 1 if it cannot."""
+    out, err = out or sys.stdout, err or sys.stderr
+    parser = argparse.ArgumentParser(prog="livetui export", description="Print or save a saved conversation.")
+    parser.add_argument("id", help="the conversation's id (or a unique beginning of it), or its .jsonl file")
+    parser.add_argument("--format", choices=("md", "jsonl"), default="md", help="Markdown (default) or the JSONL records")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write FILE (created 0600) instead of printing")
+    args = parser.parse_args(argv)
+    try:
+        loaded = load(args.id)
+    except StoreError as exc:
+        print(f"livetui: {exc}", file=err)
+        return 1
+    text = export_markdown(loaded) if args.format == "md" else export_jsonl(loaded)
+    if args.output is None:
+        try:
+            out.write(text)
+            out.flush()
+        except BrokenPipeError:  # `livetui export ID | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
+    try:
+        write_export(args.output, text)
+    except OSError as exc:
+        print(f"livetui: cannot write {args.output}: {exc.strerror or exc}", file=err)
+        return 1
+    return 0
 
 
 # --- livetui --list-devices ------------------------------------------------------------

@@ -111,6 +111,8 @@ class Settings:
     sim: bool = False  # force the built-in simulator
     # binding id -> key(s), applied with App.set_keymap; the UI reports unknown ids
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    # Past this many tokens in context the service drops the oldest turns (half of them).
+    context_trigger_tokens: int = 100_000
     carry_over_budget: int = 6000  # characters of earlier conversation replayed into a new session
     config_path: Path | None = None  # the file these came from, if any
 
@@ -145,6 +147,11 @@ class Settings:
         realtime = self.vad.realtime_input_config()
         if realtime:
             config["realtime_input_config"] = realtime
+        # A sliding window keeps a session going past the context limit.
+        config["context_window_compression"] = {
+            "trigger_tokens": self.context_trigger_tokens,
+            "sliding_window": {"target_tokens": self.context_trigger_tokens // 2},
+        }
         return config
 
     def with_modality(self, modality: Modality) -> Settings:

@@ -43,9 +43,10 @@ class LiveSession:
     """Open with `async with LiveSession(client, settings) as live:`, then read
     `live.events()` in one task while other tasks send."""
 
-    def __init__(self, client: Any, settings: Settings, log: EventLog | None = None) -> None:
+    def __init__(self, client: Any, settings: Settings, log: EventLog | None = None, resume_handle: str | None = None) -> None:
         self.client = client
         self.settings = settings
+        self.resume_handle = resume_handle  # continue a session the service still holds
         self.log = log if log is not None else EventLog()
         self._stack = contextlib.AsyncExitStack()
         self._session: Any = None
@@ -56,6 +57,8 @@ class LiveSession:
 
     async def __aenter__(self) -> "LiveSession":
         config = self.settings.live_config()
+        if self.resume_handle:
+            config["session_resumption"] = {"handle": self.resume_handle}
         self.log.client("setup", {"model": self.settings.model, "config": config})
         self._session = await self._stack.enter_async_context(
             self.client.aio.live.connect(model=self.settings.model, config=config)

@@ -58,6 +58,7 @@ class Simulator:
         self.script = Script.load(self.options.script) if self.options.script else None
         self.resumable: dict[str, Context] = {}  # resumption handle -> saved conversation
         self.sessions_started = 0
+        self.live: set[LiveSession] = set()  # the connections open right now
         self._ids = itertools.count(1)
         self._tls = SimTLS.create(self.options.host)
         self._server: Server | None = None
@@ -123,6 +124,13 @@ class Simulator:
             "GEMINI_API_KEY": api_key,
         }
 
+    def drop_connections(self) -> int:
+        """Fault injection for tests: cut every open connection as a network would
+        (no close frame). Returns how many were cut."""
+        for session in list(self.live):
+            session.drop()
+        return len(self.live)
+
     def count_session(self) -> int:
         self.sessions_started += 1
         return self.sessions_started
@@ -140,8 +148,11 @@ class Simulator:
         conn_id = next(self._ids)
         key = api_key_of(ws.request) if ws.request else None
         session = LiveSession(self, ws, conn_id, key)
+        self.live.add(session)
         try:
             await session.run()
         except Exception:  # one broken connection must never take the server down
             log.exception("connection %s failed", conn_id)
             await ws.close(1011, "Internal error encountered.")
+        finally:
+            self.live.discard(session)

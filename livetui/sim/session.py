@@ -235,6 +235,9 @@ class LiveSession:
 
     async def _drop(self, after: float) -> None:
         await asyncio.sleep(after)
+        self.drop()
+
+    def drop(self) -> None:
         self.sim.frames.write(self.conn_id, "out", {"dropped": True})
         self.ws.transport.abort()  # no close frame: as a network failure looks
 

@@ -34,7 +34,17 @@ from ..core.conversation import (
     UsageChanged,
 )
 from ..core.eventlog import EventLog
-from ..core.events import AudioChunk, Event, GoAway, Interrupted, SessionError, SessionStarted, TurnComplete
+from ..core.events import (
+    AudioChunk,
+    Event,
+    GoAway,
+    Interrupted,
+    ResumptionHandle,
+    SessionError,
+    SessionStarted,
+    TurnComplete,
+)
+from ..core.recovery import Backoff, Diagnosis, diagnose
 from ..core.live import LiveSession, describe_error
 from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
@@ -100,6 +110,13 @@ class LiveTuiApp(App[int]):
         self.heard_fraction = 1.0  # of the last interrupted answer
         self._device_failed = False
         self._drops_logged = 0
+        self.handle: str | None = None  # the latest resumable handle from the service
+        self.backoff = Backoff()
+        self._recovering = False
+        self._handoff_pending = False
+        self._goaway_deadline: float | None = None
+        self._goaway_timer: Any = None
+        self._goaway_force: Any = None
         self._audio_enabled = audio  # tests of text-only behaviour leave the devices alone
         self.text_from_transcript = False  # the 1007 fallback: audio answers shown as text
         self.voice: Voice | None = None  # created on mount; opens devices in a thread
@@ -168,8 +185,14 @@ class LiveTuiApp(App[int]):
         s = self.settings
         vad = "auto" if s.vad.automatic else "push-to-talk"
         modality = s.modality + (" → text" if self.text_from_transcript else "")
-        note = "speaker muted" if self.speaker_muted else ""
-        self.query_one(StatusBar).set(model=s.model, modality=modality, vad=vad, note=note, mic=self._mic_state(), **changes)
+        notes = []
+        if self.speaker_muted:
+            notes.append("speaker muted")
+        if self._goaway_deadline is not None:
+            left = max(0, round(self._goaway_deadline - asyncio.get_running_loop().time()))
+            notes.append(f"moving connection in {left} s")
+        changes.pop("note", None)
+        self.query_one(StatusBar).set(model=s.model, modality=modality, vad=vad, note=" · ".join(notes), mic=self._mic_state(), **changes)
 
     def _mic_state(self) -> str:
         voice = self.voice
@@ -187,25 +210,29 @@ class LiveTuiApp(App[int]):
 
     # -- the session -----------------------------------------------------------
 
-    def start_session(self, carry: list[dict]) -> None:
-        """Leave the current session (if any) and open a new one. Synchronous on
-        purpose: from here on, typed text waits for the new session, and events
-        still arriving from the old one are dropped."""
+    def start_session(self, carry: list[dict], resume: str | None = None, state: str = "connecting") -> None:
+        """Leave the current session (if any) and open a new one — resuming the
+        service's session by handle when given. Synchronous on purpose: from here
+        on, typed text waits for the new session, and events still arriving from
+        the old one are dropped."""
         self.live = None
         self._connected.clear()
         self.generation += 1
-        self._status(state="connecting")
-        self.run_session(carry, self.generation)
+        self._cancel_goaway()
+        if resume is None:
+            self.handle = None  # a fresh session: the old handle belongs to the old conversation state
+        self._status(state=state)
+        self.run_session(carry, self.generation, resume)
 
     @work(exclusive=True, group="session", exit_on_error=False)
-    async def run_session(self, carry: list[dict], generation: int) -> None:
+    async def run_session(self, carry: list[dict], generation: int, resume: str | None = None) -> None:
         try:
             if not self._backend_started:
                 await self.backend.start()
                 self._backend_started = True
             if self._client is None:
                 self._client = self.backend.client()
-            live = LiveSession(self._client, self.settings, self.eventlog)
+            live = LiveSession(self._client, self.settings, self.eventlog, resume_handle=resume)
             await live.__aenter__()
         except Exception as exc:  # in words on screen, never a traceback
             self.post_message(LiveEvent(describe_error(exc), generation))
@@ -267,6 +294,8 @@ class LiveTuiApp(App[int]):
             self.notify(f"{worker.name} failed: {worker.error}", severity="error")
 
     async def on_audio_ready(self, message: AudioReady) -> None:
+        if not self.is_running:
+            return  # quitting: the widgets are gone
         if message.problem:
             await self._render(self.conversation.add_system(f"no audio: {message.problem} · text still works", "error"))
         self._apply_mic_default()
@@ -305,25 +334,27 @@ class LiveTuiApp(App[int]):
     async def on_live_event(self, message: LiveEvent) -> None:
         if message.generation != self.generation:
             return  # a late word from a session we already left
+        if not self.is_running:
+            return  # quitting: the widgets are gone before the session's last events stop
         event = message.event
         match event:
             case SessionStarted():
                 self._apply_mic_default()
                 self._status(state="connected")
+                if self._recovering:
+                    self._recovering = False
+                    await self._render(self.conversation.add_system("reconnected · nothing lost", "info"))
+                self.backoff.reset()
                 await self._render(self.conversation.add_system(f"connected · {event.modality} answers", "info"))
                 self._connected.set()
             case SessionError():
-                self._connected.clear()
-                self.live = None
-                self._status(state="failed")
-                await self._render(self.conversation.apply(TurnComplete()))
-                code = f" ({event.code})" if event.code else ""
-                await self._render(self.conversation.add_system(f"session ended{code}: {event.message}", "error"))
-                if is_audio_only_refusal(event) and self.settings.modality == "TEXT":
-                    self._offer_audio_fallback(event)
+                await self._session_failed(event)
             case GoAway():
-                left = f" in {event.time_left_s:g} s" if event.time_left_s is not None else " soon"
-                await self._render(self.conversation.add_system(f"the service will close this session{left}", "info"))
+                self._goaway(event.time_left_s)
+            case ResumptionHandle(handle=handle, resumable=True) if handle:
+                self.handle = handle
+                if self._handoff_pending:
+                    self._hand_off()
             case Interrupted():
                 turn = self.conversation.model_turn
                 await self._render(self.conversation.apply(event))
@@ -331,6 +362,87 @@ class LiveTuiApp(App[int]):
                     self.query_one("#said", TranscriptPane).mark_unheard(turn.id, self.heard_fraction)
             case _:
                 await self._render(self.conversation.apply(event))
+
+    # -- staying connected ------------------------------------------------------
+
+    async def _session_failed(self, error: SessionError) -> None:
+        """Retry what a retry can fix (with the handle, backing off), restore the
+        conversation when the handle is refused, and say the rest once."""
+        self._connected.clear()
+        self.live = None
+        self._cancel_goaway()
+        await self._render(self.conversation.apply(TurnComplete()))
+        diagnosis = diagnose(error)
+        if is_audio_only_refusal(error) and self.settings.modality == "TEXT":
+            self._status(state="failed")
+            await self._render(self.conversation.add_system(f"session ended ({error.code}): {error.message}", "error"))
+            self._offer_audio_fallback(error)
+            return
+        if diagnosis.action == "restore":
+            self._recovering = True
+            await self._render(self.conversation.add_system(diagnosis.message, "info"))
+            self.start_session(self._carry(), state="reconnecting")
+            return
+        if diagnosis.action == "retry":
+            delay = self.backoff.next_delay()
+            if delay is not None:
+                self._recovering = True
+                attempt = f"{self.backoff.tried}/{self.backoff.attempts}"
+                self._status(state=f"reconnecting {attempt}…")
+                self.eventlog.add("info", "reconnect", 0, f"{error.message}; try {attempt} in {delay:g} s")
+                if self.backoff.tried == 1:
+                    await self._render(self.conversation.add_system(f"connection lost ({error.message}) · reconnecting", "info"))
+                generation = self.generation
+                self.set_timer(delay, lambda: self._reconnect(generation))
+                return
+            diagnosis = Diagnosis("fatal", f"{error.message} · gave up after {self.backoff.attempts} tries; type to try again")
+        self._recovering = False
+        self._status(state="failed")
+        code = f" ({error.code})" if error.code else ""
+        await self._render(self.conversation.add_system(f"session ended{code}: {diagnosis.message}", "error"))
+
+    def _reconnect(self, generation: int) -> None:
+        if generation != self.generation:
+            return  # something else (a toggle, a new session) happened meanwhile
+        if self.handle:
+            self.start_session([], resume=self.handle, state=self.query_one(StatusBar).status.state)
+        else:
+            self.start_session(self._carry(), state=self.query_one(StatusBar).status.state)
+
+    def _goaway(self, time_left: float | None) -> None:
+        """The service will close this connection: move to a new one with the
+        handle, between answers when there is time, before the deadline anyway."""
+        left = 10.0 if time_left is None else time_left
+        self._goaway_deadline = asyncio.get_running_loop().time() + left
+        self._handoff_pending = True
+        self.eventlog.add("info", "goAway", 0, f"closing in {left:g} s; moving to a new connection")
+        self._goaway_tick()
+        self._goaway_timer = self.set_interval(1.0, self._goaway_tick)
+        if self.conversation.model_turn is None and self.handle:
+            self._hand_off()
+        else:
+            self._goaway_force = self.set_timer(max(0.0, left - 1.0), self._hand_off)
+
+    def _goaway_tick(self) -> None:
+        if self._goaway_deadline is not None:
+            self._status()  # the countdown is part of the status note
+
+    def _cancel_goaway(self) -> None:
+        self._handoff_pending = False
+        self._goaway_deadline = None
+        for timer in (self._goaway_timer, self._goaway_force):
+            if timer is not None:
+                timer.stop()
+        self._goaway_timer = self._goaway_force = None
+
+    def _hand_off(self) -> None:
+        if not self._handoff_pending:
+            return
+        self.eventlog.add("info", "handoff", 0, f"resuming on a new connection ({'handle' if self.handle else 'context restore'})")
+        if self.handle:
+            self.start_session([], resume=self.handle, state="moving")
+        else:
+            self.start_session(self._carry(), state="moving")
 
     async def _render(self, changes: list[Change]) -> None:
         chat = self.query_one(ChatView)

@@ -435,6 +435,8 @@ def test_text_live_config_is_minimal() -> None:
         "response_modalities": ["TEXT"],
         "input_audio_transcription": {},
         "session_resumption": {},
+        # On by default, so a session has no length limit.
+        "context_window_compression": {"trigger_tokens": 100_000, "sliding_window": {"target_tokens": 50_000}},
     }
 
 

@@ -1,0 +1,809 @@
+"""The transcript: one append-only JSONL file per conversation, in the XDG data folder.
+
+Each line is a `Record`: {"v": 1, "t": "<ISO-8601 with offset>", "kind": ..., ...fields}.
+A line is written (one `os.write`, so a kill tears at most the last line) as soon
+as something happens, and the file is fsynced at each turn end (`checkpoint`).
+An answer still streaming is written as a record marked partial; the turn's final
+record supersedes it, because readers keep the last record per turn id.
+
+Writing never raises into the UI: when the disk is full or the folder unusable,
+the store stops writing and says why in `problem`; the conversation goes on in memory.
+The store never receives an API key, and still scrubs any it finds (defence in depth).
+"""
+
+from __future__ import annotations
+
+import difflib
+import errno
+import json
+import math
+import os
+import re
+import secrets
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import platformdirs
+
+from .. import __version__
+from .carryover import PastTurn
+from .conversation import Turn
+from .events import Usage
+from .usage import UsageTotals
+
+APP_NAME = "livetui"
+VERSION = 1  # the "v" of every line
+KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")  # as livetui.backend (core may not import it)
+MIN_SECRET_CHARS = 9  # shorter values would scrub ordinary words
+PARTIAL_EVERY_S = 0.5  # an answer in progress is rewritten at most this often
+TITLE_CHARS = 60
+
+_RESERVED = ("v", "t", "kind")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+TurnKind = Literal["user", "model"]
+
+
+class StoreError(Exception):
+    """A conversation that cannot be found or read; str() is one line for the user."""
+
+
+# --- where ---------------------------------------------------------------------------
+
+
+def conversations_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """platformdirs' user data folder + conversations (honours XDG_DATA_HOME).
+
+    With `environ`, XDG_DATA_HOME is read from it rather than from os.environ, by
+    the rule platformdirs applies on Linux and the BSDs.
+    """
+    if environ is not None and os.name == "posix" and sys.platform != "darwin":
+        xdg = environ.get("XDG_DATA_HOME", "").strip()
+        base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+        return base / APP_NAME / "conversations"
+    return platformdirs.user_data_path(APP_NAME) / "conversations"
+
+
+def new_conversation_id(now: datetime) -> str:
+    """Sortable by start time; the random tail keeps two starts in one second apart."""
+    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+# --- secrets ---------------------------------------------------------------------------
+
+
+def scrub_secrets(text: str, environ: Mapping[str, str] | None = None) -> str:
+    """`text` with the values of GEMINI_API_KEY / GOOGLE_API_KEY replaced by '***'.
+
+    Also their JSON-escaped spelling, since records are scrubbed once serialised.
+    """
+    for secret in _secrets(os.environ if environ is None else environ):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _secrets(environ: Mapping[str, str]) -> list[str]:
+    values = {environ.get(name, "").strip() for name in KEY_VARS}
+    found = {v for v in values if len(v) >= MIN_SECRET_CHARS}
+    found |= {json.dumps(v, ensure_ascii=False)[1:-1] for v in found}
+    return sorted(found, key=len, reverse=True)  # a longer key containing a shorter one goes first
+
+
+# --- records ---------------------------------------------------------------------------
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()  # wall time with its offset: readable, and unambiguous
+
+
+@dataclass(frozen=True)
+class Record:
+    """One line of a transcript. `t` is None until the store stamps it."""
+
+    kind: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    t: str | None = None
+
+    def __post_init__(self) -> None:
+        clash = sorted(set(self.fields) & set(_RESERVED))
+        if clash:
+            raise ValueError(f"record fields may not be named {', '.join(clash)}")
+        object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.fields.get(name, default)
+
+    @property
+    def time(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self.t) if isinstance(self.t, str) else None
+        except ValueError:
+            return None
+
+    @property
+    def turn(self) -> int | None:
+        turn = self.fields.get("turn")
+        return turn if isinstance(turn, int) and not isinstance(turn, bool) else None
+
+    @property
+    def partial(self) -> bool:
+        return self.fields.get("partial") is True
+
+    def to_line(self) -> str:
+        """The JSON line, without its newline."""
+        data = {"v": VERSION, "t": self.t, "kind": self.kind, **self.fields}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+
+    @classmethod
+    def from_line(cls, line: str) -> Record | None:
+        """The record on a line, or None for a line that is not one (torn, edited, empty)."""
+        try:
+            data = json.loads(line)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+            return None
+        t = data.get("t")
+        fields = {k: v for k, v in data.items() if k not in _RESERVED}
+        return cls(data["kind"], fields, t if isinstance(t, str) else None)
+
+    # -- one constructor per kind ----------------------------------------------------
+
+    @classmethod
+    def start(cls, model: str, modality: str, service: str | None = None) -> Record:
+        return cls("start", {"model": model, "modality": modality, "service": service, "version": __version__})
+
+    @classmethod
+    def user(cls, turn: int, text: str, modality: str = "TEXT", *, partial: bool = False) -> Record:
+        return cls("user", {"turn": turn, "text": text, "modality": modality, "partial": partial})
+
+    @classmethod
+    def model(
+        cls,
+        turn: int,
+        text: str,
+        modality: str = "TEXT",
+        *,
+        audio_seconds: float = 0.0,
+        interrupted: bool = False,
+        partial: bool = False,
+    ) -> Record:
+        fields = {"turn": turn, "text": text, "modality": modality, "audio_seconds": round(audio_seconds, 3)}
+        return cls("model", {**fields, "interrupted": interrupted, "partial": partial})
+
+    @classmethod
+    def system(cls, text: str, level: str = "info") -> Record:
+        return cls("system", {"text": text, "level": level})
+
+    @classmethod
+    def usage(cls, usage: Usage) -> Record:
+        fields: dict[str, Any] = {"prompt": usage.prompt, "response": usage.response, "total": usage.total}
+        fields["prompt_by_modality"] = dict(usage.prompt_by_modality)
+        fields["response_by_modality"] = dict(usage.response_by_modality)
+        return cls("usage", fields)
+
+    @classmethod
+    def handle(cls, handle: str | None, resumable: bool = True) -> Record:
+        return cls("handle", {"handle": handle, "resumable": resumable})
+
+    @classmethod
+    def switch(cls, **settings: Any) -> Record:
+        """A settings change mid-conversation, e.g. switch(modality="AUDIO")."""
+        return cls("switch", settings)
+
+    @classmethod
+    def from_turn(cls, turn: Turn, *, partial: bool = False) -> Record:
+        """The record of a conversation turn, as it stands."""
+        if turn.role == "system":
+            return cls.system(turn.text, turn.kind)
+        if turn.role == "user":
+            return cls.user(turn.id, turn.text, turn.modality, partial=partial)
+        return cls.model(
+            turn.id,
+            turn.text,
+            turn.modality,
+            audio_seconds=turn.audio_seconds,
+            interrupted=turn.interrupted,
+            partial=partial,
+        )
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """`directory` and any missing parents, each created 0700 whatever the umask."""
+    missing = []
+    for folder in (directory, *directory.parents):
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
+            continue  # made meanwhile by someone else: theirs to set
+        os.chmod(folder, 0o700)
+
+
+def _open_private(path: Path, *, exclusive: bool) -> int:
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | (os.O_EXCL if exclusive else 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # the umask may have taken the owner's write bit
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Best effort: the new file's name survives a crash too."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _ends_mid_line(path: Path) -> bool:
+    with path.open("rb") as existing:
+        if existing.seek(0, os.SEEK_END) == 0:
+            return False
+        existing.seek(-1, os.SEEK_END)
+        return existing.read(1) != b"\n"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full"
+    return exc.strerror or str(exc)
+
+
+class TranscriptStore:
+    """Appends the records of one conversation to its file. Use `create` or `resume`.
+
+    Not thread-safe: call it from one thread (the app's event loop).
+    """
+
+    def __init__(
+        self,
+        conversation_id: str,
+        path: Path,
+        fd: int | None,
+        *,
+        problem: str | None = None,
+        created: bool = False,
+        clock: Callable[[], datetime] = _now,
+        environ: Mapping[str, str] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.id = conversation_id
+        self.path = path
+        self.problem = problem  # one line for the user; set once writing has failed
+        self._fd = fd
+        self._created = created
+        self._clock = clock
+        self._monotonic = monotonic
+        self._secrets = _secrets(os.environ if environ is None else environ)
+        self._partial_at: dict[tuple[str, int], float] = {}
+        self._finished: set[tuple[str, int]] = set()
+        self._wrote_turn = False
+
+    # -- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        directory: Path | str | None = None,
+        *,
+        conversation_id: str | None = None,
+        clock: Callable[[], datetime] = _now,
+        environ: Mapping[str, str] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> TranscriptStore:
+        """A new conversation file (0600, folders 0700); a failed store if that cannot be."""
+        folder = Path(directory) if directory is not None else conversations_dir(environ)
+        options = {"clock": clock, "environ": environ, "monotonic": monotonic}
+        if conversation_id is not None and not _ID.fullmatch(conversation_id):
+            raise ValueError(f"not a usable conversation id: {conversation_id!r}")
+        try:
+            _make_private_dirs(folder)
+        except OSError as exc:
+            cid = conversation_id or new_conversation_id(clock())
+            problem = _problem(f"cannot create the folder {folder}", exc)
+            return cls(cid, folder / f"{cid}.jsonl", None, problem=problem, **options)
+        for _ in range(20):  # ids collide only within one second: a few tries are plenty
+            cid = conversation_id or new_conversation_id(clock())
+            path = folder / f"{cid}.jsonl"
+            try:
+                fd = _open_private(path, exclusive=True)
+            except FileExistsError as exc:
+                if conversation_id is None:
+                    continue
+                return cls(cid, path, None, problem=_problem(f"cannot create {path}", exc), **options)
+            except OSError as exc:
+                return cls(cid, path, None, problem=_problem(f"cannot create {path}", exc), **options)
+            _fsync_dir(folder)
+            return cls(cid, path, fd, created=True, **options)
+        return cls(cid, path, None, problem=_problem(f"cannot create a new file in {folder}", None), **options)
+
+    @classmethod
+    def resume(
+        cls,
+        id_or_path: str | Path,
+        directory: Path | str | None = None,
+        *,
+        clock: Callable[[], datetime] = _now,
+        environ: Mapping[str, str] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> TranscriptStore:
+        """Append to a saved conversation (to continue it); a failed store if that cannot be.
+
+        Write a `start` record first: turn ids restart with the new session, and
+        readers tell the sessions' turns apart by the `start` records between them.
+        """
+        options = {"clock": clock, "environ": environ, "monotonic": monotonic}
+        try:
+            path = resolve(id_or_path, directory, environ)
+        except StoreError as exc:
+            return cls(str(id_or_path), Path(str(id_or_path)), None, problem=f"transcript not saved: {exc}", **options)
+        try:
+            torn = _ends_mid_line(path)  # a crash tore the last line: start a fresh one
+            fd = _open_private(path, exclusive=False)
+        except OSError as exc:
+            return cls(path.stem, path, None, problem=_problem(f"cannot open {path}", exc), **options)
+        store = cls(path.stem, path, fd, **options)
+        if torn:
+            store._write_bytes(b"\n")
+        return store
+
+    # -- state -----------------------------------------------------------------------
+
+    @property
+    def failed(self) -> bool:
+        return self.problem is not None
+
+    # -- writing ---------------------------------------------------------------------
+
+    def append(self, kind: str, **fields: Any) -> bool:
+        """Write one record now (no fsync); False if nothing was written."""
+        return self.write(Record(kind, fields))
+
+    def write(self, record: Record) -> bool:
+        if self._fd is None:
+            return False
+        if record.t is None:
+            record = replace(record, t=_stamp(self._clock()))
+        line = record.to_line()
+        for secret in self._secrets:
+            line = line.replace(secret, "***")
+        # A lone surrogate (JSON from the wire may carry one) becomes its \uXXXX escape:
+        # it only occurs inside JSON strings, so the line stays valid JSON and reads back the same.
+        if not self._write_bytes((line + "\n").encode("utf-8", "backslashreplace")):
+            return False
+        key = _turn_key(record)
+        if key is not None:
+            self._wrote_turn = True
+            if not record.partial:  # final: no later partial may supersede it
+                self._finished.add(key)
+                self._partial_at.pop(key, None)
+        return True
+
+    def partial(self, turn_id: int, kind: TurnKind, text: str, *, force: bool = False, **fields: Any) -> bool:
+        """The turn as it stands, marked partial, so a crash loses at most the last moments.
+
+        Written at most every PARTIAL_EVERY_S per turn (each record holds the whole
+        text so far) unless `force`; never after the turn's final record.
+        """
+        key = (kind, turn_id)
+        if key in self._finished:
+            return False
+        now = self._monotonic()
+        last = self._partial_at.get(key)
+        if not force and last is not None and now - last < PARTIAL_EVERY_S:
+            return False
+        if not self.write(Record(kind, {"turn": turn_id, "text": text, **fields, "partial": True})):
+            return False
+        self._partial_at[key] = now
+        return True
+
+    def write_turn(self, turn: Turn, *, partial: bool = False) -> bool:
+        """A conversation turn: final (at TurnEnded) or partial (throttled, while it streams)."""
+        record = Record.from_turn(turn, partial=partial)
+        if partial and turn.role in ("user", "model"):
+            fields = {k: v for k, v in record.fields.items() if k not in ("turn", "text", "partial")}
+            return self.partial(turn.id, turn.role, turn.text, **fields)  # type: ignore[arg-type]
+        return self.write(record)
+
+    def checkpoint(self) -> bool:
+        """fsync: what was written survives a crash or power loss. Call at each turn end."""
+        if self._fd is None:
+            return False
+        try:
+            os.fsync(self._fd)
+        except OSError as exc:
+            self._fail("cannot save", exc)
+            return False
+        return True
+
+    def close(self) -> None:
+        """Checkpoint and close; a file this store created that holds no turn is removed."""
+        if self._fd is None:
+            return
+        self.checkpoint()
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+        if self._created and not self._wrote_turn:
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+
+    def __enter__(self) -> TranscriptStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write_bytes(self, data: bytes) -> bool:
+        assert self._fd is not None
+        try:
+            _write_all(self._fd, data)
+        except OSError as exc:
+            self._fail("cannot write", exc)
+            return False
+        return True
+
+    def _fail(self, action: str, exc: OSError) -> None:
+        self.problem = _problem(f"{action} {self.path}", exc)
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _problem(what: str, exc: OSError | None) -> str:
+    why = f" ({_reason(exc)})" if exc is not None else ""
+    return f"transcript not saved: {what}{why}; the conversation goes on in memory only"
+
+
+def _turn_key(record: Record) -> tuple[str, int] | None:
+    turn = record.turn
+    return (record.kind, turn) if record.kind in ("user", "model") and turn is not None else None
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    """A turn as read back: the last record written for it."""
+
+    role: Literal["user", "model", "system"]
+    text: str
+    modality: str = "TEXT"
+    interrupted: bool = False
+    partial: bool = False  # the console stopped before the turn ended
+    audio_seconds: float = 0.0
+    level: str = "info"  # system lines: info, divider or error
+    at: datetime | None = None  # when the turn began (its first record)
+
+
+@dataclass(frozen=True)
+class StoredSettings:
+    model: str | None = None
+    modality: str | None = None
+    service: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadedConversation:
+    id: str
+    path: Path
+    lines: tuple[str, ...]  # every readable line, as written
+    turns: tuple[StoredTurn, ...]
+    handle: str | None  # the latest session resumption handle
+    settings: StoredSettings  # as the last start or switch record left them
+    usage_total: UsageTotals
+    started: datetime | None
+    skipped: int = 0  # lines that were not records (a torn last line, say)
+
+    def past_turns(self) -> list[PastTurn]:
+        """The context to replay into a new session (see core.carryover)."""
+        return [PastTurn(t.role, t.text) for t in self.turns if t.role != "system" and t.text.strip()]
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    id: str
+    path: Path
+    started: datetime | None
+    modified: datetime
+    title: str  # the first thing the user said, on one line ("" if nothing yet)
+    turns: int  # user and model turns
+    model: str | None
+
+
+def resolve(id_or_path: str | Path, directory: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """The file of a conversation: a path, an id, or a unique beginning of an id."""
+    text = str(id_or_path).strip()
+    if isinstance(id_or_path, Path) or os.sep in text or text.endswith(".jsonl"):
+        path = Path(text).expanduser()
+        if path.is_file():
+            return path
+        raise StoreError(f"no such conversation file: {path}")
+    if not text:
+        raise StoreError("no conversation id given")
+    folder = Path(directory) if directory is not None else conversations_dir(environ)
+    ids = sorted(p.stem for p in _files(folder))
+    if text in ids:
+        return folder / f"{text}.jsonl"
+    matches = [i for i in ids if i.startswith(text)]
+    if len(matches) == 1:
+        return folder / f"{matches[0]}.jsonl"
+    if matches:
+        shown = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
+        raise StoreError(f"{text!r} matches {len(matches)} conversations ({shown}): give more of the id")
+    if not ids:
+        raise StoreError(f"no conversation {text!r}: none saved yet in {folder}")
+    closest = difflib.get_close_matches(text, ids, n=3, cutoff=0.3) or ids[::-1][:3]
+    raise StoreError(f"no conversation {text!r} in {folder}; closest: {', '.join(closest)}")
+
+
+def _files(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.suffix == ".jsonl" and p.is_file()]
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise StoreError(f"cannot read {folder}: {exc.strerror or exc}") from None
+
+
+def read_records(path: Path) -> tuple[list[str], list[Record], int]:
+    """(lines, records, skipped): every line that holds a record, and how many did not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    lines, records, skipped = [], [], 0
+    for raw in data.split(b"\n"):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            record = None
+        else:
+            record = Record.from_line(line)
+        if record is None:
+            skipped += 1
+            continue
+        lines.append(line)
+        records.append(record)
+    return lines, records, skipped
+
+
+def load(id_or_path: str | Path, directory: Path | str | None = None, environ: Mapping[str, str] | None = None) -> LoadedConversation:
+    """A saved conversation, read tolerantly: lines that are not records are skipped."""
+    path = resolve(id_or_path, directory, environ)
+    lines, records, skipped = read_records(path)
+    turns: list[StoredTurn] = []
+    slots: dict[tuple[int, str, int], int] = {}  # (session, kind, turn id) -> index in turns
+    session = 0
+    settings = StoredSettings()
+    handle: str | None = None
+    usage = UsageTotals()
+    started: datetime | None = None
+    for record in records:
+        if started is None:
+            started = record.time
+        match record.kind:
+            case "start" | "switch":
+                if record.kind == "start":
+                    session += 1  # turn ids restart with each session
+                settings = StoredSettings(
+                    model=_str_or(record.get("model"), settings.model),
+                    modality=_str_or(record.get("modality"), settings.modality),
+                    service=_str_or(record.get("service"), settings.service),
+                )
+            case "user" | "model":
+                turn = _stored_turn(record)
+                key = (session, record.kind, record.turn)
+                if record.turn is None:
+                    turns.append(turn)
+                elif key in slots:  # a later record of the same turn supersedes the earlier
+                    index = slots[key]
+                    turns[index] = replace(turn, at=turns[index].at or turn.at)
+                else:
+                    slots[key] = len(turns)
+                    turns.append(turn)
+            case "system":
+                level = _str_or(record.get("level"), "info")
+                turns.append(StoredTurn("system", _str_or(record.get("text"), ""), level=level, at=record.time))
+            case "usage":
+                usage = usage.add(_usage(record))
+            case "handle":
+                value = record.get("handle")
+                if isinstance(value, str) and value:
+                    handle = value
+    return LoadedConversation(
+        id=path.stem,
+        path=path,
+        lines=tuple(lines),
+        turns=tuple(turns),
+        handle=handle,
+        settings=settings,
+        usage_total=usage,
+        started=started,
+        skipped=skipped,
+    )
+
+
+def list_conversations(directory: Path | str | None = None, environ: Mapping[str, str] | None = None) -> list[ConversationInfo]:
+    """The saved conversations, the most recently written first; unreadable files left out."""
+    folder = Path(directory) if directory is not None else conversations_dir(environ)
+    infos = []
+    for path in _files(folder):
+        try:
+            loaded = load(path)
+            modified = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+        except (StoreError, OSError):
+            continue
+        spoken = [t for t in loaded.turns if t.role != "system"]
+        title = next((t.text for t in spoken if t.role == "user" and t.text.strip()), "")
+        infos.append(
+            ConversationInfo(
+                id=loaded.id,
+                path=path,
+                started=loaded.started,
+                modified=modified,
+                title=_one_line(title, TITLE_CHARS),
+                turns=len(spoken),
+                model=loaded.settings.model,
+            )
+        )
+    infos.sort(key=lambda info: (info.modified, info.id), reverse=True)
+    return infos
+
+
+def _stored_turn(record: Record) -> StoredTurn:
+    role: Literal["user", "model"] = "user" if record.kind == "user" else "model"
+    return StoredTurn(
+        role=role,
+        text=_str_or(record.get("text"), ""),
+        modality=_str_or(record.get("modality"), "TEXT"),
+        interrupted=record.get("interrupted") is True,
+        partial=record.partial,
+        audio_seconds=_seconds(record.get("audio_seconds")),
+        at=record.time,
+    )
+
+
+def _usage(record: Record) -> Usage:
+    return Usage(
+        prompt=_count(record.get("prompt")),
+        response=_count(record.get("response")),
+        total=_count(record.get("total")),
+        prompt_by_modality=_counts(record.get("prompt_by_modality")),
+        response_by_modality=_counts(record.get("response_by_modality")),
+    )
+
+
+def _str_or(value: Any, default: Any) -> Any:
+    return value if isinstance(value, str) else default
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _counts(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): _count(v) for k, v in value.items()}
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+        return float(value)
+    return 0.0
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+def export_jsonl(loaded: LoadedConversation, environ: Mapping[str, str] | None = None) -> str:
+    """The file as written, without the lines that are not records."""
+    return "".join(scrub_secrets(line, environ) + "\n" for line in loaded.lines)
+
+
+def export_markdown(loaded: LoadedConversation, environ: Mapping[str, str] | None = None) -> str:
+    out = [f"# Conversation {loaded.id}", ""]
+    about = [f"Started {_when(loaded.started)}"] if loaded.started else []
+    about += [v for v in (loaded.settings.model, loaded.settings.service) if v]  # modality: per turn, below
+    if about:
+        out += ["*" + _escape(" · ".join(about)) + "*", ""]
+    for turn in loaded.turns:
+        out += _markdown_turn(turn)
+    out += ["---", "", _usage_line(loaded.usage_total), ""]
+    text = "\n".join(out).encode("utf-8", "replace").decode()  # no lone surrogates: it must print
+    return scrub_secrets(text, environ)
+
+
+def _markdown_turn(turn: StoredTurn) -> list[str]:
+    if turn.role == "system":
+        text = _escape(" ".join(turn.text.split()))
+        line = {"divider": f"*— {text} —*", "error": f"*Error: {text}*"}.get(turn.level, f"*{text}*")
+        return [line, ""]
+    notes = [f"{turn.at:%H:%M:%S}"] if turn.at else []
+    if turn.role == "user":
+        name, empty = "You", "*(spoken, no transcript)*"
+        notes += ["spoken"] if turn.modality == "AUDIO" else []
+    else:
+        name, empty = "Gemini", "*(audio, no transcript)*" if turn.modality == "AUDIO" else "*(no text)*"
+        notes += [f"audio {turn.audio_seconds:.1f} s"] if turn.audio_seconds else []
+        notes += ["interrupted"] if turn.interrupted else []
+    notes += ["partial"] if turn.partial else []
+    heading = f"**{name}**" + (f" ({', '.join(notes)}):" if notes else ":")
+    return [heading, "", turn.text.strip() or empty, ""]
+
+
+def _usage_line(usage: UsageTotals) -> str:
+    if not usage.turns:
+        return "*No token usage recorded.*"
+    line = f"Tokens: {usage.prompt:,} in, {usage.response:,} out, {usage.total:,} total over {usage.turns} turn"
+    line += "s" if usage.turns != 1 else ""
+    details = [
+        f"{label} " + ", ".join(f"{name} {count:,}" for name, count in sorted(counts.items()))
+        for label, counts in (("in:", usage.prompt_by_modality), ("out:", usage.response_by_modality))
+        if counts
+    ]
+    return line + (f" ({'; '.join(details)})" if details else "") + "."
+
+
+def _when(moment: datetime) -> str:
+    offset = moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M:%S}" + (f" {offset[:3]}:{offset[3:]}" if offset else "")
+
+
+def _escape(text: str) -> str:
+    """Text inside *italics*: its own markup must not end them."""
+    return re.sub(r"([\\*_`])", r"\\\1", text)
+
+
+def write_export(path: Path, text: str) -> None:
+    """Write an export for the user: created 0600 (it holds the conversation). Raises OSError."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
