@@ -367,6 +367,7 @@ class LiveSession:
         if answer is not None and self.turn_open:
             answer.stop()
             await self.turn_closed.wait()  # the answer sends interrupted + turnComplete
+            self.playback = PlaybackClock()  # what was cut will never play: one interrupted, not two
         elif self.playback.playing():
             # The answer was all sent but is still playing: the rest is never heard.
             heard = self.playback.heard_fraction()

@@ -225,10 +225,12 @@ def test_no_device_means_audio_unavailable_and_nothing_on_stderr(pulse: Pulse) -
     with refusing_port() as port:
         env = pulse.child_env(PULSE_SERVER=f"tcp:127.0.0.1:{port}")
         if _machine_has_sound_cards():
-            # Real cards would make ALSA's default usable: hide them behind an empty config.
-            empty = pulse.workdir / "empty-alsa.conf"
-            empty.write_text("")
-            env["ALSA_CONFIG_PATH"] = str(empty)
+            # Real cards would make ALSA's default usable: hide them behind a config whose
+            # only device is a card that does not exist (an empty config makes PortAudio 19.6
+            # abort on an internal assertion).
+            no_cards = pulse.workdir / "no-cards-alsa.conf"
+            no_cards.write_text("pcm.!default {\n  type hw\n  card 99\n}\n")
+            env["ALSA_CONFIG_PATH"] = str(no_cards)
         done = pulse.run_python(NO_DEVICE_CHILD, env)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # no ALSA, JACK or PortAudio chatter, no traceback
