@@ -136,7 +136,7 @@ class LiveTuiApp(App[int]):
                 with Vertical(id="meters"):
                     yield LevelMeter("mic", id="mic")
                     yield LevelMeter("spk", id="spk")
-                yield TokenCounter(id="tokens")
+                yield TokenCounter(self.settings.context_trigger_tokens, id="tokens")
         yield PromptArea(id="prompt", placeholder="Type a message · Enter sends · ctrl+j new line")
         yield Footer(compact=True)
 

@@ -1,0 +1,18 @@
+"""Small widgets' pure parts."""
+
+from livetui.ui.widgets.meters import cells_for
+from livetui.ui.widgets.tokens import context_gauge
+
+
+def test_context_gauge_fills_toward_the_trigger():
+    assert context_gauge(0, 100_000).plain == "ctx ·········· 0% of 100k"
+    assert context_gauge(50_000, 100_000).plain == "ctx ▮▮▮▮▮····· 50% of 100k"
+    assert context_gauge(250_000, 100_000).plain.startswith("ctx ▮▮▮▮▮▮▮▮▮▮ 100%")
+
+
+def test_meter_cells_are_whole_and_clamped():
+    assert cells_for(None, 20) == 0
+    assert cells_for(-100, 20) == 0
+    assert cells_for(0, 20) == 20
+    assert cells_for(-30, 20) == 10
+    assert cells_for(6, 20) == 20
