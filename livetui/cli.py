@@ -16,8 +16,15 @@ from typing import Any, TextIO
 
 from .backend import KEY_VARS, Backend, choose_backend, open_log, state_dir
 from .core.config import ConfigError, Settings, build_parser, settings_from_args
-from .core.store import StoreError, conversations_dir, export_jsonl, export_markdown, list_conversations, load, write_export
-
+from .core.store import (
+    StoreError,
+    conversations_dir,
+    export_jsonl,
+    export_markdown,
+    list_conversations,
+    load,
+    write_export,
+)
 
 SUBCOMMANDS_HELP = """also:
   livetui history                       list the saved conversations

@@ -7,14 +7,21 @@ import os
 import stat
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from livetui import cli
 from livetui.core.events import Usage
-from livetui.core.store import Record, TranscriptStore, conversations_dir, export_jsonl, export_markdown, load
+from livetui.core.store import (
+    Record,
+    TranscriptStore,
+    conversations_dir,
+    export_jsonl,
+    export_markdown,
+    load,
+)
 from tests.simproc import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +40,7 @@ def run(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[s
 
 def saved_conversation(tmp_path: Path, cid: str = CID, question: str = "What is the capital of France?") -> Path:
     folder = conversations_dir({"XDG_DATA_HOME": str(tmp_path / "data")})
-    moments = (datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc) + timedelta(seconds=n) for n in range(100))
+    moments = (datetime(2026, 11, 25, 9, 30, tzinfo=UTC) + timedelta(seconds=n) for n in range(100))
     # environ={}: this store scrubs nothing, so a key in the text reaches the file (as from an older version)
     with TranscriptStore.create(folder, conversation_id=cid, clock=lambda: next(moments), environ={}) as store:
         store.write(Record.start("gemini-live-2.5-flash-preview", "TEXT", "simulator"))

@@ -33,7 +33,8 @@ from .events import (
 DEFAULT_OUTPUT_RATE = 24000
 SUMMARY_TEXT_CHARS = 60  # quoted text in a log summary is cut to this
 
-_RATE = re.compile(r"rate=(\d+)")
+_RATE = re.compile(r"rate=(\d{1,6})(?!\d)")  # at most 6 digits: int() refuses thousands
+RATE_RANGE = (1000, 192000)  # a rate outside is nonsense (0 would divide by zero): use the default
 # protobuf Duration in JSON: "50s", "0.3s", "1.000340012s"
 _DURATION = re.compile(r"\s*(-?(?:\d+(?:\.\d*)?|\.\d+))s\s*")
 
@@ -100,9 +101,10 @@ def _part_events(part: types.Part) -> list[Event]:
 
 
 def audio_rate(mime_type: str | None) -> int:
-    """The sample rate in "audio/pcm;rate=24000"; the Live output rate when absent."""
+    """The sample rate in "audio/pcm;rate=24000"; the Live output rate when absent or absurd."""
     match = _RATE.search(mime_type or "")
-    return int(match.group(1)) if match else DEFAULT_OUTPUT_RATE
+    rate = int(match.group(1)) if match else DEFAULT_OUTPUT_RATE
+    return rate if RATE_RANGE[0] <= rate <= RATE_RANGE[1] else DEFAULT_OUTPUT_RATE
 
 
 def parse_duration(value: Any) -> float | None:
@@ -117,22 +119,27 @@ def parse_duration(value: Any) -> float | None:
 
 def usage_from_metadata(meta: types.UsageMetadata) -> Usage:
     return Usage(
-        prompt=meta.prompt_token_count or 0,
-        response=meta.response_token_count or 0,
-        total=meta.total_token_count or 0,
-        cached=meta.cached_content_token_count or 0,
-        thoughts=meta.thoughts_token_count or 0,
-        tool_use_prompt=meta.tool_use_prompt_token_count or 0,
+        prompt=_count(meta.prompt_token_count),
+        response=_count(meta.response_token_count),
+        total=_count(meta.total_token_count),
+        cached=_count(meta.cached_content_token_count),
+        thoughts=_count(meta.thoughts_token_count),
+        tool_use_prompt=_count(meta.tool_use_prompt_token_count),
         prompt_by_modality=_by_modality(meta.prompt_tokens_details),
         response_by_modality=_by_modality(meta.response_tokens_details),
     )
+
+
+def _count(value: int | None) -> int:
+    """A token count as the counter can add it: a bad frame's negative count is 0."""
+    return max(0, value or 0)
 
 
 def _by_modality(details: list[types.ModalityTokenCount] | None) -> dict[str, int]:
     counts: dict[str, int] = {}
     for detail in details or []:
         name = _enum_name(detail.modality) or "MODALITY_UNSPECIFIED"
-        counts[name] = counts.get(name, 0) + (detail.token_count or 0)
+        counts[name] = counts.get(name, 0) + _count(detail.token_count)
     return counts
 
 
@@ -243,13 +250,13 @@ def payload_size(msg: types.LiveServerMessage) -> int:
     if content is not None:
         if content.model_turn is not None:
             for part in content.model_turn.parts or []:
-                size += len((part.text or "").encode())
+                size += len((part.text or "").encode(errors="surrogatepass"))  # JSON may carry lone surrogates
                 if part.inline_data is not None:
                     size += len(part.inline_data.data or b"")
         for transcript in (content.input_transcription, content.output_transcription):
             if transcript is not None:
-                size += len((transcript.text or "").encode())
+                size += len((transcript.text or "").encode(errors="surrogatepass"))
     if msg.tool_call is not None:
         for call in msg.tool_call.function_calls or []:
-            size += len((call.name or "").encode()) + len(json.dumps(call.args or {}, default=str).encode())
+            size += len((call.name or "").encode(errors="surrogatepass")) + len(json.dumps(call.args or {}, default=str).encode())
     return size

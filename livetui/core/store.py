@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import platformdirs
 
@@ -463,7 +463,7 @@ class TranscriptStore:
             except OSError:
                 pass
 
-    def __enter__(self) -> TranscriptStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

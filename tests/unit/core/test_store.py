@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 
 from livetui.core import store as store_module
 from livetui.core.conversation import Conversation, TurnEnded
-from livetui.core.events import AudioChunk, OutputTranscript, TextDelta, TurnComplete, Usage
+from livetui.core.events import (
+    AudioChunk,
+    OutputTranscript,
+    TurnComplete,
+    Usage,
+)
 from livetui.core.store import (
     PARTIAL_EVERY_S,
     Record,
@@ -165,11 +170,13 @@ def test_ids_sort_by_time_and_never_collide(tmp_path: Path, monkeypatch: pytest.
         assert real.id[:15] <= datetime.now().strftime("%Y%m%d-%H%M%S")
     tails = iter(["ab12", "ab12", "cd34"])
     monkeypatch.setattr(store_module.secrets, "token_hex", lambda n: next(tails))
-    same_second = lambda: START  # noqa: E731
-    with TranscriptStore.create(tmp_path, clock=same_second, environ={}) as first:
-        with TranscriptStore.create(tmp_path, clock=same_second, environ={}) as second:
-            assert (first.id, second.id) == ("20261125-093000-ab12", "20261125-093000-cd34")
-            assert first.path != second.path and first.path.exists() and second.path.exists()
+    same_second = lambda: START
+    with (
+        TranscriptStore.create(tmp_path, clock=same_second, environ={}) as first,
+        TranscriptStore.create(tmp_path, clock=same_second, environ={}) as second,
+    ):
+        assert (first.id, second.id) == ("20261125-093000-ab12", "20261125-093000-cd34")
+        assert first.path != second.path and first.path.exists() and second.path.exists()
 
 
 def test_closing_forgets_a_conversation_in_which_nothing_was_said(tmp_path: Path) -> None:
