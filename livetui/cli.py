@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import os
 import re
 import sys
@@ -11,13 +12,16 @@ import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from .backend import KEY_VARS, Backend, choose_backend, open_log, state_dir
 from .core.config import ConfigError, Settings, build_parser, settings_from_args
 from .core.store import (
+    LoadedConversation,
     StoreError,
+    TranscriptStore,
     conversations_dir,
     export_jsonl,
     export_markdown,
@@ -25,6 +29,8 @@ from .core.store import (
     load,
     write_export,
 )
+
+LATEST = "latest"
 
 SUBCOMMANDS_HELP = """also:
   livetui history                       list the saved conversations
@@ -50,24 +56,57 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"livetui: {exc}", file=sys.stderr)
         return 2
+    try:
+        store, restore = open_transcript(args.resume)
+    except StoreError as exc:
+        print(f"livetui: {exc}", file=sys.stderr)
+        return 1
+    if restore is not None and restore.settings.model and args.model is None:
+        settings = replace(settings, model=restore.settings.model)
+    if restore is not None and restore.settings.modality in ("TEXT", "AUDIO") and args.modality is None:
+        settings = settings.with_modality(restore.settings.modality)
     backend = choose_backend(settings, os.environ)
     try:
-        return run_app(settings, backend)
+        return run_app(settings, backend, store=store, restore=restore, debug=args.debug)
     except KeyboardInterrupt:  # Ctrl-C before the app put the terminal in raw mode
         return 130
 
 
-def run_app(settings: Settings, backend: Backend) -> int:
+def open_transcript(resume: str | None) -> tuple[TranscriptStore, LoadedConversation | None]:
+    """A new transcript, or the saved one to continue (`--resume [ID]`, the latest
+    when no id is given). A store that cannot write still runs: in memory only."""
+    if resume is None:
+        return TranscriptStore.create(), None
+    if resume == LATEST:
+        found = list_conversations()
+        if not found:
+            raise StoreError("no saved conversation to resume yet")
+        resume = found[0].id
+    loaded = load(resume)
+    return TranscriptStore.resume(loaded.path), loaded
+
+
+def run_app(
+    settings: Settings,
+    backend: Backend,
+    *,
+    store: TranscriptStore | None = None,
+    restore: LoadedConversation | None = None,
+    debug: bool = False,
+) -> int:
     """Run the console with stderr going to a log; one line on the terminal if it failed."""
     log_path = state_dir() / "livetui.log"
     scrub = Scrubber(os.environ)
     failure = ""
     with stderr_to_log(log_path, scrub):
         print(f"--- livetui started {time.strftime('%Y-%m-%d %H:%M:%S')} ---", file=sys.stderr, flush=True)
+        # Library logging goes to the log (stderr is the log now); --debug says more.
+        logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if debug else logging.WARNING,
+                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
         try:
             from .ui.app import LiveTuiApp
 
-            app = LiveTuiApp(settings, backend)
+            app = LiveTuiApp(settings, backend, store=store, restore=restore)
             app.run(mouse=settings.mouse)
             code = app.return_code or 0  # Textual has written any traceback to sys.stderr: the log
         except Exception as exc:  # noqa: BLE001 - whatever it is, one line on the screen

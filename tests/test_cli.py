@@ -77,7 +77,7 @@ def test_main_hands_settings_and_backend_to_the_app(tmp_path: Path, monkeypatch:
     (tmp_path / "cfg" / "livetui" / "config.toml").write_text('voice = "Kore"\n')
     seen = {}
 
-    def fake_run_app(settings, backend):  # type: ignore[no-untyped-def]
+    def fake_run_app(settings, backend, **_):  # type: ignore[no-untyped-def]
         seen.update(settings=settings, backend=backend)
         return 7
 
@@ -194,7 +194,7 @@ _CRASHING_APP = textwrap.dedent(
     from livetui.core.config import Settings
 
     class Crashing(App):
-        def __init__(self, settings, backend):
+        def __init__(self, settings, backend, **_):
             super().__init__()
 
         def on_mount(self):

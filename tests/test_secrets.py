@@ -7,35 +7,12 @@ file it wrote is searched for the key.
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import struct
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import fcntl
-import termios
-
+from .ptyrun import Console
 from .simproc import SimProcess, clean_env
 
 KEY = "AIzaSy-livetui-secret-canary-7f3a9c"
-
-
-def read_until(fd: int, needle: bytes, screen: bytearray, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while needle not in screen:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError(f"never saw {needle!r}; the screen ended with {bytes(screen[-400:])!r}")
-        ready, _, _ = select.select([fd], [], [], min(left, 0.2))
-        if ready:
-            try:
-                screen += os.read(fd, 65536)
-            except OSError:
-                return
 
 
 def test_the_key_is_nowhere(tmp_path: Path):
@@ -53,36 +30,22 @@ def test_the_key_is_nowhere(tmp_path: Path):
             XDG_CACHE_HOME=str(homes["cache"]),
             TERM="xterm-256color",
         )
-        pid, fd = pty.fork()
-        if pid == 0:  # the child: the console, as a user starts it
-            os.execvpe(sys.executable, [sys.executable, "-m", "livetui"], env)
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        screen = bytearray()
+        console = Console([], env)
         try:
-            read_until(fd, b"connected", screen)
-            os.write(fd, b"What is the capital of France?")
-            read_until(fd, b"capital of France?", screen)
-            os.write(fd, b"\r")
-            read_until(fd, b"Paris", screen)
-            os.write(fd, b"\x05")  # ctrl+e: the event log, where setup is shown
-            read_until(fd, b"setupComplete", screen)
-            os.write(fd, b"\x1b")
-            os.write(fd, b"\x11")  # ctrl+q
-            _, status = os.waitpid(pid, 0)
-            try:
-                while True:
-                    chunk = os.read(fd, 65536)
-                    if not chunk:
-                        break
-                    screen += chunk
-            except OSError:
-                pass
+            console.expect(b"connected")
+            console.send(b"What is the capital of France?")
+            console.expect(b"capital of France?")
+            console.send(b"\r")
+            console.expect(b"Paris")
+            console.send(b"\x05")  # ctrl+e: the event log, where setup is shown
+            console.expect(b"setupComplete")
+            console.send(b"\x1b")
+            status = console.quit()
         finally:
-            try:
-                os.kill(pid, 9)
-            except ProcessLookupError:
-                pass
-    assert os.WEXITSTATUS(status) == 0
+            if console.status is None:
+                console.kill()
+    screen = console.screen
+    assert status == 0
     assert b"Traceback" not in screen
     assert KEY.encode() not in screen
     written = [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -405,6 +405,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-mouse", dest="mouse", action="store_false", default=None, help="no mouse tracking (less traffic over SSH)")
     p.add_argument("--sim", action="store_true", default=None, help="use the built-in offline simulator, even with an API key")
+    p.add_argument("--resume", nargs="?", const="latest", default=None, metavar="ID",
+                   help="continue a saved conversation (the latest without ID; see `livetui history`)")
+    p.add_argument("--debug", action="store_true", help="write more detail to the log file")
     return p
 
 

@@ -103,6 +103,16 @@ class Conversation:
         turn.ended = turn.started
         return [TurnAdded(turn)]
 
+    def restore(self, turns: list[tuple[Role, str, Modality, bool]]) -> list[Change]:
+        """Earlier turns of a saved conversation, shown again (role, text, modality, interrupted)."""
+        changes: list[Change] = []
+        for role, text, modality, interrupted in turns:
+            turn = self._new(role, modality, text)
+            turn.interrupted = interrupted
+            turn.ended = turn.started
+            changes.append(TurnAdded(turn))
+        return changes
+
     def clear(self) -> None:
         """Forget what is on screen; usage totals stay (they were spent)."""
         self.turns.clear()

@@ -45,6 +45,7 @@ from ..core.events import (
     TurnComplete,
 )
 from ..core.recovery import Backoff, Diagnosis, diagnose
+from ..core.store import Record
 from ..core.live import LiveSession, describe_error
 from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
@@ -93,6 +94,8 @@ class LiveTuiApp(App[int]):
         backend: Any,
         clock: Callable[[], datetime] | None = None,
         audio: bool = True,
+        store: Any = None,
+        restore: Any = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -118,6 +121,8 @@ class LiveTuiApp(App[int]):
         self._goaway_timer: Any = None
         self._goaway_force: Any = None
         self._audio_enabled = audio  # tests of text-only behaviour leave the devices alone
+        self.store = store  # the transcript on disk (core.store.TranscriptStore), if any
+        self._restore = restore  # a saved conversation to continue (core.store.LoadedConversation)
         self.text_from_transcript = False  # the 1007 fallback: audio answers shown as text
         self.voice: Voice | None = None  # created on mount; opens devices in a thread
         self._client: Any = None
@@ -148,10 +153,30 @@ class LiveTuiApp(App[int]):
         self._status(state="connecting", service=self.backend.label)
         self.voice = Voice(self.settings.audio, automatic_vad=self.settings.vad.automatic)
         self.set_interval(1 / max(1, self.settings.audio.meter_hz), self._pull_levels)
-        self.start_session([])
         self.run_sender()
+        self.call_after_refresh(self._begin)
         if self._audio_enabled:
             self.open_audio()
+
+    async def _begin(self) -> None:
+        """The first session: fresh, or continuing a saved conversation — by its
+        handle while the service still holds it, else by replaying it as context."""
+        if self.store is not None:
+            if self.store.failed:
+                await self._render(self.conversation.add_system(self.store.problem, "error"))
+            self.store.write(Record.start(self.settings.model, self.settings.modality, self.backend.label))
+        saved = self._restore
+        if saved is None:
+            self.start_session([])
+            return
+        past = [(t.role, t.text, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT", t.interrupted) for t in saved.turns]
+        await self._render(self.conversation.restore(past), persist=False)
+        await self._render(self.conversation.add_system(f"continuing conversation {saved.id}", "divider"))
+        if saved.handle:
+            self._recovering = True  # a refused handle falls back to replaying the conversation
+            self.start_session([], resume=saved.handle)
+        else:
+            self.start_session(self._carry())
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width, event.size.height)
@@ -353,6 +378,8 @@ class LiveTuiApp(App[int]):
                 self._goaway(event.time_left_s)
             case ResumptionHandle(handle=handle, resumable=True) if handle:
                 self.handle = handle
+                if self.store is not None:
+                    self.store.write(Record.handle(handle, True))
                 if self._handoff_pending:
                     self._hand_off()
             case Interrupted():
@@ -362,6 +389,21 @@ class LiveTuiApp(App[int]):
                     self.query_one("#said", TranscriptPane).mark_unheard(turn.id, self.heard_fraction)
             case _:
                 await self._render(self.conversation.apply(event))
+
+    def _persist(self, change: Change) -> None:
+        """Into the transcript as it happens: partial turns while they stream, the
+        final record and an fsync when they end."""
+        store = self.store
+        if store is None:
+            return
+        match change:
+            case TurnAdded(turn=turn) | TurnText(turn=turn):
+                store.write_turn(turn, partial=turn.open)
+            case TurnEnded(turn=turn):
+                store.write_turn(turn)
+                store.checkpoint()
+            case UsageChanged(totals=totals) if totals.last is not None:
+                store.write(Record.usage(totals.last))
 
     # -- staying connected ------------------------------------------------------
 
@@ -444,12 +486,18 @@ class LiveTuiApp(App[int]):
         else:
             self.start_session(self._carry(), state="moving")
 
-    async def _render(self, changes: list[Change]) -> None:
+    async def _render(self, changes: list[Change], persist: bool = True) -> None:
         chat = self.query_one(ChatView)
         for change in changes:
+            if persist:
+                self._persist(change)
             match change:
                 case TurnAdded(turn=turn):
-                    await chat.add_turn(turn)
+                    widget = await chat.add_turn(turn)
+                    if isinstance(widget, ModelMessage) and turn.text:  # a restored answer
+                        await widget.append(turn.text)
+                    if isinstance(widget, ModelMessage) and not turn.open:
+                        await widget.finish()
                 case TurnText(turn=turn, delta=delta):
                     widget = chat.widget_for(turn)
                     if isinstance(widget, ModelMessage):
@@ -490,6 +538,8 @@ class LiveTuiApp(App[int]):
         )
 
     async def _switch(self, label: str) -> None:
+        if self.store is not None:
+            self.store.write(Record.switch(modality=self.settings.modality, model=self.settings.model))
         await self._render(self.conversation.apply(TurnComplete()))
         await self._render(self.conversation.add_system(label, "divider"))
         self.start_session(self._carry())
@@ -731,6 +781,8 @@ class LiveTuiApp(App[int]):
         await self._render(self.conversation.add_system(f"audio device lost ({problem}); retrying", "error"))
         if self.voice is not None:
             self.voice.close()
+        if self.store is not None:
+            self.store.close()
         self.set_timer(2.0, self._retry_audio)
 
     def _retry_audio(self) -> None:
