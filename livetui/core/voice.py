@@ -9,6 +9,7 @@ their order.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -20,6 +21,7 @@ from .audio.wavio import WavRecorder, read_wav_16k_mono
 from .config import AudioSettings
 
 INPUT_RATE = 16000
+UNANSWERED_S = 10  # seconds of unanswered mic audio kept for a new connection
 
 
 def default_record_dir() -> Path:
@@ -59,6 +61,10 @@ class Voice:
         self.buffer = PlaybackBuffer()
         # About two seconds of mic audio: if the network stalls longer, the oldest goes.
         self.mic_queue: DropOldestQueue[MicItem] = DropOldestQueue(100, loop=self.loop)
+        # What the mic sent since the model last began an answer (the app clears it then),
+        # at most UNANSWERED_S: a new connection hears it again, so a hand-off or a drop
+        # in the middle of a sentence loses none of it.
+        self.unanswered: deque[MicItem] = deque(maxlen=max(1, UNANSWERED_S * 1000 // audio.chunk_ms))
         self.capture: Any = None
         self.playback: Any = None
         self.recorder: WavRecorder | None = WavRecorder(audio.record_dir) if audio.record_dir else None
@@ -83,20 +89,23 @@ class Voice:
             self.playback.start()
             self.capture.start()
         except AudioUnavailable as exc:
-            self.close()
+            self.close_devices()
             self.unavailable = str(exc)
             return self.unavailable
         self.unavailable = None
         return None
 
-    def close(self) -> None:
+    def close_devices(self) -> None:
         for stream in (self.capture, self.playback):
             if stream is not None:
                 try:
                     stream.close()
-                except Exception:
+                except Exception:  # a vanished device may fail to close; it is gone either way
                     pass
         self.capture = self.playback = None
+
+    def close(self) -> None:
+        self.close_devices()
         if self.recorder is not None:
             self.recorder.close()
 
@@ -201,20 +210,27 @@ class Voice:
         return len(pcm) / 2 / INPUT_RATE
 
     async def pump(self, live: AudioSender) -> None:
-        """The only sender of audio to the session. Ends when the session fails."""
+        """The only sender of audio to the session. Ends when the session fails.
+        A new session first hears what earlier ones took and never answered."""
+        for item in list(self.unanswered):
+            await self._send(live, item, record=False)
         while True:
             item = await self.mic_queue.get()
-            if isinstance(item, Control):
-                if item.kind == "stream_end":
-                    await live.send_audio_stream_end()
-                elif item.kind == "activity_start":
-                    await live.send_activity_start()
-                else:
-                    await live.send_activity_end()
+            self.unanswered.append(item)  # before sending: a send that fails is kept too
+            await self._send(live, item)
+
+    async def _send(self, live: AudioSender, item: MicItem, record: bool = True) -> None:
+        if isinstance(item, Control):
+            if item.kind == "stream_end":
+                await live.send_audio_stream_end()
+            elif item.kind == "activity_start":
+                await live.send_activity_start()
             else:
-                await live.send_audio(item, INPUT_RATE)
-                if self.recorder is not None:  # here, not in PortAudio's callback: disks stall
-                    self.recorder.write_input(item)
+                await live.send_activity_end()
+        else:
+            await live.send_audio(item, INPUT_RATE)
+            if record and self.recorder is not None:  # here, not in PortAudio's callback: disks stall
+                self.recorder.write_input(item)
 
     # -- levels (pulled by the UI) ---------------------------------------------
 

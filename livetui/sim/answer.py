@@ -76,11 +76,14 @@ class Answer:
             return True
         if seconds <= 0:
             return False
+        # Not asyncio.wait_for: on Python 3.11 it swallows a cancel that comes with
+        # stop() (the connection's end does both), and the answer task never ends.
+        waiter = asyncio.ensure_future(self.stopped.wait())
         try:
-            await asyncio.wait_for(self.stopped.wait(), seconds)
-        except TimeoutError:
-            return False
-        return True
+            done, _ = await asyncio.wait({waiter}, timeout=seconds)
+        finally:
+            waiter.cancel()
+        return bool(done)
 
     async def latency(self) -> bool:
         return await self._wait(self.options.latency_ms / 1000)

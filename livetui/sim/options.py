@@ -22,6 +22,7 @@ class SimOptions:
 
     # Faults.
     reject_keys: frozenset[str] = frozenset()
+    reject_models: frozenset[str] = frozenset()  # names ("models/" optional) refused as unknown (1008)
     goaway_after: float | None = None  # seconds after setup: send goAway
     goaway_time_left: float = 50.0  # the goAway's timeLeft; the close comes after it
     drop_after: float | None = None  # seconds after setup: abort the TCP connection

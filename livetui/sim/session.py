@@ -195,6 +195,9 @@ class LiveSession:
         if self.sim.options.quota_after is not None and number > self.sim.options.quota_after:
             raise Closed(*QUOTA)
         config = SetupConfig.parse(msg["setup"])
+        model = config.model if config.model.startswith("models/") else f"models/{config.model}"
+        if model in self.sim.options.reject_models or model.removeprefix("models/") in self.sim.options.reject_models:
+            raise Closed(1008, f"{model} is not found for API version {self._api_version()}, or is not supported for bidiGenerateContent.")
         if config.modality == "TEXT" and "native-audio" in config.model:
             raise Closed(*NOT_AUDIO)
         if config.resume_handle:
@@ -208,6 +211,10 @@ class LiveSession:
         if config.vad is not None:
             self.vad = Vad(config.vad, rate=INPUT_RATE)
         return config
+
+    def _api_version(self) -> str:
+        path = self.ws.request.path if self.ws.request else ""
+        return next((v for v in ("v1alpha", "v1beta", "v1") if f"generativelanguage.{v}." in path), "v1beta")
 
     def _parse(self, frame: str | bytes) -> dict[str, Any]:
         try:

@@ -8,6 +8,7 @@ simulator or to Gemini.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -85,6 +86,7 @@ class LiveTuiApp(App[int]):
         Binding("f7", "echo_mode", "Speaker/headset", id="echo_mode", show=False, priority=True),
         Binding("f8", "record", "Record", id="record", show=False, priority=True),
         Binding("f9", "devices", "Devices", id="devices", show=False, priority=True),
+        Binding("f10", "history", "History", id="history", show=False, priority=True),  # history screen
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -106,9 +108,11 @@ class LiveTuiApp(App[int]):
         self.live: LiveSession | None = None
         self.generation = 0  # bumps with each session; events of older ones are dropped
         # Typed turns wait here until a session takes them: in order, never lost.
-        self.outbox: asyncio.Queue[str] = asyncio.Queue()
+        self.outbox: asyncio.Queue[str | None] = asyncio.Queue()  # None: only a wake-up
         self._connected = asyncio.Event()
         self._unsent = 0  # typed turns not yet accepted by a session
+        self._resend: deque[str] = deque()  # typed turns to send before the outbox's, in order
+        self._in_flight: list[str] = []  # typed turns this session took and has not answered yet
         self.speaker_muted = False
         self.heard_fraction = 1.0  # of the last interrupted answer
         self._device_failed = False
@@ -161,14 +165,23 @@ class LiveTuiApp(App[int]):
     async def _begin(self) -> None:
         """The first session: fresh, or continuing a saved conversation — by its
         handle while the service still holds it, else by replaying it as context."""
-        if self.store is not None:
-            if self.store.failed:
-                await self._render(self.conversation.add_system(self.store.problem, "error"))
-            self.store.write(Record.start(self.settings.model, self.settings.modality, self.backend.label))
+        await self._open_transcript()
         saved = self._restore
         if saved is None:
             self.start_session([])
             return
+        await self._show_saved(saved)
+
+    async def _open_transcript(self) -> None:
+        """Say if the transcript cannot be written; mark where this session's turns begin."""
+        if self.store is not None:
+            if self.store.failed:
+                await self._render(self.conversation.add_system(self.store.problem, "error"))
+            self.store.write(Record.start(self.settings.model, self.settings.modality, self.backend.label))
+
+    async def _show_saved(self, saved: Any) -> None:
+        """A saved conversation (core.store.LoadedConversation) on screen again, not
+        written again, then a session that continues it: by its handle, else replayed."""
         past = [(t.role, t.text, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT", t.interrupted) for t in saved.turns]
         await self._render(self.conversation.restore(past), persist=False)
         await self._render(self.conversation.add_system(f"continuing conversation {saved.id}", "divider"))
@@ -243,6 +256,7 @@ class LiveTuiApp(App[int]):
         self.live = None
         self._connected.clear()
         self.generation += 1
+        self._in_flight = []
         self._cancel_goaway()
         if resume is None:
             self.handle = None  # a fresh session: the old handle belongs to the old conversation state
@@ -341,20 +355,28 @@ class LiveTuiApp(App[int]):
     async def run_sender(self) -> None:
         """The one task that sends typed turns, so they keep their order."""
         while True:
-            text = await self.outbox.get()
-            while True:
-                await self._connected.wait()
-                live, generation = self.live, self.generation
-                if live is None:
-                    self._connected.clear()
-                    continue
-                try:
-                    await live.send_text(text)
-                    self._unsent -= 1
-                    break
-                except Exception as exc:  # kept: it goes with the next session
-                    self._connected.clear()
-                    self.post_message(LiveEvent(describe_error(exc), generation))
+            if not self._resend:
+                typed = await self.outbox.get()
+                if typed is None:
+                    continue  # woken up for turns to send again
+                self._resend.append(typed)
+            text = self._resend[0]
+            await self._connected.wait()
+            live, generation = self.live, self.generation
+            if live is None:
+                self._connected.clear()
+                continue
+            try:
+                await live.send_text(text)
+            except Exception as exc:  # kept: it goes with the next session
+                self._connected.clear()
+                self.post_message(LiveEvent(describe_error(exc), generation))
+                continue
+            if self.live is not live:
+                continue  # the session was left while it went out: the next one takes it
+            self._resend.popleft()
+            self._unsent -= 1
+            self._in_flight.append(text)
 
     async def on_live_event(self, message: LiveEvent) -> None:
         if message.generation != self.generation:
@@ -362,6 +384,8 @@ class LiveTuiApp(App[int]):
         if not self.is_running:
             return  # quitting: the widgets are gone before the session's last events stop
         event = message.event
+        if isinstance(event, TurnComplete) and self._in_flight:
+            self._in_flight.pop(0)  # answered (or cut by a barge-in): no longer ours to resend
         match event:
             case SessionStarted():
                 self._apply_mic_default()
@@ -380,7 +404,7 @@ class LiveTuiApp(App[int]):
                 self.handle = handle
                 if self.store is not None:
                     self.store.write(Record.handle(handle, True))
-                if self._handoff_pending:
+                if self._handoff_pending and self._between_answers():
                     self._hand_off()
             case Interrupted():
                 turn = self.conversation.model_turn
@@ -388,7 +412,10 @@ class LiveTuiApp(App[int]):
                 if turn is not None and turn.modality == "AUDIO":
                     self.query_one("#said", TranscriptPane).mark_unheard(turn.id, self.heard_fraction)
             case _:
-                await self._render(self.conversation.apply(event))
+                changes = self.conversation.apply(event)
+                if self.voice is not None and any(isinstance(c, TurnAdded) and c.turn.role == "model" for c in changes):
+                    self.voice.unanswered.clear()  # an answer begins: the model heard what the mic sent
+                await self._render(changes)
 
     def _persist(self, change: Change) -> None:
         """Into the transcript as it happens: partial turns while they stream, the
@@ -413,7 +440,8 @@ class LiveTuiApp(App[int]):
         self._connected.clear()
         self.live = None
         self._cancel_goaway()
-        await self._render(self.conversation.apply(TurnComplete()))
+        self._requeue_unanswered()
+        await self._render(self._end_cut_answer())
         diagnosis = diagnose(error)
         if is_audio_only_refusal(error) and self.settings.modality == "TEXT":
             self._status(state="failed")
@@ -460,7 +488,7 @@ class LiveTuiApp(App[int]):
         self.eventlog.add("info", "goAway", 0, f"closing in {left:g} s; moving to a new connection")
         self._goaway_tick()
         self._goaway_timer = self.set_interval(1.0, self._goaway_tick)
-        if self.conversation.model_turn is None and self.handle:
+        if self._between_answers() and self.handle:
             self._hand_off()
         else:
             self._goaway_force = self.set_timer(max(0.0, left - 1.0), self._hand_off)
@@ -481,10 +509,44 @@ class LiveTuiApp(App[int]):
         if not self._handoff_pending:
             return
         self.eventlog.add("info", "handoff", 0, f"resuming on a new connection ({'handle' if self.handle else 'context restore'})")
+        self._requeue_unanswered()
+        cut = self._end_cut_answer()  # the deadline came first: the answer ends where it stopped
         if self.handle:
             self.start_session([], resume=self.handle, state="moving")
         else:
             self.start_session(self._carry(), state="moving")
+        if cut:  # in the message queue, so it is drawn before anything the new session says
+            self.call_later(self._render, cut)
+
+    def _between_answers(self) -> bool:
+        """No answer streaming, none awaited for a typed turn, and none for speech the
+        service has transcribed: moving now loses nothing."""
+        if self.conversation.model_turn is not None or self._in_flight:
+            return False
+        last = next((t for t in reversed(self.conversation.turns) if t.role != "system"), None)
+        return last is None or last.role != "user" or last.modality != "AUDIO"
+
+    def _requeue_unanswered(self) -> None:
+        """Typed turns the session took but never began to answer are sent again, first,
+        to the next session (its handle is from before them). One whose answer had begun
+        stays as it is, cut, and is not asked twice."""
+        waiting, self._in_flight = self._in_flight, []
+        if waiting and self.conversation.model_turn is not None:
+            waiting = waiting[1:]
+        self._resend.extendleft(reversed(waiting))
+        self._unsent += len(waiting)
+        if waiting:
+            self.outbox.put_nowait(None)  # the sender may be waiting on the outbox
+
+    def _end_cut_answer(self) -> list[Change]:
+        """The session is left: an answer still streaming ends here, marked interrupted,
+        and the speaker plays out what it already has."""
+        changes: list[Change] = []
+        if self.conversation.model_turn is not None:
+            changes += self.conversation.apply(Interrupted())
+            if self.voice is not None:
+                self.voice.turn_complete()
+        return changes + self.conversation.apply(TurnComplete())
 
     async def _render(self, changes: list[Change], persist: bool = True) -> None:
         chat = self.query_one(ChatView)
@@ -732,6 +794,73 @@ class LiveTuiApp(App[int]):
 
         self.push_screen(SettingsScreen(self.settings), chosen)
 
+    # -- history and export (past conversations: read, continue, export) ---------
+
+    def action_history(self) -> None:
+        from .screens.history import ConversationView, HistoryChoice, HistoryScreen
+
+        if any(isinstance(screen, (HistoryScreen, ConversationView)) for screen in self.screen_stack):
+            return
+        store = self.store
+        folder = store.path.parent if store is not None else None  # where this conversation is saved
+
+        def chosen(choice: HistoryChoice | None) -> None:
+            if choice is not None and choice.kind == "continue":
+                self.call_later(self._continue_saved, choice)
+
+        self.push_screen(HistoryScreen(folder, current_id=store.id if store is not None else None), chosen)
+
+    async def _continue_saved(self, choice: Any) -> None:
+        """Leave this conversation (saved as it stands) for a saved one: its turns
+        on screen, its file appended to, and a session that carries it on."""
+        from ..core.store import StoreError, TranscriptStore, load
+
+        try:
+            saved = await asyncio.to_thread(load, choice.path if choice.path is not None else choice.id)
+        except StoreError as exc:
+            self.notify(f"Cannot continue: {exc}", severity="error", timeout=8)
+            return
+        if self.store is not None and self.store.path == saved.path:
+            self.notify("That is the conversation you are in", severity="warning")
+            return
+        await self._render(self.conversation.apply(TurnComplete()))  # an answer in progress ends here
+        if self.store is not None:
+            self.store.close()
+        self.store = TranscriptStore.resume(saved.path)
+        await self.action_clear()
+        await self._open_transcript()
+        await self._show_saved(saved)
+
+    def action_export(self, fmt: str = "md") -> None:
+        """This conversation to ~/livetui-<id>.md (or .jsonl), off the UI's loop."""
+        from .screens.history import default_export_path
+
+        store = self.store
+        if store is None:
+            self.notify("This conversation is not being saved: nothing to export", severity="warning")
+            return
+        if store.failed:
+            self.notify(f"Cannot export: {store.problem}", severity="error", timeout=8)
+            return
+        self.run_worker(self._export_current(store.path, default_export_path(store.id, fmt)), group="export", exit_on_error=False)
+
+    async def _export_current(self, source: Path, target: Path) -> None:
+        from ..core.store import StoreError
+        from .screens.history import export_conversation, export_problem
+
+        try:
+            name = await asyncio.to_thread(export_conversation, source, target)
+        except (StoreError, OSError, ValueError) as exc:
+            self.notify(export_problem(target, exc), severity="error", timeout=8)
+            return
+        message = f"Saved {name} to {target}"
+        recorder = self.voice.recorder if self.voice is not None else None
+        if recorder is not None:
+            message += f" · recording so far: {recorder.input_path}, {recorder.output_path}"
+        self.notify(message, timeout=10)
+
+    # -- (end of history and export) ---------------------------------------------
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Toggle modality", "Switch answers between text and audio (new session, context carried)", self.action_toggle_modality)
         yield SystemCommand("New session", "Close this session and start a fresh one", self.action_new_session)
@@ -744,6 +873,9 @@ class LiveTuiApp(App[int]):
         yield SystemCommand("Speaker / headset mode", "Half duplex (mic paused while the answer plays) or full duplex", self.action_echo_mode)
         yield SystemCommand("Audio devices", "Pick the microphone and the speaker", self.action_devices)
         yield SystemCommand("Record", "Start or stop saving both sides as WAV files", self.action_record)
+        yield SystemCommand("History: past conversations", "Read, continue or export a saved conversation (F10)", self.action_history)
+        yield SystemCommand("Export as Markdown", "Export this conversation to ~/livetui-<id>.md", lambda: self.action_export("md"))
+        yield SystemCommand("Export as JSONL", "Export this conversation to ~/livetui-<id>.jsonl", lambda: self.action_export("jsonl"))
         yield SystemCommand("Keys", "Show every key", self.action_help)
         yield SystemCommand("Quit", "Quit livetui", self.action_quit)
 
@@ -780,9 +912,7 @@ class LiveTuiApp(App[int]):
         """A device failed or vanished: say so, keep the session, try again."""
         await self._render(self.conversation.add_system(f"audio device lost ({problem}); retrying", "error"))
         if self.voice is not None:
-            self.voice.close()
-        if self.store is not None:
-            self.store.close()
+            self.voice.close_devices()  # the recording goes on when the device comes back
         self.set_timer(2.0, self._retry_audio)
 
     def _retry_audio(self) -> None:
@@ -805,6 +935,8 @@ class LiveTuiApp(App[int]):
             await self.backend.stop()
         if self.voice is not None:
             self.voice.close()
+        if self.store is not None:
+            self.store.close()
 
     def post_event(self, event: Event) -> None:
         """For tests and tools: feed an event as if the session sent it."""

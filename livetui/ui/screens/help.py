@@ -30,6 +30,7 @@ GROUP_OF = {
     "echo_mode": "Voice",
     "record": "Voice",
     "devices": "Screens",
+    "history": "Screens",
     "help": "Screens",
     "event_log": "Screens",
     "settings": "Screens",
@@ -60,6 +61,7 @@ DESCRIPTIONS = {
     "echo_mode": "Speaker (half duplex) ⇄ headset mode",
     "record": "Record both sides as WAV files",
     "devices": "Pick the microphone and speaker",
+    "history": "History: past conversations",
     "prompt.send": "Send the message",
     "prompt.newline": "New line in the message",
 }
@@ -131,6 +133,11 @@ def key_rows(app: App) -> list[KeyRow]:
     add(EventLogScreen.BINDINGS, "Screens", "Event log: ")
     add(SettingsScreen.BINDINGS, "Screens", "Settings: ")
     add(ConfirmScreen.BINDINGS, "Screens", "Question: ")
+    from .devices import DevicePickerScreen
+    from .history import HistoryScreen
+
+    add(HistoryScreen.BINDINGS, "Screens", "History: ")
+    add(DevicePickerScreen.BINDINGS, "Screens", "Devices: ")
 
     add(PromptArea.BINDINGS, "Input")
     # History walking is done in PromptArea._on_key, not by bindings: not remappable.

@@ -1,0 +1,638 @@
+"""Past conversations: list them, read one, continue one, export one.
+
+The list is read in a thread (a folder of thousands of transcripts never stalls the
+UI) and drawn by a small Line-API widget, like the event log's table, so filtering
+re-draws only the rows on screen. The store reads tolerantly: a corrupt file is
+listed for what can be read of it (or left out), never a crash.
+
+Keys: on the list, Enter reads the highlighted conversation, c continues it, e
+exports it, / (or any other letter) starts the filter; in the filter, typing
+filters, Enter reads, Escape clears it. Escape closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events, on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Input, Markdown, Static
+
+from ...core.store import (
+    ConversationInfo,
+    StoreError,
+    export_jsonl,
+    export_markdown,
+    list_conversations,
+    load,
+    write_export,
+)
+
+EMPTY = "No saved conversations yet"
+FORMATS = {".md": "md", ".markdown": "md", ".jsonl": "jsonl"}
+FORMAT_NAMES = {"md": "Markdown", "jsonl": "JSONL"}
+
+
+@dataclass(frozen=True)
+class HistoryChoice:
+    """What the history screen was closed with: a conversation to continue."""
+
+    kind: Literal["continue"]
+    id: str
+    path: Path | None = None  # the file, so the app need not look the id up again
+
+
+# --- exporting ---------------------------------------------------------------------
+
+
+def export_format(path: Path) -> str | None:
+    """The format its extension names: "md" or "jsonl"; None for any other."""
+    return FORMATS.get(path.suffix.lower())
+
+
+def default_export_path(conversation_id: str, fmt: str = "md") -> Path:
+    return Path.home() / f"livetui-{conversation_id}.{'jsonl' if fmt == 'jsonl' else 'md'}"
+
+
+def export_conversation(source: Path | str, target: Path) -> str:
+    """Write the conversation at `source` to `target`, in the format its extension
+    names; returns that format's name. Raises StoreError (reading), OSError (writing)
+    or ValueError (an extension that names no format). Blocking: call it in a thread."""
+    fmt = export_format(target)
+    if fmt is None:
+        raise ValueError(f"{target.name}: end the name in .md (Markdown) or .jsonl (JSONL)")
+    loaded = load(source)
+    write_export(target, export_markdown(loaded) if fmt == "md" else export_jsonl(loaded))
+    return FORMAT_NAMES[fmt]
+
+
+def export_problem(target: Path, exc: Exception) -> str:
+    """One line for a failed export."""
+    if isinstance(exc, OSError):
+        return f"Export failed: cannot write {target} ({exc.strerror or exc})"
+    return f"Export failed: {exc}"
+
+
+class ExportPrompt(ModalScreen[Path | None]):
+    """Where to save an export: Enter saves (format by the extension), Escape cancels."""
+
+    DEFAULT_CSS = """
+    ExportPrompt {
+        align: center middle;
+    }
+    ExportPrompt > #dialog {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        border: round $primary;
+        border-title-align: center;
+        background: $surface;
+        padding: 0 1;
+    }
+    ExportPrompt #hint {
+        color: $text-muted;
+    }
+    ExportPrompt #error {
+        color: $error;
+        display: none;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="history.export_cancel"),
+    ]
+
+    def __init__(self, conversation_id: str, default: Path | None = None) -> None:
+        super().__init__()
+        self.conversation_id = conversation_id
+        self.default = default or default_export_path(conversation_id)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as box:
+            box.border_title = f"Export {self.conversation_id}"
+            path = Input(str(self.default), id="path", select_on_focus=False)
+            path.cursor_blink = False  # an idle screen writes nothing
+            yield path
+            yield Static("", id="error", markup=False)
+            yield Static(".md: Markdown · .jsonl: JSONL · Enter saves · Escape cancels", id="hint")
+
+    def on_mount(self) -> None:
+        path = self.query_one("#path", Input)
+        path.focus()
+        path.cursor_position = len(path.value)
+
+    @on(Input.Submitted, "#path")
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        problem = None
+        target = Path(text).expanduser() if text else None
+        if target is None:
+            problem = "Give a file name"
+        elif export_format(target) is None:
+            problem = "End the name in .md (Markdown) or .jsonl (JSONL)"
+        elif target.is_dir():
+            problem = f"{target} is a folder: give a file name"
+        elif not target.parent.is_dir():
+            problem = f"No such folder: {target.parent}"
+        if problem is not None:
+            error = self.query_one("#error", Static)
+            error.update(problem)
+            error.display = True
+            return
+        self.dismiss(target)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class _Exports:
+    """e on the list or in the view: ask where, then write the export off the UI's loop."""
+
+    def _export(self, conversation_id: str, source: Path) -> None:
+        app = self.app  # type: ignore[attr-defined]
+        # The app's worker: the export finishes even if this screen is closed meanwhile.
+
+        def chosen(target: Path | None) -> None:
+            if target is not None:
+                app.run_worker(_write_export(app, source, target), group="history.export", exit_on_error=False)
+
+        app.push_screen(ExportPrompt(conversation_id), chosen)
+
+
+async def _write_export(app: App, source: Path, target: Path) -> None:
+    replaced = target.exists()
+    try:
+        name = await asyncio.to_thread(export_conversation, source, target)
+    except (StoreError, OSError, ValueError) as exc:
+        app.notify(export_problem(target, exc), severity="error", timeout=8)
+        return
+    app.notify(f"Saved {name} to {target}" + (" (replaced the old file)" if replaced else ""), timeout=8)
+
+
+# --- the list ----------------------------------------------------------------------
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut to `width` cells with an ellipsis, padded to exactly `width`."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else "?"
+
+
+def matches(info: ConversationInfo, query: str) -> bool:
+    """The filter: a substring of the title or the id, any case."""
+    needle = query.strip().casefold()
+    return not needle or needle in info.title.casefold() or needle in info.id.casefold()
+
+
+class ConversationList(ScrollView, can_focus=True):
+    """Conversations, one a line, with a row cursor."""
+
+    COMPONENT_CLASSES = {
+        "conversation-list--header",
+        "conversation-list--cursor",
+        "conversation-list--muted",
+    }
+    DEFAULT_CSS = """
+    ConversationList {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    ConversationList > .conversation-list--header { text-style: bold; color: $text-muted; }
+    ConversationList > .conversation-list--cursor { background: $block-cursor-blurred-background; }
+    ConversationList:focus > .conversation-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    ConversationList > .conversation-list--muted { color: $text-muted; }
+    """
+
+    WHEN_WIDTH, TURNS_WIDTH, MODEL_MIN, MODEL_MAX = 16, 5, 5, 18
+
+    class Highlighted(Message):
+        def __init__(self, info: ConversationInfo | None) -> None:
+            super().__init__()
+            self.info = info
+
+    class Chosen(Message):
+        """A click on the highlighted row: read it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[ConversationInfo] = []
+        self.cursor = -1
+        self.empty_text = "Loading conversations…"
+        self._model_width = self.MODEL_MIN
+        self._highlighted: str | None = None
+
+    @property
+    def current(self) -> ConversationInfo | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    @property
+    def page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def set_rows(self, rows: list[ConversationInfo], empty_text: str) -> None:
+        """Replace the rows; the cursor stays on the same conversation while it is shown."""
+        keep = self.current.id if self.current else None
+        self.rows = list(rows)
+        self.empty_text = empty_text
+        models = [cell_len(info.model or "") for info in self.rows]
+        self._model_width = max(self.MODEL_MIN, min(max(models, default=0), self.MODEL_MAX))
+        ids = [info.id for info in self.rows]
+        self.cursor = ids.index(keep) if keep in ids else (0 if self.rows else -1)
+        self.virtual_size = Size(0, len(self.rows) + 1)  # +1: the header line
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._show_cursor()
+        self.refresh()
+        self._announce()
+
+    def move_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        index = max(0, min(index, len(self.rows) - 1))
+        if index != self.cursor:
+            self.cursor = index
+            self._show_cursor()
+            self.refresh()
+            self._announce()
+
+    def _show_cursor(self) -> None:
+        rows = self.scrollable_content_region.height - 1
+        if rows <= 0 or self.cursor < 0:
+            return
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows:
+            self.scroll_to(y=self.cursor - rows + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self._show_cursor()
+
+    def _announce(self) -> None:
+        info = self.current
+        key = info.id if info else None
+        if key != self._highlighted:
+            self._highlighted = key
+            self.post_message(self.Highlighted(info))
+
+    def on_click(self, event: events.Click) -> None:
+        index = round(self.scroll_y) + event.y - 1
+        if not 0 <= index < len(self.rows):
+            return
+        if index == self.cursor:
+            self.post_message(self.Chosen())
+        else:
+            self.move_to(index)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        style = self.get_component_rich_style
+        if not self.rows:
+            text = self.empty_text if y == 1 else ""
+            return Strip([Segment(_fit(" " + text, width), style("conversation-list--muted"))])
+        if y == 0:
+            return Strip(self._header(width)).adjust_cell_length(width).apply_style(style("conversation-list--header"))
+        index = round(self.scroll_y) + y - 1
+        if not 0 <= index < len(self.rows):
+            return Strip.blank(width)
+        line = Strip(self._cells(self.rows[index], width)).adjust_cell_length(width)
+        if index == self.cursor:
+            line = line.apply_style(style("conversation-list--cursor"))
+        return line
+
+    def _fixed(self) -> int:
+        return 1 + self.WHEN_WIDTH + 1 + self.TURNS_WIDTH + 2 + self._model_width + 2
+
+    def _header(self, width: int) -> list[Segment]:
+        return [
+            Segment(" " + "started".ljust(self.WHEN_WIDTH) + " "),
+            Segment("turns".rjust(self.TURNS_WIDTH) + "  "),
+            Segment("model".ljust(self._model_width) + "  "),
+            Segment(_fit("title", width - self._fixed())),
+        ]
+
+    def _cells(self, info: ConversationInfo, width: int) -> list[Segment]:
+        muted = self.get_component_rich_style("conversation-list--muted", partial=True)
+        title = info.title or "(nothing said yet)"
+        return [
+            Segment(" " + _fit(_when(info.started or info.modified), self.WHEN_WIDTH) + " ", muted),
+            Segment(str(info.turns).rjust(self.TURNS_WIDTH) + "  "),
+            Segment(_fit(info.model or "?", self._model_width) + "  ", muted),
+            Segment(_fit(title, width - self._fixed()), None if info.title else muted),
+        ]
+
+
+class HistoryScreen(_Exports, Screen["HistoryChoice | None"]):
+    """The saved conversations, most recently used first."""
+
+    DEFAULT_CSS = """
+    HistoryScreen {
+        layout: vertical;
+    }
+    HistoryScreen #filter {
+        margin: 0 1;
+    }
+    HistoryScreen #counts, HistoryScreen #detail {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    HistoryScreen ConversationList {
+        height: 1fr;
+    }
+    HistoryScreen #detail {
+        border-top: solid $panel-lighten-2;
+        height: 2;
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "open", "Read", id="history.open"),
+        Binding("c", "continue", "Continue", id="history.continue"),
+        Binding("e", "export", "Export", id="history.export"),
+        Binding("slash", "filter", "Filter", id="history.filter"),
+        Binding("escape", "close", "Close", id="history.close"),
+        Binding("up", "move(-1)", "Previous", id="history.up", show=False),
+        Binding("down", "move(1)", "Next", id="history.down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="history.page_up", show=False),
+        Binding("pagedown", "page(1)", "Page down", id="history.page_down", show=False),
+        Binding("home", "first", "Newest", id="history.first", show=False),
+        Binding("end", "last", "Oldest", id="history.last", show=False),
+    ]
+
+    def __init__(self, directory: Path | None = None, *, current_id: str | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.directory = directory
+        self.current_id = current_id  # the conversation the app is in: marked, not continued again
+        self.conversations: list[ConversationInfo] = []
+        self.loaded = False
+        self.problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        filter_input = Input(placeholder="/ to filter: words of the title or the id", compact=True, select_on_focus=False, id="filter")
+        filter_input.cursor_blink = False  # an idle screen writes nothing
+        yield filter_input
+        yield Static("Loading conversations…", id="counts", markup=False)
+        yield ConversationList(id="conversations")
+        yield Static("", id="detail", markup=False)
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> ConversationList:
+        return self.query_one(ConversationList)
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#filter", Input).value
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.load_list()
+
+    @work(exclusive=True, group="history.list", exit_on_error=False)
+    async def load_list(self) -> None:
+        try:
+            found = await asyncio.to_thread(list_conversations, self.directory)
+        except (StoreError, OSError) as exc:
+            found, self.problem = [], str(exc)
+        self.conversations = found
+        self.loaded = True
+        self.show()
+
+    def show(self) -> None:
+        """The conversations that pass the filter, and a line saying how many."""
+        query = self.query_text.strip()
+        shown = [info for info in self.conversations if matches(info, query)]
+        total = len(self.conversations)
+        if self.problem:
+            counts = self.problem
+        elif not total:
+            counts = EMPTY
+        elif query:
+            counts = f"{len(shown)} of {total} conversations match “{query}”"
+        else:
+            counts = f"{total} conversation{'s' if total != 1 else ''}, most recent first"
+        self.query_one("#counts", Static).update(counts)
+        empty = counts if not total else f"No conversation matches “{query}”"
+        self.table.set_rows(shown, empty)
+
+    @on(ConversationList.Highlighted)
+    def show_detail(self, event: ConversationList.Highlighted) -> None:
+        info = event.info
+        detail = self.query_one("#detail", Static)
+        if info is None:
+            detail.update("")
+            return
+        here = " · the conversation you are in" if info.id == self.current_id else ""
+        detail.update(f"{info.id} · last written {_when(info.modified)}{here}")
+
+    # -- the filter ----------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self) -> None:
+        if self.loaded:
+            self.show()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_open()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed on the list (one that is not a key of its own) starts the filter."""
+        if self.focused is not self.table or not event.is_printable or not event.character:
+            return
+        if event.key in self.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        box = self.query_one("#filter", Input)
+        box.focus()
+        box.insert_text_at_cursor(event.character)
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # c and e are letters in the filter, keys on the list
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("continue", "export") and isinstance(self.focused, Input):
+            return None  # shown dimmed: the letter goes to the filter
+        return True
+
+    # -- actions -------------------------------------------------------------------
+
+    def _selected(self) -> ConversationInfo | None:
+        info = self.table.current
+        if info is None:
+            self.notify(EMPTY if not self.conversations else "No conversation is selected", severity="warning")
+        return info
+
+    def action_open(self) -> None:
+        info = self._selected()
+        if info is None:
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "continue":
+                self._continue(info)
+
+        self.app.push_screen(ConversationView(info.id, info.path), chosen)
+
+    @on(ConversationList.Chosen)
+    def clicked(self) -> None:
+        self.action_open()
+
+    def action_continue(self) -> None:
+        info = self._selected()
+        if info is not None:
+            self._continue(info)
+
+    def _continue(self, info: ConversationInfo) -> None:
+        if info.id == self.current_id:
+            self.notify("That is the conversation you are in", severity="warning")
+            return
+        self.dismiss(HistoryChoice("continue", info.id, info.path))
+
+    def action_export(self) -> None:
+        info = self._selected()
+        if info is not None:
+            self._export(info.id, info.path)
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_close(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value:  # Escape clears the filter first, then closes
+            box.value = ""
+            self.table.focus()
+            return
+        if self.focused is box:
+            self.table.focus()
+            return
+        self.dismiss(None)
+
+    def action_move(self, step: int) -> None:
+        self.table.move_to(self.table.cursor + step)
+
+    def action_page(self, step: int) -> None:
+        self.table.move_to(self.table.cursor + step * self.table.page)
+
+    def action_first(self) -> None:
+        self.table.move_to(0)
+
+    def action_last(self) -> None:
+        self.table.move_to(len(self.table.rows) - 1)
+
+
+# --- reading one -------------------------------------------------------------------
+
+
+def _read(path: Path) -> str:
+    return export_markdown(load(path))
+
+
+class ConversationView(_Exports, Screen[str | None]):
+    """One saved conversation, read only, as its Markdown export. Dismisses with
+    "continue" when c is pressed, else None."""
+
+    DEFAULT_CSS = """
+    ConversationView {
+        layout: vertical;
+    }
+    ConversationView #about {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    ConversationView #pane {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    ConversationView #text {
+        margin: 0;
+    }
+    """
+
+    BINDINGS = [
+        Binding("c", "continue", "Continue", id="history.continue"),
+        Binding("e", "export", "Export", id="history.export"),
+        Binding("escape", "close", "Back", id="history.close"),
+    ]
+
+    def __init__(self, conversation_id: str, path: Path, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.conversation_id = conversation_id
+        self.path = path
+        self.loaded = False
+        self.problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"{self.conversation_id} · read only · Loading…", id="about", markup=False)
+        with VerticalScroll(id="pane"):
+            yield Markdown("", id="text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#pane").focus()
+        self.read()
+
+    @work(exclusive=True, group="history.read", exit_on_error=False)
+    async def read(self) -> None:
+        about = self.query_one("#about", Static)
+        try:
+            text = await asyncio.to_thread(_read, self.path)
+        except StoreError as exc:
+            self.problem = str(exc)
+            about.update(f"{self.conversation_id} · cannot be read")
+            self.notify(f"Cannot open: {exc}", severity="error", timeout=8)
+            await self.query_one("#text", Markdown).update(f"**Cannot open this conversation:** {_plain(str(exc))}")
+        else:
+            about.update(f"{self.conversation_id} · read only · c continues it · e exports it")
+            await self.query_one("#text", Markdown).update(text)
+        self.loaded = True
+
+    @property
+    def source(self) -> str:
+        return self.query_one("#text", Markdown).source
+
+    def action_continue(self) -> None:
+        if self.problem is not None:
+            self.notify(f"Cannot continue: {self.problem}", severity="error")
+            return
+        self.dismiss("continue")
+
+    def action_export(self) -> None:
+        self._export(self.conversation_id, self.path)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _plain(text: str) -> str:
+    """Text shown inside Markdown, its own markup characters escaped."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|~" else c for c in text)
