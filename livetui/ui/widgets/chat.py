@@ -99,7 +99,7 @@ class ChatView(VerticalScroll, can_focus=True):
         return widget
 
     def widget_for(self, turn: Turn) -> Widget | None:
-        try:
-            return self.query_one(f"#turn-{turn.id}")
-        except Exception:
-            return None
+        # Not query_one: its cache keeps what it found, so cleared turns (Markdown and
+        # all) would stay in memory until hundreds of later lookups pushed them out.
+        wanted = f"turn-{turn.id}"
+        return next((widget for widget in reversed(self.children) if widget.id == wanted), None)
