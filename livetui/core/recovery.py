@@ -8,7 +8,8 @@ from typing import Literal
 
 from .events import SessionError
 
-Action = Literal["retry", "restore", "fatal"]
+# audio_only: the model refuses TEXT answers; the console can offer audio shown as text.
+Action = Literal["retry", "restore", "audio_only", "fatal"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ def diagnose(error: SessionError) -> Diagnosis:
     if code == 1007 and "api key" in low:
         return Diagnosis("fatal", f"the API key was refused ({text}) · check GEMINI_API_KEY or GOOGLE_API_KEY")
     if code == 1007 and "non-audio request" in low:
-        return Diagnosis("fatal", f"this model answers only with audio ({text})")
+        return Diagnosis("audio_only", f"this model answers only with audio ({text})")
     if code == 1007:
         return Diagnosis("fatal", f"the service refused the request ({text}) · check the model and settings (F2)")
     if code == 1008 and "session not found" in low:

@@ -59,11 +59,6 @@ from .widgets.tokens import TokenCounter
 from .widgets.transcripts import TranscriptPane
 
 
-def is_audio_only_refusal(error: SessionError) -> bool:
-    """Native-audio models refuse TEXT answers with 1007 'Cannot extract voices…'."""
-    return error.code == 1007 and "non-audio request" in error.message
-
-
 class LiveTuiApp(App[int]):
     CSS_PATH = "livetui.tcss"
     TITLE = "livetui"
@@ -443,7 +438,7 @@ class LiveTuiApp(App[int]):
         self._requeue_unanswered()
         await self._render(self._end_cut_answer())
         diagnosis = diagnose(error)
-        if is_audio_only_refusal(error) and self.settings.modality == "TEXT":
+        if diagnosis.action == "audio_only" and self.settings.modality == "TEXT":
             self._status(state="failed")
             await self._render(self.conversation.add_system(f"session ended ({error.code}): {error.message}", "error"))
             self._offer_audio_fallback(error)

@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -287,19 +287,10 @@ class Pulse:
         finally:
             recorder.stop()
 
-    def record_speaker(self, seconds: float | None = None, until: Callable[[], bool] | None = None, timeout: float = 30.0) -> bytes:
-        """PCM16 mono 24 kHz from the speaker: `seconds` of it, or until `until()` is true."""
-        if (seconds is None) == (until is None):
-            raise ValueError("give seconds or until")
+    def record_speaker(self, seconds: float, timeout: float = 30.0) -> bytes:
+        """PCM16 mono 24 kHz from the speaker: the next `seconds` of it."""
         with self.speaker_recorder() as recorder:
-            if seconds is not None:
-                recorder.wait_samples(recorder.n_samples + round(seconds * recorder.rate), timeout)
-            else:
-                deadline = time.monotonic() + timeout
-                while not until():  # type: ignore[misc]
-                    if time.monotonic() > deadline:
-                        raise TimeoutError(f"record_speaker: condition not met in {timeout} s")
-                    time.sleep(0.01)
+            recorder.wait_samples(recorder.n_samples + round(seconds * recorder.rate), timeout)
             return recorder.data()
 
     @contextmanager

@@ -11,7 +11,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from datetime import datetime
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import on
@@ -20,11 +19,11 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 
 from ...core.eventlog import EventLog, LogEntry
+from ..widgets.cursorlist import CursorList, fit
 
 ARROWS = {"out": "→", "in": "←", "info": "·"}  # out: client to server
 POLL_SECONDS = 0.25
@@ -63,15 +62,6 @@ def parse_filter(query: str, known_kinds: Collection[str]) -> Filter:
     return (frozenset(kinds) or None), text
 
 
-def _fit(text: str, width: int) -> str:
-    """Cut to `width` cells with an ellipsis, padded to exactly `width`."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
-
-
 def _fit_kind(kind: str, width: int) -> str:
     """Kinds differ at their end ("serverContent.outputTranscription"): cut the start."""
     if len(kind) > width:
@@ -79,7 +69,7 @@ def _fit_kind(kind: str, width: int) -> str:
     return kind.ljust(width)
 
 
-class EntryTable(ScrollView, can_focus=False):
+class EntryTable(CursorList, can_focus=False):
     """Log entries, one a line, with a row cursor; the screen's keys drive it so
     the filter keeps the focus."""
 
@@ -114,9 +104,7 @@ class EntryTable(ScrollView, can_focus=False):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.entries: list[LogEntry] = []
-        self.cursor = -1
         self._kind_width = self.KIND_MIN
-        self._highlighted: int | None = None  # seq last announced
 
     # -- content ---------------------------------------------------------------
 
@@ -171,45 +159,16 @@ class EntryTable(ScrollView, can_focus=False):
         self.refresh()
         self._announce()
 
-    # -- cursor ----------------------------------------------------------------
+    # -- cursor (the rest is CursorList's) --------------------------------------
 
-    @property
-    def current(self) -> LogEntry | None:
-        return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+    def _items(self) -> list[LogEntry]:
+        return self.entries
 
-    @property
-    def page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+    def _key(self, entry: LogEntry) -> int:
+        return entry.seq
 
-    def move_to(self, index: int) -> None:
-        if not self.entries:
-            return
-        index = max(0, min(index, len(self.entries) - 1))
-        if index != self.cursor:
-            self.cursor = index
-            self._show_cursor()
-            self.refresh()
-            self._announce()
-
-    def _show_cursor(self) -> None:
-        rows = self.scrollable_content_region.height - 1
-        if rows <= 0 or self.cursor < 0:
-            return
-        top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + rows:
-            self.scroll_to(y=self.cursor - rows + 1, animate=False, immediate=True)
-
-    def on_resize(self) -> None:
-        self._show_cursor()
-
-    def _announce(self) -> None:
-        entry = self.current
-        seq = entry.seq if entry else None
-        if seq != self._highlighted:
-            self._highlighted = seq
-            self.post_message(self.Highlighted(entry))
+    def _highlighted_message(self, entry: LogEntry | None) -> Message:
+        return self.Highlighted(entry)
 
     # -- drawing ---------------------------------------------------------------
 
@@ -242,7 +201,7 @@ class EntryTable(ScrollView, can_focus=False):
             Segment(ARROWS.get(entry.direction, "?"), style(f"entry-table--{entry.direction}", partial=True)),
             Segment(" " + _fit_kind(entry.kind, self._kind_width) + " "),
             Segment(human_size(entry.size).rjust(self.SIZE_WIDTH) + " "),
-            Segment(_fit(summary, width - fixed)),
+            Segment(fit(summary, width - fixed)),
         ]
 
     @staticmethod

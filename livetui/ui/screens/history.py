@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -27,7 +27,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Markdown, Static
 
@@ -40,6 +39,7 @@ from ...core.store import (
     load,
     write_export,
 )
+from ..widgets.cursorlist import CursorList, fit
 
 EMPTY = "No saved conversations yet"
 FORMATS = {".md": "md", ".markdown": "md", ".jsonl": "jsonl"}
@@ -186,15 +186,6 @@ async def _write_export(app: App, source: Path, target: Path) -> None:
 # --- the list ----------------------------------------------------------------------
 
 
-def _fit(text: str, width: int) -> str:
-    """Cut to `width` cells with an ellipsis, padded to exactly `width`."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
-
-
 def _when(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else "?"
 
@@ -205,7 +196,7 @@ def matches(info: ConversationInfo, query: str) -> bool:
     return not needle or needle in info.title.casefold() or needle in info.id.casefold()
 
 
-class ConversationList(ScrollView, can_focus=True):
+class ConversationList(CursorList, can_focus=True):
     """Conversations, one a line, with a row cursor."""
 
     COMPONENT_CLASSES = {
@@ -237,18 +228,17 @@ class ConversationList(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.rows: list[ConversationInfo] = []
-        self.cursor = -1
         self.empty_text = "Loading conversations…"
         self._model_width = self.MODEL_MIN
-        self._highlighted: str | None = None
 
-    @property
-    def current(self) -> ConversationInfo | None:
-        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+    def _items(self) -> list[ConversationInfo]:
+        return self.rows
 
-    @property
-    def page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+    def _key(self, info: ConversationInfo) -> str:
+        return info.id
+
+    def _highlighted_message(self, info: ConversationInfo | None) -> Message:
+        return self.Highlighted(info)
 
     def set_rows(self, rows: list[ConversationInfo], empty_text: str) -> None:
         """Replace the rows; the cursor stays on the same conversation while it is shown."""
@@ -265,36 +255,6 @@ class ConversationList(ScrollView, can_focus=True):
         self.refresh()
         self._announce()
 
-    def move_to(self, index: int) -> None:
-        if not self.rows:
-            return
-        index = max(0, min(index, len(self.rows) - 1))
-        if index != self.cursor:
-            self.cursor = index
-            self._show_cursor()
-            self.refresh()
-            self._announce()
-
-    def _show_cursor(self) -> None:
-        rows = self.scrollable_content_region.height - 1
-        if rows <= 0 or self.cursor < 0:
-            return
-        top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + rows:
-            self.scroll_to(y=self.cursor - rows + 1, animate=False, immediate=True)
-
-    def on_resize(self) -> None:
-        self._show_cursor()
-
-    def _announce(self) -> None:
-        info = self.current
-        key = info.id if info else None
-        if key != self._highlighted:
-            self._highlighted = key
-            self.post_message(self.Highlighted(info))
-
     def on_click(self, event: events.Click) -> None:
         index = round(self.scroll_y) + event.y - 1
         if not 0 <= index < len(self.rows):
@@ -309,7 +269,7 @@ class ConversationList(ScrollView, can_focus=True):
         style = self.get_component_rich_style
         if not self.rows:
             text = self.empty_text if y == 1 else ""
-            return Strip([Segment(_fit(" " + text, width), style("conversation-list--muted"))])
+            return Strip([Segment(fit(" " + text, width), style("conversation-list--muted"))])
         if y == 0:
             return Strip(self._header(width)).adjust_cell_length(width).apply_style(style("conversation-list--header"))
         index = round(self.scroll_y) + y - 1
@@ -328,17 +288,17 @@ class ConversationList(ScrollView, can_focus=True):
             Segment(" " + "started".ljust(self.WHEN_WIDTH) + " "),
             Segment("turns".rjust(self.TURNS_WIDTH) + "  "),
             Segment("model".ljust(self._model_width) + "  "),
-            Segment(_fit("title", width - self._fixed())),
+            Segment(fit("title", width - self._fixed())),
         ]
 
     def _cells(self, info: ConversationInfo, width: int) -> list[Segment]:
         muted = self.get_component_rich_style("conversation-list--muted", partial=True)
         title = info.title or "(nothing said yet)"
         return [
-            Segment(" " + _fit(_when(info.started or info.modified), self.WHEN_WIDTH) + " ", muted),
+            Segment(" " + fit(_when(info.started or info.modified), self.WHEN_WIDTH) + " ", muted),
             Segment(str(info.turns).rjust(self.TURNS_WIDTH) + "  "),
-            Segment(_fit(info.model or "?", self._model_width) + "  ", muted),
-            Segment(_fit(title, width - self._fixed()), None if info.title else muted),
+            Segment(fit(info.model or "?", self._model_width) + "  ", muted),
+            Segment(fit(title, width - self._fixed()), None if info.title else muted),
         ]
 
 
