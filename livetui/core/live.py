@@ -11,6 +11,7 @@ import time
 from typing import Any, AsyncIterator, Sequence
 
 from google.genai import errors, types
+from websockets.exceptions import ConnectionClosed
 
 from .config import Settings
 from .decode import events_from_message
@@ -29,6 +30,11 @@ def describe_error(exc: BaseException) -> SessionError:
         if code == 1006 and not reason.strip(". "):
             reason = "the connection was lost"
         return SessionError(message=reason.strip() or f"closed with code {code}", code=code)
+    if isinstance(exc, ConnectionClosed):  # outside the SDK's own wrapping, e.g. during setup
+        close = exc.rcvd
+        if close is None:
+            return SessionError(message="the connection was lost", code=1006)
+        return SessionError(message=close.reason or f"closed with code {close.code}", code=close.code)
     name = type(exc).__name__
     if "SSL" in name or "Certificate" in name:
         return SessionError(message=f"TLS failed: {exc}")

@@ -466,13 +466,14 @@ class LiveTuiApp(App[int]):
         code = f" ({error.code})" if error.code else ""
         await self._render(self.conversation.add_system(f"session ended{code}: {diagnosis.message}", "error"))
 
-    def _reconnect(self, generation: int) -> None:
+    def _reconnect(self, generation: int, state: str | None = None) -> None:
         if generation != self.generation:
             return  # something else (a toggle, a new session) happened meanwhile
+        state = state or self.query_one(StatusBar).status.state
         if self.handle:
-            self.start_session([], resume=self.handle, state=self.query_one(StatusBar).status.state)
+            self.start_session([], resume=self.handle, state=state)
         else:
-            self.start_session(self._carry(), state=self.query_one(StatusBar).status.state)
+            self.start_session(self._carry(), state=state)
 
     def _goaway(self, time_left: float | None) -> None:
         """The service will close this connection: move to a new one with the
@@ -626,7 +627,9 @@ class LiveTuiApp(App[int]):
         self._unsent += 1
         self.outbox.put_nowait(message.text)
         if self.query_one(StatusBar).status.state == "failed":
-            self.start_session(self._carry())  # typing after a failure reconnects
+            # Typing after a failure is a fresh start: a full set of tries, by handle when there is one.
+            self.backoff.reset()
+            self._reconnect(self.generation, state="connecting")
 
     # -- actions ---------------------------------------------------------------
 

@@ -379,16 +379,27 @@ async def test_backoff_gives_up_and_typing_tries_again() -> None:
             assert "gave up after 3 tries" in gave_up and "type to try again" in gave_up and "\n" not in gave_up
             assert len([line for line in system_lines(app) if "reconnecting" in line]) == 1
 
+            # Typing while it is still away starts a full set of tries again.
+            states.seen.clear()
+            await type_and_send(pilot, "Are you there?")
+            await until(pilot, lambda: state(app) == "failed" and len(system_lines(app, "error")) == 2, what="giving up again")
+            assert [s for s in states.seen if s.startswith("reconnecting")] == ["reconnecting 1/3…", "reconnecting 2/3…", "reconnecting 3/3…"]
+
             # The same address and certificate again, as a service coming back.
             revived = Simulator(SimOptions(speed=math.inf, port=port), keep_frames=True)
             revived._tls = sim._tls
             await revived.start()
             backend.sim = revived
             await type_and_send(pilot, "What is the capital of Chile?")
-            await until(pilot, lambda: len(answers(app)) == 2, what="the answer after trying again")
-            assert "Santiago" in answers(app)[1].turn.text
-            assert connected(app) and len(system_lines(app, "error")) == 1
-        assert len(asked(backend, "Chile")) == 1
+            await until(pilot, lambda: len(answers(app)) == 3, what="both answers after trying again")
+            assert "Santiago" in answers(app)[2].turn.text  # in the order they were typed
+            assert connected(app) and len(system_lines(app, "error")) == 2
+        assert len(asked(backend, "Chile")) == 1 and len(asked(backend, "Are you there?")) == 1
+        # It tried the handle first; the revived service did not know it, so the
+        # conversation was restored instead.
+        first, second = setups(backend)[:2]
+        assert first["msg"]["setup"]["sessionResumption"]["handle"]
+        assert not second["msg"]["setup"].get("sessionResumption", {}).get("handle")
     finally:
         await stop(sim)
         if revived is not None:

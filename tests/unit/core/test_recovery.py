@@ -29,3 +29,16 @@ def test_backoff_doubles_to_the_cap_then_stops():
     assert [b.next_delay() for _ in range(10)] == [0.5, 1, 2, 4, 8, 16, 30, 30, 30, None]
     b.reset()
     assert b.next_delay() == 0.5
+
+
+def test_a_websocket_closed_outside_the_sdk_is_said_in_words():
+    from websockets.exceptions import ConnectionClosedError
+    from websockets.frames import Close
+
+    from livetui.core.live import describe_error
+
+    lost = describe_error(ConnectionClosedError(None, None))
+    assert (lost.code, lost.message) == (1006, "the connection was lost")
+    assert "ConnectionClosed" not in lost.message and diagnose(lost).action == "retry"
+    refused = describe_error(ConnectionClosedError(Close(1008, "session not found"), None))
+    assert (refused.code, refused.message) == (1008, "session not found")
