@@ -30,6 +30,13 @@ def _chunk_ms(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
 def parse_args(argv: list[str] | None = None) -> SimOptions:
     p = argparse.ArgumentParser(
         prog="livetui-sim",
@@ -50,6 +57,7 @@ def parse_args(argv: list[str] | None = None) -> SimOptions:
     faults.add_argument("--goaway-after", type=float, metavar="S", help="send goAway S seconds into each session")
     faults.add_argument("--goaway-time-left", type=float, default=50.0, metavar="S", help="goAway's timeLeft; the session closes (1011) when it runs out (default 50)")
     faults.add_argument("--drop-after", type=float, metavar="S", help="abort each connection S seconds into its session, with no close frame")
+    faults.add_argument("--drop-random", type=_positive, metavar="S", help="abort each connection at a random moment, S seconds into its session on average")
     faults.add_argument("--quota-after", type=int, metavar="N", help="refuse every session after the first N (1011 quota)")
     a = p.parse_args(argv)
     if a.script is not None and not a.script.is_file():
@@ -68,6 +76,7 @@ def parse_args(argv: list[str] | None = None) -> SimOptions:
         goaway_after=a.goaway_after,
         goaway_time_left=a.goaway_time_left,
         drop_after=a.drop_after,
+        drop_random=a.drop_random,
         quota_after=a.quota_after,
     )
 

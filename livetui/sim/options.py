@@ -26,6 +26,7 @@ class SimOptions:
     goaway_after: float | None = None  # seconds after setup: send goAway
     goaway_time_left: float = 50.0  # the goAway's timeLeft; the close comes after it
     drop_after: float | None = None  # seconds after setup: abort the TCP connection
+    drop_random: float | None = None  # mean seconds (exponential) before a connection is aborted
     quota_after: int | None = None  # sessions beyond this many are refused (1011 quota)
 
     script: Path | None = None  # scripted replies (TOML), see livetui.sim.script
@@ -39,6 +40,8 @@ class SimOptions:
             raise ValueError(f"speed must be positive, not {self.speed}")
         if not self.text_rate > 0:
             raise ValueError(f"text_rate must be positive, not {self.text_rate}")
+        if self.drop_random is not None and not self.drop_random > 0:
+            raise ValueError(f"drop_random must be positive, not {self.drop_random}")
         if self.latency_ms < 0:
             raise ValueError("latency_ms must not be negative")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -233,6 +234,8 @@ class LiveSession:
             self.tasks.append(asyncio.create_task(self._goaway(opts.goaway_after, opts.goaway_time_left)))
         if opts.drop_after is not None:
             self.tasks.append(asyncio.create_task(self._drop(opts.drop_after)))
+        if opts.drop_random is not None:  # a flaky link: any moment, a mean of drop_random seconds apart
+            self.tasks.append(asyncio.create_task(self._drop(random.expovariate(1 / opts.drop_random))))
 
     async def _goaway(self, after: float, time_left: float) -> None:
         await asyncio.sleep(after)

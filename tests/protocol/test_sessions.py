@@ -107,6 +107,22 @@ async def test_a_dropped_connection_has_no_close_frame(make_sim):
     assert caught.value.code == 1006
 
 
+async def test_random_drops_come_at_different_moments(make_sim):
+    """--drop-random: every connection is aborted, each after its own random while."""
+    sim = await make_sim(drop_random=0.05)
+    for _ in range(3):
+        async with client_for(sim).aio.live.connect(model=MODEL, config=TEXT) as session:
+            with pytest.raises(errors.APIError) as caught:
+                while True:
+                    async for _ in session.receive():
+                        pass
+        assert caught.value.code == 1006
+    starts = {r["conn"]: r["t"] for r in sim.frames.records if r["dir"] == "out" and "setupComplete" in r["msg"]}
+    drops = {r["conn"]: r["t"] for r in sim.frames.records if r["msg"].get("dropped")}
+    assert drops.keys() == starts.keys() and len(drops) == 3
+    assert len({round(drops[c] - starts[c], 4) for c in drops}) == 3
+
+
 async def test_quota_after_n_sessions(make_sim):
     sim = await make_sim(quota_after=1)
     client = client_for(sim)
