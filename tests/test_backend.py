@@ -14,7 +14,7 @@ import pytest
 
 from livetui.backend import SimulatorBackend, choose_backend, has_credentials
 from livetui.core.config import Settings
-from tests.simproc import clean_env
+from livetui.testing.simproc import clean_env
 
 KEY = "AIzaSy-test-key-that-must-never-show-0123"
 

@@ -23,7 +23,7 @@ import pytest
 from livetui import __version__, cli
 from livetui.backend import SimulatorBackend
 from livetui.cli import Scrubber, stderr_to_log
-from tests.simproc import clean_env
+from livetui.testing.simproc import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "AIzaSy-secret-test-key-0123456789abcdef"

@@ -22,7 +22,7 @@ from livetui.core.store import (
     export_markdown,
     load,
 )
-from tests.simproc import clean_env
+from livetui.testing.simproc import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "AIzaSy-secret-test-key-0123456789abcdef"

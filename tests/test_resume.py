@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .ptyrun import Console
-from .simproc import clean_env
+from livetui.testing.pty import Console
+from livetui.testing.simproc import clean_env
 
 
 def test_kill_9_then_resume(tmp_path: Path):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .ptyrun import Console
-from .simproc import SimProcess, clean_env
+from livetui.testing.pty import Console
+from livetui.testing.simproc import SimProcess, clean_env
 
 KEY = "AIzaSy-livetui-secret-canary-7f3a9c"
 

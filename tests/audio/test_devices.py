@@ -34,7 +34,7 @@ from livetui.core.audio.devices import (
 )
 
 if TYPE_CHECKING:
-    from .conftest import Pulse
+    from livetui.testing.pulse import Pulse
 
 pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("pulse")]
 

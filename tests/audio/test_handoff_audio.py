@@ -35,17 +35,17 @@ from .test_voice_app import (
     SPEECH_DBFS,
     answers,
     finished,
-    wav_samples,
     recording_covers,
     say_into_mic,
     sounding,
     spoken_turns,
     start,
     system_lines,
+    wav_samples,
 )
 
 if TYPE_CHECKING:
-    from .conftest import Pulse
+    from livetui.testing.pulse import Pulse
 
 pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("pulse")]
 

@@ -37,7 +37,7 @@ from ..ui.conftest import SimBackend, frames
 from ..ui.helpers import type_and_send, until
 
 if TYPE_CHECKING:
-    from .conftest import Pulse, Recorder
+    from livetui.testing.pulse import Pulse, Recorder
 
 pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("pulse")]
 

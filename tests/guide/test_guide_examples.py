@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from ..protocol.helpers import speech_pcm, write_wav
-from ..simproc import SimProcess, clean_env
+from livetui.testing.simproc import SimProcess, clean_env
 
 PROGRAMS = Path(__file__).parent / "programs"
 QUESTION = "what is the weather"

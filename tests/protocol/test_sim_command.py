@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..simproc import SimProcess, clean_env
+from livetui.testing.simproc import SimProcess, clean_env
 
 HELLO = """
 import asyncio

@@ -38,7 +38,7 @@ from livetui.ui.widgets.chat import ModelMessage
 from livetui.ui.widgets.prompt import PromptArea
 from livetui.ui.widgets.status import StatusBar
 
-from ..simproc import SimProcess
+from livetui.testing.simproc import SimProcess
 
 START = datetime(2026, 1, 1, 9, 30, 0)
 TIMEOUT = 30.0  # seconds for any one wait; the simulator runs at --speed max

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Self
 
 
 def sim_command() -> list[str]:
@@ -45,7 +46,7 @@ class SimProcess:
             _, err = self.proc.communicate()
         return self.proc.returncode, err
 
-    def __enter__(self) -> "SimProcess":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
