@@ -82,7 +82,7 @@ $(VENV)/pyvenv.cfg: $(if $(realpath $(VENV)/bin/python),,FORCE) | $(STAMPS)/syst
 # or the venv is new.
 $(VENV)/.installed: pyproject.toml $(VENV)/pyvenv.cfg
 	@echo "installing livetui and its Python dependencies into $(VENV)"
-	@log=$$(mktemp); $(VENV)/bin/python -m pip install -q -e '.[test]' >$$log 2>&1 \
+	@log=$$(mktemp); $(VENV)/bin/python -m pip install -q -e '.[test,bench]' >$$log 2>&1 \
 		|| { tail -n 40 $$log >&2; echo "error: pip install failed (full log: $$log)" >&2; exit 1; }; rm -f $$log
 	@touch $@
 

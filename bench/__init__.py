@@ -1,0 +1,1 @@
+"""livetui's benchmarks: `make bench` (python -m bench). See bench/__main__.py."""
