@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
+import numpy as np
+
 from . import speech
 from .options import SimOptions
 from .tokens import audio_tokens, pcm_seconds, text_tokens
@@ -53,13 +55,31 @@ class Answer:
     voice_name: str | None = None
     language_code: str | None = None
     playback: "PlaybackClock" = field(default_factory=lambda: PlaybackClock())
+    tone_ms: int | None = None  # the audio is a steady tone this long, not speech
+    stop_after_ms: int | None = None  # stop this long after the first chunk is sent
+
 
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
     sent_text: str = ""  # text parts sent, or transcript of the audio sent
     audio_bytes: int = 0
 
+    _stop_timer: asyncio.TimerHandle | None = field(default=None, init=False, repr=False)
+
     def stop(self) -> None:
         self.stopped.set()
+        self.disarm()
+
+    def disarm(self) -> None:
+        """No scripted interruption from now on (the answer was all sent)."""
+        self.stop_after_ms = None
+        if self._stop_timer is not None:
+            self._stop_timer.cancel()
+            self._stop_timer = None
+
+    def _sent_first(self) -> None:
+        """The first chunk left: start the scripted interruption's clock."""
+        if self.stop_after_ms is not None and self._stop_timer is None and not self.stopped.is_set():
+            self._stop_timer = asyncio.get_running_loop().call_later(self.stop_after_ms / 1000, self.stop)
 
     @property
     def audio_seconds(self) -> float:
@@ -96,6 +116,7 @@ class Answer:
             if await self._wait(due - time.monotonic()):
                 return
             await self.send({"serverContent": {"modelTurn": {"role": "model", "parts": [{"text": part}]}}})
+            self._sent_first()
             self.sent_text += part
             sent_tokens += max(1.0, len(part) / 4)
 
@@ -103,7 +124,7 @@ class Answer:
         chunk_bytes = speech.OUTPUT_RATE * 2 * self.options.chunk_ms // 1000
         start = time.monotonic()
         sent_seconds = 0.0
-        parts = sentences(speech.speakable(text)) or []
+        parts = [text] if self.tone_ms else sentences(speech.speakable(text)) or []
         pending = [asyncio.ensure_future(self._speak(parts[0]))] if parts else []
         try:
             for index, sentence in enumerate(parts):
@@ -129,6 +150,7 @@ class Answer:
                             }
                         }
                     )
+                    self._sent_first()
                     self.audio_bytes += len(chunk)
                     seconds = pcm_seconds(len(chunk), speech.OUTPUT_RATE)
                     sent_seconds += seconds
@@ -148,7 +170,17 @@ class Answer:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def _speak(self, sentence: str) -> bytes:
+        if self.tone_ms:
+            return tone(self.tone_ms)
         return await speech.synthesize(sentence, voice_name=self.voice_name, language_code=self.language_code)
+
+
+def tone(ms: int, hz: float = 440.0, dbfs: float = -12.0, rate: int = speech.OUTPUT_RATE) -> bytes:
+    """A steady sine, PCM16 mono: sound in every sample window, so a listener can
+    time exactly when it starts, stops or stutters."""
+    n = rate * ms // 1000
+    amplitude = 32767 * 10 ** (dbfs / 20)
+    return (amplitude * np.sin(2 * np.pi * hz * np.arange(n) / rate)).astype("<i2").tobytes()
 
 
 class PlaybackClock:

@@ -98,6 +98,10 @@ class Reply:
     text: str  # when tool is set, said AFTER the tool response (unless after_tool is set)
     tool: ToolPlan | None = None
     after_tool: str | None = None  # "{result}" -> JSON of the response, "{name}" -> function name
+    # Measurement knobs from a script entry (see livetui.sim.script).
+    tone_ms: int | None = None
+    interrupt_after_ms: int | None = None
+    turn_complete_delay_ms: int = 0
 
 
 # --------------------------------------------------------------------------- canned texts
@@ -807,7 +811,9 @@ class Brain:
             entry = self._script.take(text, [t.name for t in tools])
             if entry is not None:
                 plan = ToolPlan(entry.tool, dict(entry.args)) if entry.tool else None
-                return Reply(entry.text, plan, entry.after_tool)
+                return Reply(entry.text, plan, entry.after_tool, tone_ms=entry.tone_ms,
+                             interrupt_after_ms=entry.interrupt_after_ms,
+                             turn_complete_delay_ms=entry.turn_complete_delay_ms)
         if not text:
             return Reply(_NOT_HEARD)
 

@@ -20,7 +20,17 @@ whose audio was not recognised. Entries are used once unless ``repeat = true``.
     repeat = true
 
 Keys: ``match``, ``text``, ``text_file``, ``tool``, ``args``, ``after_tool``,
-``repeat``. Exactly one of ``text``/``text_file`` is required unless ``tool``
+``repeat``, and three for measurements (benchmarks, tests):
+
+    [[reply]]
+    match = "story"
+    text = "Once upon a time..."
+    tone_ms = 5000                  # AUDIO answers: a steady 440 Hz tone this long, not speech
+    interrupt_after_ms = 1200       # stop this long after the first answer chunk, as a
+                                    # barge-in would: `interrupted` is sent
+    turn_complete_delay_ms = 300    # wait this long before `turnComplete`
+
+ Exactly one of ``text``/``text_file`` is required unless ``tool``
 is given (then the text, if any, is said after the tool response). ``args``
 and ``after_tool`` only make sense with ``tool``.
 """
@@ -37,7 +47,10 @@ from typing import Any
 
 __all__ = ["Script", "ScriptEntry", "ScriptError"]
 
-_KEYS = ("match", "text", "text_file", "tool", "args", "after_tool", "repeat")
+_KEYS = ("match", "text", "text_file", "tool", "args", "after_tool", "repeat",
+         "tone_ms", "interrupt_after_ms", "turn_complete_delay_ms")
+_MS_KEYS = ("tone_ms", "interrupt_after_ms", "turn_complete_delay_ms")
+_MAX_MS = 600_000
 
 
 class ScriptError(ValueError):
@@ -53,6 +66,9 @@ class ScriptEntry:
     args: dict[str, Any] = field(default_factory=dict, hash=False)
     after_tool: str | None = None
     repeat: bool = False
+    tone_ms: int | None = None  # audio answers: a steady tone this long instead of speech
+    interrupt_after_ms: int | None = None  # stop the answer this long after its first chunk
+    turn_complete_delay_ms: int = 0  # pause before the answer's turnComplete
 
     def applies(self, user_text: str, tool_names: Collection[str]) -> bool:
         if self.tool is not None and self.tool not in tool_names:
@@ -165,6 +181,15 @@ def _parse_entry(raw: Any, n: int, base: Path, source: str) -> ScriptEntry:
     if not isinstance(repeat, bool):
         raise fail(f"'repeat' must be true or false, got {repeat!r}")
 
+    ms: dict[str, int | None] = {}
+    for key in _MS_KEYS:
+        value = raw.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_MS):
+            raise fail(f"{key!r} must be a whole number of milliseconds from 0 to {_MAX_MS}, got {value!r}")
+        ms[key] = value
+    if ms["tone_ms"] == 0:
+        raise fail("'tone_ms' must be positive")
+
     if text_file is not None:
         file = base / text_file
         try:
@@ -181,4 +206,7 @@ def _parse_entry(raw: Any, n: int, base: Path, source: str) -> ScriptEntry:
         args=dict(args),
         after_tool=after_tool,
         repeat=repeat,
+        tone_ms=ms["tone_ms"],
+        interrupt_after_ms=ms["interrupt_after_ms"],
+        turn_complete_delay_ms=ms["turn_complete_delay_ms"] or 0,
     )

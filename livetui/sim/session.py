@@ -425,6 +425,8 @@ class LiveSession:
         prompt = self.context.tokens_by_modality()
         try:
             reply = self.brain.reply(history, user_text, cfg.tools)
+            answer.tone_ms = reply.tone_ms
+            answer.stop_after_ms = reply.interrupt_after_ms
             text = reply.text
             if not await answer.latency() and reply.tool is not None:
                 text = await self._call_tool(answer, reply)
@@ -433,10 +435,14 @@ class LiveSession:
                     await answer.stream_audio(text)
                 else:
                     await answer.stream_text(text)
+            answer.disarm()  # a scripted interruption only cuts an answer in flight
             if answer.stopped.is_set():
                 await self.send({"serverContent": {"interrupted": True}})
+                self.playback = PlaybackClock()  # what was cut will never play
             else:
                 await self.send({"serverContent": {"generationComplete": True}})
+            if reply.turn_complete_delay_ms:
+                await asyncio.sleep(reply.turn_complete_delay_ms / 1000)
             response_tokens = answer.response_tokens(cfg.modality)
             await self.send(
                 {

@@ -12,6 +12,8 @@ import binascii
 import re
 from typing import Any, Mapping
 
+import numpy as np
+
 _CAMEL_BOUNDARY = re.compile(r"_([a-z0-9])")
 
 
@@ -68,17 +70,25 @@ _PAYLOAD_KEYS = {"data"}
 
 def redact_payloads(msg: Any) -> Any:
     """A copy of a frame with every base64 `data` payload replaced by its byte length.
+    A PCM audio blob also gets `peak`: its loudest sample's magnitude (0..32768).
 
-    Keeps the frame log small and readable; benchmarks still see how much audio passed.
+    Keeps the frame log small and readable; benchmarks still see how much audio
+    passed, and which chunks carried sound (speech) rather than silence.
     """
     if isinstance(msg, Mapping):
         out = {}
         for key, value in msg.items():
             if key in _PAYLOAD_KEYS and isinstance(value, str):
                 try:
-                    out[key] = len(decode_bytes(value))
+                    raw = decode_bytes(value)
                 except ValueError:
                     out[key] = value
+                    continue
+                out[key] = len(raw)
+                mime = msg.get("mimeType", msg.get("mime_type"))
+                if isinstance(mime, str) and mime.startswith("audio/pcm") and len(raw) >= 2:
+                    samples = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2")
+                    out["peak"] = int(np.abs(samples.astype(np.int32)).max())
             else:
                 out[key] = redact_payloads(value)
         return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import numpy as np
+
 from google.genai import types
 
 from .helpers import MODEL, chunks, client_for, read_turn, rms_dbfs, silence, speech_pcm
@@ -154,3 +156,34 @@ async def test_no_interruption_lets_the_answer_finish(make_sim):
     assert not first.interrupted and first.generation_complete
     assert "Paris" in first.output_transcript
     assert second.audio, "the speech is answered after the first answer"
+
+
+async def test_a_script_can_interrupt_its_own_tone_answer_and_delay_turn_complete(make_sim, tmp_path):
+    """The benchmarks' barge-in: a scripted answer of a steady tone is cut
+    `interrupt_after_ms` after its first chunk (interrupted, as user speech would
+    cause), and turnComplete follows `turn_complete_delay_ms` later."""
+    script = tmp_path / "bench.toml"
+    script.write_text('[[reply]]\nmatch = "story"\ntext = "Once upon a time there was a tone."\n'
+                      'tone_ms = 5000\ninterrupt_after_ms = 400\nturn_complete_delay_ms = 300\n\n'
+                      '[[reply]]\nmatch = "short"\ntext = "Short."\ntone_ms = 700\n')
+    sim = await make_sim(speed=1.0, chunk_ms=40, script=script)
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
+        await session.send_client_content(turns={"role": "user", "parts": [{"text": "Tell me a story"}]})
+        story = await read_turn(session)
+        await session.send_client_content(turns={"role": "user", "parts": [{"text": "Something short"}]})
+        short = await read_turn(session)
+
+    assert story.interrupted and "interrupted" in story.order
+    assert story.order.index("interrupted") < story.order.index("turnComplete")
+    assert 0.2 < story.audio_seconds < 1.0, "cut after about 400 ms of paced audio, not the whole 5 s"
+    out = [r for r in sim.frames.records if r["dir"] == "out" and "serverContent" in r["msg"]]
+    first_chunk = next(r["t"] for r in out if "modelTurn" in r["msg"]["serverContent"])
+    cut = next(r["t"] for r in out if "interrupted" in r["msg"]["serverContent"])
+    done = next(r["t"] for r in out if "turnComplete" in r["msg"]["serverContent"])
+    assert 0.35 < cut - first_chunk < 0.6
+    assert done - cut >= 0.3
+
+    # The tone is steady and loud in every 10 ms window, and the short answer is whole.
+    assert not short.interrupted and short.audio_seconds == 0.7
+    x = np.frombuffer(short.audio, dtype="<i2").astype(float).reshape(-1, 240)
+    assert (np.sqrt((x**2).mean(axis=1)) > 3000).all()

@@ -207,3 +207,26 @@ def test_from_entries_validates_too() -> None:
 
 def test_script_error_is_a_value_error() -> None:
     assert issubclass(ScriptError, ValueError)
+
+
+def test_measurement_keys_parse_and_default_to_off() -> None:
+    script = Script.from_entries([
+        {"match": "story", "text": "A story.", "tone_ms": 5000, "interrupt_after_ms": 1200, "turn_complete_delay_ms": 300},
+        {"text": "Plain."},
+    ])
+    timed, plain = script.entries
+    assert (timed.tone_ms, timed.interrupt_after_ms, timed.turn_complete_delay_ms) == (5000, 1200, 300)
+    assert (plain.tone_ms, plain.interrupt_after_ms, plain.turn_complete_delay_ms) == (None, None, 0)
+
+
+@pytest.mark.parametrize("body", [
+    {"text": "a", "tone_ms": 0},
+    {"text": "a", "tone_ms": "5s"},
+    {"text": "a", "interrupt_after_ms": -1},
+    {"text": "a", "interrupt_after_ms": 1.5},
+    {"text": "a", "turn_complete_delay_ms": True},
+])
+def test_measurement_keys_must_be_whole_milliseconds(body: dict) -> None:
+    key = next(k for k in body if k.endswith("_ms"))
+    with pytest.raises(ScriptError, match=rf"#1.*'{key}'"):
+        Script.from_entries([body])
