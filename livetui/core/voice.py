@@ -84,7 +84,10 @@ class Voice:
         from .audio.devices import AudioUnavailable, Capture, Playback
 
         try:
-            self.playback = Playback(self._speaker_source, self.settings.output_device, on_played=self.speaker_meter.feed)
+            # On demand: started by the first chunk of an answer, so it plays at once,
+            # and flushed on `interrupted`, so the speaker stops at once.
+            self.playback = Playback(self._speaker_source, self.settings.output_device,
+                                     on_played=self.speaker_meter.feed, has_audio=lambda: self.buffer.playing)
             self.capture = Capture(self._on_mic, self.settings.input_device, chunk_ms=self.settings.chunk_ms)
             self.playback.start()
             self.capture.start()
@@ -152,12 +155,15 @@ class Voice:
         if self.recorder is not None:
             self.recorder.write_output(pcm)
         self.buffer.write(pcm)
+        if self.playback is not None:
+            self.playback.wake()
 
     def interrupted(self) -> float:
         """The service says the answer was cut: silence now. Returns how much of
         the answer was heard (0..1), to mark the rest of its transcript."""
         heard = self.buffer.heard_fraction()
         self.buffer.clear()
+        self._flush_device()
         self._skip_answer = False
         self._answer_done = True
         return heard
@@ -166,8 +172,14 @@ class Voice:
         """The user stops the answer with a key: silence now, drop the rest of it."""
         heard = self.buffer.heard_fraction()
         self.buffer.clear()
+        self._flush_device()
         self._skip_answer = True
         return heard
+
+    def _flush_device(self) -> None:
+        """What the device already holds goes too: silence in milliseconds, not blocks."""
+        if self.playback is not None:
+            self.playback.flush()
 
     def turn_complete(self) -> None:
         self.buffer.end_of_turn()
