@@ -9,9 +9,11 @@ from __future__ import annotations
 import enum
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from google.genai import types
+
+if TYPE_CHECKING:  # the SDK takes half a second to import: not before the first frame
+    from google.genai import types
 
 from .events import (
     AudioChunk,

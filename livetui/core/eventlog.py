@@ -13,10 +13,12 @@ import time
 from collections import Counter, deque
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from google.genai import types
 from pydantic import BaseModel
+
+if TYPE_CHECKING:  # the SDK takes half a second to import: not before the first frame
+    from google.genai import types
 
 from .decode import describe_message, payload_size
 

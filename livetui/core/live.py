@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Any, AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any, AsyncIterator, Sequence
 
-from google.genai import errors, types
 from websockets.exceptions import ConnectionClosed
 
 from .config import Settings
@@ -18,9 +17,14 @@ from .decode import events_from_message
 from .eventlog import EventLog
 from .events import Event, SessionError, SessionStarted
 
+if TYPE_CHECKING:  # imported where used: the SDK takes half a second, not before the first frame
+    from google.genai import types
+
 
 def describe_error(exc: BaseException) -> SessionError:
     """A failure in words a person can act on, with the close code when there is one."""
+    from google.genai import errors
+
     if isinstance(exc, errors.APIError):
         reason = (exc.details if isinstance(exc.details, str) else None) or exc.message or ""
         if not reason:
@@ -107,6 +111,8 @@ class LiveSession:
     async def send_audio(self, pcm: bytes, rate: int = 16000) -> None:
         """One mic chunk. Logged as one line a second, not one per chunk, so the
         event log keeps the rest of the session."""
+        from google.genai import types
+
         await self._session.send_realtime_input(audio=types.Blob(data=pcm, mime_type=f"audio/pcm;rate={rate}"))
         self._audio_chunks += 1
         self._audio_bytes += len(pcm)
@@ -124,10 +130,14 @@ class LiveSession:
 
     async def send_activity_start(self) -> None:
         self.log.client("realtime_input.activity_start", {"activity_start": {}})
+        from google.genai import types
+
         await self._session.send_realtime_input(activity_start=types.ActivityStart())
 
     async def send_activity_end(self) -> None:
         self.log.client("realtime_input.activity_end", {"activity_end": {}})
+        from google.genai import types
+
         await self._session.send_realtime_input(activity_end=types.ActivityEnd())
 
     async def send_tool_response(self, responses: Sequence[types.FunctionResponse]) -> None:
@@ -144,7 +154,5 @@ class LiveSession:
                     self.log.server(msg)
                     for event in events_from_message(msg):
                         yield event
-        except errors.APIError as exc:
-            yield describe_error(exc)
-        except Exception as exc:  # the socket died some other way: still words, not a traceback
+        except Exception as exc:  # an APIError, or the socket died some other way: words, not a traceback
             yield describe_error(exc)
