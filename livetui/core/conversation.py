@@ -103,12 +103,15 @@ class Conversation:
         turn.ended = turn.started
         return [TurnAdded(turn)]
 
-    def restore(self, turns: list[tuple[Role, str, Modality, bool]]) -> list[Change]:
-        """Earlier turns of a saved conversation, shown again (role, text, modality, interrupted)."""
+    def restore(self, turns: list[tuple[Role, str, Modality, bool]] | list[tuple[Role, str, Modality, bool, datetime | None]]) -> list[Change]:
+        """Earlier turns of a saved conversation, shown again (role, text, modality,
+        interrupted, and when it began if known: local time, as live turns show)."""
         changes: list[Change] = []
-        for role, text, modality, interrupted in turns:
+        for role, text, modality, interrupted, *when in turns:
             turn = self._new(role, modality, text)
             turn.interrupted = interrupted
+            if when and when[0] is not None:
+                turn.started = when[0].astimezone().replace(tzinfo=None) if when[0].tzinfo else when[0]
             turn.ended = turn.started
             changes.append(TurnAdded(turn))
         return changes

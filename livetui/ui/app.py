@@ -8,6 +8,9 @@ simulator or to Gemini.
 from __future__ import annotations
 
 import asyncio
+import importlib
+import os
+import time
 from collections import deque
 from dataclasses import replace
 from datetime import datetime
@@ -21,6 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual._compositor import CompositorUpdate
 from textual.worker import Worker, WorkerState
 
 from ..core.carryover import carry_over_turns
@@ -51,6 +55,7 @@ from ..core.live import LiveSession, describe_error
 from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
+from .terminal import DiffUpdate, ShadowScreen
 from .widgets.chat import ChatView, ModelMessage, UserMessage
 from .widgets.meters import LevelMeter
 from .widgets.prompt import PromptArea
@@ -115,6 +120,7 @@ class LiveTuiApp(App[int]):
         self.handle: str | None = None  # the latest resumable handle from the service
         self.backoff = Backoff()
         self._recovering = False
+        self._announce_start = True  # the next SessionStarted gets a "connected" line in the chat
         self._handoff_pending = False
         self._goaway_deadline: float | None = None
         self._goaway_timer: Any = None
@@ -127,6 +133,14 @@ class LiveTuiApp(App[int]):
         self._client: Any = None
         self._backend_started = False
         self.animation_level = "none"  # nothing moves by itself: no bytes over SSH
+        # Only changed cells reach the terminal (see ui/terminal.py); LIVETUI_FULL_REPAINT=1
+        # writes every update whole, as Textual does, should a terminal ever show it wrong.
+        self._shadow = None if os.environ.get("LIVETUI_FULL_REPAINT") else ShadowScreen()
+
+    def _display(self, screen: Screen, renderable: Any) -> None:
+        if self._shadow is not None and isinstance(renderable, CompositorUpdate):
+            renderable = DiffUpdate(renderable, self._shadow)
+        super()._display(screen, renderable)
 
     # -- layout ----------------------------------------------------------------
 
@@ -156,6 +170,24 @@ class LiveTuiApp(App[int]):
         self.call_after_refresh(self._begin)
         if self._audio_enabled:
             self.open_audio()
+        if lag_file := os.environ.get("LIVETUI_LOOP_LAG_FILE"):
+            self.run_worker(self._probe_loop_lag(lag_file), group="lag-probe", exit_on_error=False)
+
+    async def _probe_loop_lag(self, path: str) -> None:
+        """Opt-in, for bench/terminal.py (off unless LIVETUI_LOOP_LAG_FILE names a file):
+        every 10 ms, how late the event loop woke up, as lines "monotonic-seconds lag-ms",
+        appended once a second."""
+        lines: list[str] = []
+        with open(path, "a", encoding="utf-8") as out:
+            while True:
+                t0 = time.monotonic()
+                await asyncio.sleep(0.01)
+                now = time.monotonic()
+                lines.append(f"{now:.4f} {(now - t0 - 0.01) * 1000:.2f}\n")
+                if len(lines) >= 100:
+                    out.writelines(lines)
+                    out.flush()
+                    lines.clear()
 
     async def _begin(self) -> None:
         """The first session: fresh, or continuing a saved conversation — by its
@@ -177,8 +209,16 @@ class LiveTuiApp(App[int]):
     async def _show_saved(self, saved: Any) -> None:
         """A saved conversation (core.store.LoadedConversation) on screen again, not
         written again, then a session that continues it: by its handle, else replayed."""
-        past = [(t.role, t.text, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT", t.interrupted) for t in saved.turns]
-        await self._render(self.conversation.restore(past), persist=False)
+        # Connection chatter ("connected", "reconnecting") is not brought back; dividers and errors are.
+        kept = [t for t in saved.turns if t.role != "system" or t.level != "info"]
+        past = [(t.role, t.text, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT", t.interrupted, t.at) for t in kept]
+        changes = self.conversation.restore(past)
+        # Only the latest turns become widgets; the rest wait for PageUp (see ChatView).
+        chat = self.query_one(ChatView)
+        added = [c.turn for c in changes if isinstance(c, TurnAdded)]
+        head = {t.id for t in added[: max(0, len(added) - chat.keep)]}
+        chat.hide([t for t in added if t.id in head])
+        await self._render([c for c in changes if getattr(c, "turn", None) is None or c.turn.id not in head], persist=False)
         await self._render(self.conversation.add_system(f"continuing conversation {saved.id}", "divider"))
         if saved.handle:
             self._recovering = True  # a refused handle falls back to replaying the conversation
@@ -187,6 +227,8 @@ class LiveTuiApp(App[int]):
             self.start_session(self._carry())
 
     def on_resize(self, event: events.Resize) -> None:
+        if self._shadow is not None:
+            self._shadow.invalidate()  # the terminal may have redrawn or reflowed itself
         self._fit(event.size.width, event.size.height)
 
     def _fit(self, width: int, height: int) -> None:
@@ -255,6 +297,8 @@ class LiveTuiApp(App[int]):
         self._cancel_goaway()
         if resume is None:
             self.handle = None  # a fresh session: the old handle belongs to the old conversation state
+        # A move or a reconnect is not news in the chat (the status bar shows it); a start is.
+        self._announce_start = state == "connecting"
         self._status(state=state)
         self.run_session(carry, self.generation, resume)
 
@@ -265,6 +309,8 @@ class LiveTuiApp(App[int]):
                 await self.backend.start()
                 self._backend_started = True
             if self._client is None:
+                # The SDK's half-second import runs beside the first frames, not on the UI's loop.
+                await asyncio.to_thread(importlib.import_module, "google.genai")
                 self._client = self.backend.client()
             live = LiveSession(self._client, self.settings, self.eventlog, resume_handle=resume)
             await live.__aenter__()
@@ -388,8 +434,11 @@ class LiveTuiApp(App[int]):
                 if self._recovering:
                     self._recovering = False
                     await self._render(self.conversation.add_system("reconnected · nothing lost", "info"))
+                elif self._announce_start:
+                    await self._render(self.conversation.add_system(f"connected · {event.modality} answers", "info"))
+                else:
+                    self.eventlog.add("info", "handoff", 0, "moved to the new connection")
                 self.backoff.reset()
-                await self._render(self.conversation.add_system(f"connected · {event.modality} answers", "info"))
                 self._connected.set()
             case SessionError():
                 await self._session_failed(event)
@@ -456,7 +505,8 @@ class LiveTuiApp(App[int]):
                 self._status(state=f"reconnecting {attempt}…")
                 self.eventlog.add("info", "reconnect", 0, f"{error.message}; try {attempt} in {delay:g} s")
                 if self.backoff.tried == 1:
-                    await self._render(self.conversation.add_system(f"connection lost ({error.message}) · reconnecting", "info"))
+                    why = "" if error.code == 1006 else f" ({error.message})"  # 1006 says nothing more than "lost"
+                    await self._render(self.conversation.add_system(f"connection lost{why} · reconnecting", "info"))
                 generation = self.generation
                 self.set_timer(delay, lambda: self._reconnect(generation))
                 return
@@ -551,11 +601,9 @@ class LiveTuiApp(App[int]):
                 self._persist(change)
             match change:
                 case TurnAdded(turn=turn):
-                    widget = await chat.add_turn(turn)
-                    if isinstance(widget, ModelMessage) and turn.text:  # a restored answer
+                    widget = await chat.add_turn(turn)  # a finished one is drawn whole
+                    if isinstance(widget, ModelMessage) and turn.open and turn.text:
                         await widget.append(turn.text)
-                    if isinstance(widget, ModelMessage) and not turn.open:
-                        await widget.finish()
                 case TurnText(turn=turn, delta=delta):
                     widget = chat.widget_for(turn)
                     if isinstance(widget, ModelMessage):
@@ -649,22 +697,25 @@ class LiveTuiApp(App[int]):
 
     async def action_clear(self) -> None:
         self.conversation.clear()
-        await self.query_one(ChatView).remove_children()
+        await self.query_one(ChatView).clear()
 
-    def action_scroll_chat(self, direction: int) -> None:
+    async def action_scroll_chat(self, direction: int) -> None:
         chat = self.query_one(ChatView)
         if direction < 0:
+            if chat.scroll_y <= 0 and await chat.show_earlier():
+                return  # the page above is there now; the next PageUp goes into it
             chat.scroll_page_up()
         else:
             chat.scroll_page_down()
 
-    def action_scroll_chat_to(self, end: int) -> None:
+    async def action_scroll_chat_to(self, end: int) -> None:
         chat = self.query_one(ChatView)
         if end:
             chat.scroll_end(animate=False)
             chat.anchor()
         else:
-            chat.scroll_home(animate=False)
+            await chat.show_earlier()
+            chat.call_after_refresh(chat.scroll_home, animate=False)
 
     # -- voice -----------------------------------------------------------------
 

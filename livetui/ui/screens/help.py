@@ -139,7 +139,9 @@ def key_rows(app: App) -> list[KeyRow]:
     add(HistoryScreen.BINDINGS, "Screens", "History: ")
     add(DevicePickerScreen.BINDINGS, "Screens", "Devices: ")
 
-    add(PromptArea.BINDINGS, "Input")
+    # The prompt's PageUp/PageDown share the app's ids (and rows): one remap moves both.
+    app_ids = {bid for bid, _, _ in _bindings(app_bindings)}
+    add([b for b in PromptArea.BINDINGS if not (isinstance(b, Binding) and b.id in app_ids)], "Input")
     # History walking is done in PromptArea._on_key, not by bindings: not remappable.
     rows.append(KeyRow("Input", "up", "Earlier input (from first line)", None))
     rows.append(KeyRow("Input", "down", "Later input (from last line)", None))

@@ -36,7 +36,8 @@ class ModelMessage(Widget):
     def __init__(self, turn: Turn) -> None:
         super().__init__(classes="turn model")
         self.turn = turn
-        self._body = Markdown("", classes="body")
+        # A finished turn (restored, or shown again from earlier) is drawn whole, once.
+        self._body = Markdown("" if turn.open else _finished_text(turn), classes="body")
         self._stream = None
         self._title()
 
@@ -44,7 +45,8 @@ class ModelMessage(Widget):
         yield self._body
 
     def on_mount(self) -> None:
-        self._stream = Markdown.get_stream(self._body)
+        if self.turn.open:
+            self._stream = Markdown.get_stream(self._body)
 
     def _title(self) -> None:
         parts = [f"Gemini · {_stamp(self.turn)}", self.turn.modality]
@@ -65,8 +67,12 @@ class ModelMessage(Widget):
             await self._stream.stop()
             self._stream = None
         if not self.turn.text and not self.turn.audio_seconds:
-            await self._body.update("*(no answer)*")
+            await self._body.update(_finished_text(self.turn))
         self._title()
+
+
+def _finished_text(turn: Turn) -> str:
+    return turn.text if turn.text or turn.audio_seconds else "*(no answer)*"
 
 
 class SystemLine(Static):
@@ -81,25 +87,89 @@ class SystemLine(Static):
 
 class ChatView(VerticalScroll, can_focus=True):
     """Scrolls with the keyboard; pinned to the bottom while answers arrive unless
-    the user scrolled up."""
+    the user scrolled up.
+
+    Only the latest `keep` turns are widgets: every widget costs memory and a share
+    of each layout, so a long conversation would slow the whole console down. Older
+    turns are dropped from the screen (the conversation and the transcript keep
+    them) and come back a page at a time with `show_earlier` (PageUp at the top)."""
+
+    keep = 60
+    page = 20
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.hidden: list[Turn] = []  # dropped from the screen, oldest first
 
     def on_mount(self) -> None:
         self.anchor()
 
     async def add_turn(self, turn: Turn) -> Widget:
-        widget: Widget
-        if turn.role == "user":
-            widget = UserMessage(turn)
-        elif turn.role == "model":
-            widget = ModelMessage(turn)
-        else:
-            widget = SystemLine(turn)
-        widget.id = f"turn-{turn.id}"
+        widget = _widget_for_turn(turn)
         await self.mount(widget)
+        await self._trim()
         return widget
+
+    def hide(self, turns: list[Turn]) -> None:
+        """Turns never drawn (the start of a long restored conversation)."""
+        self.hidden += turns
+        self._notice()
+
+    async def show_earlier(self) -> bool:
+        """The previous page of dropped turns, above the first shown; False if none."""
+        if not self.hidden:
+            return False
+        batch, self.hidden = self.hidden[-self.page :], self.hidden[: -self.page]
+        first = self._turn_widgets()[0] if self._turn_widgets() else None
+        await self.mount_all([_widget_for_turn(t) for t in batch], before=first)
+        self._notice()
+        if first is not None:  # stay where the reader was: the new page is above
+            self.call_after_refresh(self.scroll_to_widget, first, animate=False, top=True)
+        return True
+
+    async def clear(self) -> None:
+        self.hidden = []
+        await self.remove_children()
+
+    async def _trim(self) -> None:
+        turns = self._turn_widgets()
+        extra = len(turns) - self.keep
+        if extra <= 0 or self._anchor_released:
+            return  # (while the reader is scrolled up, nothing moves under them)
+        self.hidden += [w.turn for w in turns[:extra]]  # type: ignore[attr-defined]
+        await self.remove_children(turns[:extra])
+        self._notice()
+
+    def _turn_widgets(self) -> list[Widget]:
+        return [w for w in self.children if w.id is not None and w.id.startswith("turn-")]
+
+    def _notice(self) -> None:
+        notice = next((w for w in self.children if w.id == "earlier"), None)
+        if not self.hidden:
+            if notice is not None:
+                notice.remove()
+            return
+        text = f"{len(self.hidden)} earlier turns · PageUp at the top shows more · F10 has the whole conversation"
+        if isinstance(notice, Static):
+            notice.update(text)
+        else:
+            first = self.children[0] if self.children else None
+            self.mount(Static(text, id="earlier", classes="system info", markup=False), before=first)
 
     def widget_for(self, turn: Turn) -> Widget | None:
         # Not query_one: its cache keeps what it found, so cleared turns (Markdown and
         # all) would stay in memory until hundreds of later lookups pushed them out.
         wanted = f"turn-{turn.id}"
         return next((widget for widget in reversed(self.children) if widget.id == wanted), None)
+
+
+def _widget_for_turn(turn: Turn) -> Widget:
+    widget: Widget
+    if turn.role == "user":
+        widget = UserMessage(turn)
+    elif turn.role == "model":
+        widget = ModelMessage(turn)
+    else:
+        widget = SystemLine(turn)
+    widget.id = f"turn-{turn.id}"
+    return widget

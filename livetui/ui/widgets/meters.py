@@ -39,9 +39,11 @@ class LevelMeter(Widget):
 
     def set_level(self, level_db: float | None, idle_text: str = "idle") -> None:
         """Repaints only when the bar would look different."""
+        was_idle = self.level_db is None
         self.level_db = level_db
         cells = cells_for(level_db, self.bar_width)
-        if cells != self._cells or (level_db is None and idle_text != self._idle_text):
+        # (an empty bar and the idle text both have 0 cells: the switch between them counts)
+        if cells != self._cells or was_idle != (level_db is None) or (level_db is None and idle_text != self._idle_text):
             self._cells = cells
             self._idle_text = idle_text
             self.refresh()

@@ -14,6 +14,9 @@ class PromptArea(TextArea):
         # reach the widget, and would send half a line. Handled in order below.
         Binding("enter", "submit", "Send", id="prompt.send"),
         Binding("ctrl+j,alt+enter", "newline", "New line", id="prompt.newline", show=False),
+        # The chat scrolls while you type (TextArea would move its cursor a page instead).
+        Binding("pageup", "app.scroll_chat(-1)", "Scroll up", id="scroll_up", show=False),  # same ids as the app's: one remap moves both
+        Binding("pagedown", "app.scroll_chat(1)", "Scroll down", id="scroll_down", show=False),
     ]
 
     class Submitted(Message):
