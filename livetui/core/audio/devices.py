@@ -637,7 +637,10 @@ class Playback(_Stream):
         busy_at = time.monotonic()
         while True:
             with self._control:
-                self._control.wait_for(lambda: self._poked or self._closing, timeout=IDLE_STOP_SECONDS / 3)
+                # Stopped: sleep until poked (an idle console wakes for nothing). Playing: look
+                # in a few times per IDLE_STOP_SECONDS to stop once the answer has played out.
+                idle_check = IDLE_STOP_SECONDS / 3 if self._started else None
+                self._control.wait_for(lambda: self._poked or self._closing, timeout=idle_check)
                 flush, closing, enabled = self._flush, self._closing, self._enabled
                 self._flush = self._poked = False
             if closing:
