@@ -72,6 +72,11 @@ class Backend:
     def client(self) -> genai.Client:
         from google import genai  # lazily: importing the SDK takes half a second
 
+        if is_ephemeral_token(os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")):
+            # Ephemeral tokens work only on v1alpha (the SDK then uses the Constrained method).
+            from google.genai import types
+
+            return genai.Client(http_options=types.HttpOptions(api_version="v1alpha"))
         return genai.Client()
 
     async def stop(self) -> None:
@@ -79,6 +84,11 @@ class Backend:
 
     def close(self) -> None:
         """Synchronous last-resort stop, safe to call any number of times (start-up code's `finally`)."""
+
+
+def is_ephemeral_token(key: str | None) -> bool:
+    """A short-lived token minted by a server for this client (`auth_tokens/...`), not an API key."""
+    return bool(key) and key.strip().startswith("auth_tokens/")
 
 
 def _die_with_parent() -> Callable[[], None] | None:

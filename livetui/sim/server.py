@@ -147,6 +147,8 @@ class Simulator:
     async def _connection(self, ws: ServerConnection) -> None:
         conn_id = next(self._ids)
         key = api_key_of(ws.request) if ws.request else None
+        if ws.request:  # which endpoint (API version, Constrained for tokens); never the query: old SDKs put keys there
+            self.frames.write(conn_id, "in", {"connect": {"path": urlsplit(ws.request.path).path}})
         session = LiveSession(self, ws, conn_id, key)
         self.live.add(session)
         try:
