@@ -43,7 +43,8 @@ def test_prints_three_exports_then_serves_until_ctrl_c(tmp_path: Path):
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert {r["dir"] for r in records} == {"in", "out"}
     assert all(isinstance(r["t"], float) and isinstance(r["conn"], int) for r in records)
-    assert records[0]["msg"]["setup"]["model"] == "models/m"
+    assert "GenerativeService.BidiGenerateContent" in records[0]["msg"]["connect"]["path"]  # the endpoint, no query
+    assert records[1]["msg"]["setup"]["model"] == "models/m"
 
 
 def test_audio_payloads_are_logged_as_byte_lengths(tmp_path: Path):

@@ -14,8 +14,10 @@ async def test_setup_complete_comes_first_with_a_session_id(sim):
         assert session.session_id and session.session_id.startswith("sim-")
     out = [r["msg"] for r in sim.frames.records if r["dir"] == "out"]
     assert list(out[0]) == ["setupComplete"]
-    first_in = next(r["msg"] for r in sim.frames.records if r["dir"] == "in")
-    assert first_in["setup"]["model"] == f"models/{MODEL}"
+    connect, first_in = [r["msg"] for r in sim.frames.records if r["dir"] == "in"][:2]
+    assert list(connect) == ["connect"] and \
+        connect["connect"]["path"].endswith("GenerativeService.BidiGenerateContent")
+    assert first_in["setup"]["model"] == f"models/{MODEL}"  # the client's first frame
 
 
 async def test_a_text_question_gets_a_checkable_streamed_answer(sim):
