@@ -55,6 +55,7 @@ from ..core.live import LiveSession, describe_error
 from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
+from .screens.main import MainScreen
 from .terminal import DiffUpdate, ShadowScreen
 from .widgets.chat import ChatView, ModelMessage, UserMessage
 from .widgets.meters import LevelMeter
@@ -136,6 +137,9 @@ class LiveTuiApp(App[int]):
         # Only changed cells reach the terminal (see ui/terminal.py); LIVETUI_FULL_REPAINT=1
         # writes every update whole, as Textual does, should a terminal ever show it wrong.
         self._shadow = None if os.environ.get("LIVETUI_FULL_REPAINT") else ShadowScreen()
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
 
     def _display(self, screen: Screen, renderable: Any) -> None:
         if self._shadow is not None and isinstance(renderable, CompositorUpdate):
@@ -665,13 +669,17 @@ class LiveTuiApp(App[int]):
     @on(PromptArea.Submitted)
     async def submit(self, message: PromptArea.Submitted) -> None:
         if message.text.startswith("/wav"):
+            message.shown()
             path = message.text[4:].strip()
             if not path:
                 self.notify("Usage: /wav PATH", severity="warning")
             else:
                 self.send_wav(Path(path).expanduser())
             return
-        await self._render(self.conversation.add_user_text(message.text))
+        try:
+            await self._render(self.conversation.add_user_text(message.text))
+        finally:
+            message.shown()  # the prompt clears now: the same frame as the new turn
         self._unsent += 1
         self.outbox.put_nowait(message.text)
         if self.query_one(StatusBar).status.state == "failed":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
@@ -20,9 +22,18 @@ class PromptArea(TextArea):
     ]
 
     class Submitted(Message):
+        """Whoever handles it calls `shown()` once the text is on its way to the
+        screen (the app: once the turn is in the chat); the prompt clears then."""
+
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
+            self._shown = asyncio.Event()
+
+        def shown(self) -> None:
+            self._shown.set()
+
+    SHOWN_WAIT = 0.25  # seconds the prompt waits for `shown()` before it clears anyway
 
     def __init__(self, **kwargs) -> None:
         super().__init__(soft_wrap=True, show_line_numbers=False, compact=True, highlight_cursor_line=False, **kwargs)
@@ -31,15 +42,27 @@ class PromptArea(TextArea):
         self._walk: int | None = None  # index into history while walking it
         self._draft = ""
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
+        """Send the text; clear the prompt once the handler has shown it.
+
+        The clearing waits so that the prompt and the new turn in the chat change
+        in one frame: cleared first, the prompt took a frame of its own, and the
+        turn waited for the next (Textual draws at most one frame per 1/60 s).
+        Keys typed meanwhile wait in this widget's queue, in order, and another
+        Enter cannot send the same text twice."""
         text = self.text.strip()
         if not text:
             return
         if not self.past_inputs or self.past_inputs[-1] != text:
             self.past_inputs.append(text)
         self._walk = None
+        message = self.Submitted(text)
+        self.app.post_message(message)  # not through this widget's queue: it is busy waiting here
+        try:
+            await asyncio.wait_for(message._shown.wait(), self.SHOWN_WAIT)
+        except asyncio.TimeoutError:
+            pass  # nobody said so: clear anyway
         self.clear()
-        self.post_message(self.Submitted(text))
 
     def action_newline(self) -> None:
         self.insert("\n")
@@ -49,7 +72,7 @@ class PromptArea(TextArea):
         if event.key == "enter":
             event.prevent_default()
             event.stop()
-            self.action_submit()
+            await self.action_submit()
             return
         if event.key == "up" and row == 0 and self.past_inputs:
             event.prevent_default()

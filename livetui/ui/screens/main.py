@@ -1,0 +1,27 @@
+"""The console's own screen: Textual's, with one layout cost paid once instead of twice."""
+
+from __future__ import annotations
+
+from textual._compositor import Compositor, ReflowResult
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+class OnceCompositor(Compositor):
+    """Textual 8.2's compositor marks its full map stale on every scroll and never
+    marks it fresh again when a full reflow rebuilds it. After each layout, the
+    first widget whose size changed (any new turn) asked for its region and so
+    arranged every widget of the screen a second time: half the layout time of a
+    long chat. A full reflow *is* the full map; say so."""
+
+    def reflow(self, parent: Widget, size: Size) -> ReflowResult:
+        result = super().reflow(parent, size)
+        self._full_map_invalidated = False
+        return result
+
+
+class MainScreen(Screen):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._compositor = OnceCompositor()
