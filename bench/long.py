@@ -23,6 +23,7 @@ from livetui.testing.simproc import SimProcess, clean_env
 from .metrics import Metric, median, percentile
 
 TURNS = 1000
+MARKDOWN_END = "deterministic"  # in the last line of the simulator's Markdown demo
 WARM = 20  # memory is counted from here: start-up and first-use caches are not growth
 SAMPLE = 20  # the last this many turns give the render time at the end
 PAGE_UP, PAGE_DOWN, CTRL_HOME, CTRL_END = b"\x1b[5~", b"\x1b[6~", b"\x1b[1;5H", b"\x1b[1;5F"
@@ -43,9 +44,15 @@ def wait_screen(console: Console, seen, timeout: float = 30.0) -> None:
         console.read_for(min(left, 0.005))
 
 
-def in_chat(needle: str):
-    """Above the prompt (the last four rows: its rule, the prompt, the footer)."""
-    return lambda rows: any(needle in row for row in rows[:-4])
+def in_chat(needle: str, unless: str | None = None):
+    """Above the prompt (the last four rows: its rule, the prompt, the footer), on a
+    row without `unless` (the question, not the answer that echoes it)."""
+    return lambda rows: any(needle in row and (unless is None or unless not in row) for row in rows[:-4])
+
+
+def at_chat_bottom(needle: str):
+    """In the last rows of the chat: an answer that just ended (the chat follows the newest)."""
+    return lambda rows: any(needle in row for row in rows[-9:-4])
 
 
 def next_frame(console: Console, timeout: float = 10.0) -> float:
@@ -96,9 +103,11 @@ def _converse(console: Console, turns: int) -> list[Metric]:
         t0 = time.monotonic()
         console.send(b"\r")
         if i % 4 != 3:  # (a Markdown answer is taller than the pane: its question may never show)
-            wait_screen(console, in_chat(f"Q{i:04d}"))  # the turn in the chat
+            wait_screen(console, in_chat(f"Q{i:04d}", unless="«"))  # the turn in the chat
             render.append(time.monotonic() - t0)
             wait_screen(console, in_chat(f"«Q{i:04d}"))  # its answer: everything before it is drawn too
+        else:  # the whole Markdown answer drawn, so its rendering is not counted in the next turn
+            wait_screen(console, at_chat_bottom(MARKDOWN_END))
         if i == WARM:
             rss_warm = process.memory_info().rss
         if i % 100 == 0:
