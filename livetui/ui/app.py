@@ -605,9 +605,9 @@ class LiveTuiApp(App[int]):
                 self._persist(change)
             match change:
                 case TurnAdded(turn=turn):
-                    widget = await chat.add_turn(turn)  # a finished one is drawn whole
-                    if isinstance(widget, ModelMessage) and turn.open and turn.text:
-                        await widget.append(turn.text)
+                    # A finished turn is drawn whole; a live one gets its text from the
+                    # TurnText changes that follow (turn.text already holds their deltas).
+                    await chat.add_turn(turn)
                 case TurnText(turn=turn, delta=delta):
                     widget = chat.widget_for(turn)
                     if isinstance(widget, ModelMessage):

@@ -115,3 +115,18 @@ async def test_restored_turns_keep_their_time_and_leave_the_connection_chatter_o
         local = began.astimezone().replace(tzinfo=None)
         assert all(t.started == local for t in restored)
         assert local.strftime("%H:%M:%S") in str(app.query_one(f"#turn-{restored[0].id}").border_title)
+
+
+async def test_each_answer_is_drawn_once(backend: SimBackend) -> None:
+    """The Markdown on screen is the answer's text, exactly: a first part is not drawn twice."""
+    from livetui.ui.widgets.chat import ModelMessage
+
+    app = LiveTuiApp(Settings(), backend, audio=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app._connected.is_set())
+        for n in range(2):
+            await type_and_send(pilot, f"Question {n}: what is the capital of France?")
+            await until(pilot, lambda: sum(t.role == "model" and not t.open for t in app.conversation.turns) == n + 1)
+        await pilot.pause()
+        bodies = [(w._body.source, w.turn.text) for w in app.query(ModelMessage)]
+        assert len(bodies) == 2 and all(source == text == "The capital of France is Paris." for source, text in bodies)
