@@ -3,7 +3,7 @@
     python -m bench                 # all suites
     python -m bench audio terminal  # some of them
 
-Each suite is a module here with `run(ctx) -> list[Metric]`; they run one after
+Each suite is a module here with `run() -> list[Metric]`; they run one after
 another (never in parallel: they share two cores and the sound server).
 Nothing here asserts: a missed target is a FAIL row, and the exit status is 0
 unless a suite could not run at all.
