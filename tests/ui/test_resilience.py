@@ -31,7 +31,7 @@ from livetui.core.recovery import Backoff
 from livetui.sim import SimOptions, Simulator
 from livetui.sim.brain import LONG_ANSWER
 from livetui.ui.app import LiveTuiApp
-from livetui.ui.widgets.chat import ModelMessage, SystemLine
+from livetui.ui.widgets.chat import ChatView, ModelMessage, SystemLine
 from livetui.ui.widgets.status import StatusBar
 
 from .conftest import SimBackend, frames
@@ -517,13 +517,28 @@ def answered(app: LiveTuiApp) -> int:
     return sum(1 for turn in app.conversation.turns if turn.role == "model" and not turn.open)
 
 
-async def polled(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    """`until` without pilot.pause, whose every call walks the whole screen."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
+class Rendered:
+    """Set each time the app has drawn conversation changes: a soak waits on it, not
+    on `until`'s pilot.pause (whose every call walks the whole screen) or a timer."""
+
+    def __init__(self, app: LiveTuiApp) -> None:
+        self.event = asyncio.Event()
+        draw = app._render
+
+        async def render(changes: list, persist: bool = True) -> None:
+            await draw(changes, persist)
+            self.event.set()
+
+        app._render = render  # type: ignore[method-assign]
+
+    async def until(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
+        try:
+            async with asyncio.timeout(timeout):
+                while not condition():
+                    self.event.clear()
+                    await self.event.wait()
+        except TimeoutError:
+            raise AssertionError(f"timed out waiting for {what}") from None
 
 
 SOAK_TURNS = 300
@@ -540,22 +555,23 @@ async def test_soak_goaways_and_drops_lose_and_duplicate_nothing() -> None:
     holds none twice, and memory stays flat.
 
     Every 50 turns the screen is cleared (ctrl+l), after checking what it shows:
-    the app keeps every turn of the screen in widgets (about 0.3 MB a turn, and
-    each new turn costs more layout), so only a bounded screen separates a leak in
-    hand-offs and reconnects from the history the user asked to see."""
+    every answer must be drawn or held above the chat's window for PageUp, and
+    clearing bounds what the app keeps, so memory growth can only be a leak in
+    hand-offs and reconnects."""
     rng = random.Random(20240611)
     # Real pacing with a first-token latency, so drops land in every phase:
     # before the answer, during it, between turns.
     sim, backend = await sim_backend(speed=1.0, text_rate=60, latency_ms=150, goaway_after=3.0, goaway_time_left=2.0)
     drops: list[float] = []
     conversation: list[tuple[Turn, list[Turn]]] = []
-    shown: list[int] = []  # answers on screen, per screenful
+    shown: list[int] = []  # answers on screen (or just above it), per screenful
     rss: list[float] = []  # after each clear
     began = time.monotonic()
     try:
         app = LiveTuiApp(Settings(), backend, audio=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
+            rendered = Rendered(app)
             done = asyncio.Event()
 
             async def chaos() -> None:
@@ -570,12 +586,14 @@ async def test_soak_goaways_and_drops_lose_and_duplicate_nothing() -> None:
             try:
                 for i in range(SOAK_TURNS):
                     await type_and_send(pilot, SOAK_QUESTION.format(i))
-                    await polled(lambda: answered(app) == i % SOAK_SCREEN + 1, 60, f"the answer to question {i}")
+                    await rendered.until(lambda: answered(app) == i % SOAK_SCREEN + 1, 60, f"the answer to question {i}")
                     if i % SOAK_SCREEN == SOAK_SCREEN - 1:
                         conversation += pairs(app.conversation.turns)
-                        shown.append(len(app.query(ModelMessage)))
+                        # Drawn, or held above the chat's window for PageUp (ChatView.keep).
+                        held = sum(t.role == "model" for t in app.query_one(ChatView).hidden)
+                        shown.append(len(app.query(ModelMessage)) + held)
                         await pilot.press("ctrl+l")
-                        await polled(lambda: not app.query(ModelMessage), 10, "the screen cleared")
+                        await until(pilot, lambda: not app.query(ModelMessage), what="the screen cleared")
                         gc.collect()
                         rss.append(rss_mb())
             finally:
