@@ -97,26 +97,26 @@ async def test_goaway_then_deadline(make_sim):
     assert "Deadline expired" in str(caught.value)
 
 
-async def test_a_dropped_connection_has_no_close_frame(make_sim):
-    sim = await make_sim(drop_after=0.2)
+async def receive_until_it_fails(sim) -> errors.APIError:
+    """Connect and read until the connection ends; the SDK's error for how it ended."""
     async with client_for(sim).aio.live.connect(model=MODEL, config=TEXT) as session:
         with pytest.raises(errors.APIError) as caught:
             while True:
                 async for _ in session.receive():
                     pass
-    assert caught.value.code == 1006
+    return caught.value
+
+
+async def test_a_dropped_connection_has_no_close_frame(make_sim):
+    sim = await make_sim(drop_after=0.2)
+    assert (await receive_until_it_fails(sim)).code == 1006
 
 
 async def test_random_drops_come_at_different_moments(make_sim):
     """--drop-random: every connection is aborted, each after its own random while."""
     sim = await make_sim(drop_random=0.05)
     for _ in range(3):
-        async with client_for(sim).aio.live.connect(model=MODEL, config=TEXT) as session:
-            with pytest.raises(errors.APIError) as caught:
-                while True:
-                    async for _ in session.receive():
-                        pass
-        assert caught.value.code == 1006
+        assert (await receive_until_it_fails(sim)).code == 1006
     starts = {r["conn"]: r["t"] for r in sim.frames.records if r["dir"] == "out" and "setupComplete" in r["msg"]}
     drops = {r["conn"]: r["t"] for r in sim.frames.records if r["msg"].get("dropped")}
     assert drops.keys() == starts.keys() and len(drops) == 3

@@ -1,11 +1,14 @@
-"""Waiting on the app without sleeping a fixed time."""
+"""Waiting on the app without sleeping a fixed time; a host app for one screen."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 
 async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
@@ -26,3 +29,22 @@ async def type_and_send(pilot: Pilot, text: str) -> None:
     prompt.focus()
     prompt.load_text(text)
     await pilot.press("enter")
+
+
+UNSET = object()  # what a Host's result is until its screen is dismissed
+
+
+class Host(App):
+    """Pushes one screen on mount and keeps what it dismissed with."""
+
+    def __init__(self, make: Callable[[], Screen]) -> None:
+        super().__init__()
+        self.make = make
+        self.result: Any = UNSET
+        self.animation_level = "none"
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make(), self.done)
+
+    def done(self, result: Any) -> None:
+        self.result = result

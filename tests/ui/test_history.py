@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.app import App
@@ -29,30 +27,14 @@ from livetui.ui.widgets.chat import ModelMessage, SystemLine, UserMessage
 from livetui.ui.widgets.status import StatusBar
 
 from .conftest import frames
-from .helpers import type_and_send, until
+from .helpers import UNSET, Host, type_and_send, until
 
 SIZE = (80, 24)
-UNSET = object()
-START = datetime(2025, 3, 14, 9, 30, tzinfo=timezone.utc)
+START = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 
 OLD = "20250314-093000-aaaa"
 NEW = "20250315-180000-bbbb"
 
-
-class Host(App):
-    """Pushes one screen on mount and keeps what it dismissed with."""
-
-    def __init__(self, make: Callable[[], Screen]) -> None:
-        super().__init__()
-        self.make = make
-        self.result: Any = UNSET
-        self.animation_level = "none"
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make(), self.done)
-
-    def done(self, result: Any) -> None:
-        self.result = result
 
 
 def save(folder: Path, cid: str, turns: list[tuple[str, str]], *, at: datetime, model: str = "gemini-x", handle: str | None = None) -> Path:

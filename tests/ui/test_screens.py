@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static, Switch, TextArea
 
 from livetui.core.config import AudioSettings, Settings, VadSettings
@@ -21,26 +18,10 @@ from livetui.ui.screens.help import GROUPS, HelpScreen, key_rows
 from livetui.ui.screens.settings import SettingsScreen
 from livetui.ui.widgets.prompt import PromptArea
 
-from .helpers import until
+from .helpers import UNSET, Host, until
 
 SIZE = (80, 24)
-UNSET = object()
 
-
-class Host(App):
-    """Pushes one screen on mount and keeps what it dismissed with."""
-
-    def __init__(self, make: Callable[[], Screen]) -> None:
-        super().__init__()
-        self.make = make
-        self.result: Any = UNSET
-        self.animation_level = "none"
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make(), self.done)
-
-    def done(self, result: Any) -> None:
-        self.result = result
 
 
 # -- confirm --------------------------------------------------------------------
@@ -94,7 +75,9 @@ async def test_confirm_shows_text_without_markup() -> None:
 
 
 def _app_bindings() -> list[Binding]:
-    from livetui.ui.app import LiveTuiApp  # for its class attribute: the app is not started
+    from livetui.ui.app import (
+        LiveTuiApp,  # for its class attribute: the app is not started
+    )
 
     return list(LiveTuiApp.BINDINGS)
 

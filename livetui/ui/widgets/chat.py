@@ -120,7 +120,7 @@ class ChatView(VerticalScroll, can_focus=True):
         if not self.hidden:
             return False
         batch, self.hidden = self.hidden[-self.page :], self.hidden[: -self.page]
-        first = self._turn_widgets()[0] if self._turn_widgets() else None
+        first = next(iter(self._turn_widgets()), None)
         await self.mount_all([_widget_for_turn(t) for t in batch], before=first)
         self._notice()
         if first is not None:  # stay where the reader was: the new page is above
