@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Collection
@@ -47,26 +48,22 @@ class EventLog:
         self._entries: deque[LogEntry] = deque(maxlen=limit)
         self._kind_counts: Counter[str] = Counter()  # kinds of the entries still held
         self._next_seq = 1
+        # Written from the session's loop (core/netloop.py), read by the UI's.
+        self._lock = threading.Lock()
 
     def add(self, direction: Direction, kind: str, size: int, summary: str) -> LogEntry:
-        entry = LogEntry(
-            seq=self._next_seq,
-            at=time.monotonic(),
-            wall=datetime.now().astimezone(),
-            direction=direction,
-            kind=kind,
-            size=size,
-            summary=summary,
-        )
-        self._next_seq += 1
-        if len(self._entries) == self.limit:
-            dropped = self._entries[0]  # the deque drops it on append
-            self._kind_counts[dropped.kind] -= 1
-            if not self._kind_counts[dropped.kind]:
-                del self._kind_counts[dropped.kind]
-        self._entries.append(entry)
-        self._kind_counts[kind] += 1
-        self.version += 1
+        at, wall = time.monotonic(), datetime.now().astimezone()
+        with self._lock:
+            entry = LogEntry(seq=self._next_seq, at=at, wall=wall, direction=direction, kind=kind, size=size, summary=summary)
+            self._next_seq += 1
+            if len(self._entries) == self.limit:
+                dropped = self._entries[0]  # the deque drops it on append
+                self._kind_counts[dropped.kind] -= 1
+                if not self._kind_counts[dropped.kind]:
+                    del self._kind_counts[dropped.kind]
+            self._entries.append(entry)
+            self._kind_counts[kind] += 1
+            self.version += 1
         return entry
 
     def server(self, msg: types.LiveServerMessage) -> LogEntry:
@@ -87,21 +84,25 @@ class EventLog:
         """Entries, oldest first; `kinds=None` keeps every kind, `text` matches kind
         or summary, case-insensitive."""
         needle = text.casefold()
+        with self._lock:
+            held = list(self._entries)
         return [
             e
-            for e in self._entries
+            for e in held
             if (kinds is None or e.kind in kinds)
             and (not needle or needle in e.kind.casefold() or needle in e.summary.casefold())
         ]
 
     def kinds(self) -> list[str]:
         """Kinds of the entries the log still holds, sorted."""
-        return sorted(self._kind_counts)
+        with self._lock:
+            return sorted(self._kind_counts)
 
     def clear(self) -> None:
-        self._entries.clear()
-        self._kind_counts.clear()
-        self.version += 1  # a cleared log looks different too
+        with self._lock:
+            self._entries.clear()
+            self._kind_counts.clear()
+            self.version += 1  # a cleared log looks different too
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -2,8 +2,9 @@
 
 Audio never waits for the UI or the network. PortAudio's threads only touch the
 level meters, the playback buffer and a drop-oldest queue; one asyncio task (the
-pump) is the only sender of audio messages, so chunks and activity markers keep
-their order.
+pump, on the session's own loop: core/netloop.py) is the only sender of audio
+messages, so chunks and activity markers keep their order. `loop` is that loop;
+the UI's controls reach the queue from their own thread.
 """
 
 from __future__ import annotations
@@ -186,23 +187,24 @@ class Voice:
         self._skip_answer = False
         self._answer_done = True
 
-    # -- controls (the app's loop) ---------------------------------------------
+    # -- controls (the UI's thread) ----------------------------------------------
 
     def set_muted(self, muted: bool) -> None:
         was = self.muted
         self.muted = muted
         if muted and not was and self.automatic_vad:
-            self.mic_queue.put_nowait(Control("stream_end"))  # the service closes the turn
+            self.mic_queue.put_threadsafe(Control("stream_end"))  # the service closes the turn
 
     def toggle_talk(self) -> bool:
         """Push-to-talk: terminals send no key-up, so one press starts, the next ends."""
         self.talking = not self.talking
-        self.mic_queue.put_nowait(Control("activity_start" if self.talking else "activity_end"))
+        self.mic_queue.put_threadsafe(Control("activity_start" if self.talking else "activity_end"))
         return self.talking
 
     async def send_file(self, path: Path) -> float:
         """Stream a WAV file as the user's turn, in real time, then end the stream.
-        Raises WavError (a clear message) for a bad file, before anything is sent."""
+        Raises WavError (a clear message) for a bad file, before anything is sent.
+        Runs on the voice's loop, so its pace does not depend on the UI's."""
         pcm = read_wav_16k_mono(path)
         chunk = INPUT_RATE * 2 * self.settings.chunk_ms // 1000
         self.streaming_file = True

@@ -8,6 +8,7 @@ simulator or to Gemini.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import os
 import time
@@ -52,6 +53,7 @@ from ..core.events import (
 from ..core.recovery import Backoff, Diagnosis, diagnose
 from ..core.store import Record
 from ..core.live import LiveSession, describe_error
+from ..core.netloop import NetLoop
 from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
@@ -133,10 +135,19 @@ class LiveTuiApp(App[int]):
         self.voice: Voice | None = None  # created on mount; opens devices in a thread
         self._client: Any = None
         self._backend_started = False
+        self._net: NetLoop | None = None
         self.animation_level = "none"  # nothing moves by itself: no bytes over SSH
         # Only changed cells reach the terminal (see ui/terminal.py); LIVETUI_FULL_REPAINT=1
         # writes every update whole, as Textual does, should a terminal ever show it wrong.
         self._shadow = None if os.environ.get("LIVETUI_FULL_REPAINT") else ShadowScreen()
+
+    @property
+    def net(self) -> NetLoop:
+        """The session's own loop and thread (started on first use): audio keeps
+        time however busy the screen is."""
+        if self._net is None:
+            self._net = NetLoop()
+        return self._net
 
     def get_default_screen(self) -> Screen:
         return MainScreen(id="_default")
@@ -168,7 +179,7 @@ class LiveTuiApp(App[int]):
         self.query_one("#meters").border_title = "Levels"
         self.query_one(PromptArea).focus()
         self._status(state="connecting", service=self.backend.label)
-        self.voice = Voice(self.settings.audio, automatic_vad=self.settings.vad.automatic)
+        self.voice = Voice(self.settings.audio, automatic_vad=self.settings.vad.automatic, loop=self.net.loop)
         self.set_interval(1 / max(1, self.settings.audio.meter_hz), self._pull_levels)
         self.run_sender()
         self.call_after_refresh(self._begin)
@@ -316,9 +327,19 @@ class LiveTuiApp(App[int]):
                 # The SDK's half-second import runs beside the first frames, not on the UI's loop.
                 await asyncio.to_thread(importlib.import_module, "google.genai")
                 self._client = self.backend.client()
+        except Exception as exc:  # in words on screen, never a traceback
+            self.post_message(LiveEvent(describe_error(exc), generation))
+            return
+        # The session itself runs on its own loop: cancelling this worker cancels it there.
+        await self.net.run(self._session(carry, generation, resume))
+
+    async def _session(self, carry: list[dict], generation: int, resume: str | None) -> None:
+        """One connection, on the session's loop (core/netloop.py): it only posts
+        messages to the UI, and audio goes straight between it and the devices."""
+        try:
             live = LiveSession(self._client, self.settings, self.eventlog, resume_handle=resume)
             await live.__aenter__()
-        except Exception as exc:  # in words on screen, never a traceback
+        except Exception as exc:
             self.post_message(LiveEvent(describe_error(exc), generation))
             return
         if generation != self.generation:  # superseded while connecting
@@ -326,11 +347,12 @@ class LiveTuiApp(App[int]):
             return
         self.live = live
         voice = self.voice
+        pump: asyncio.Task[None] | None = None
         try:
             await live.send_context(carry)
             self.post_message(LiveEvent(live.started(), generation))
             if voice is not None:
-                self.run_pump(live, generation)
+                pump = asyncio.create_task(self._pump(voice, live, generation))
             async for event in live.events():
                 if voice is not None:
                     # Audio goes straight to the speaker, never through the UI.
@@ -345,16 +367,16 @@ class LiveTuiApp(App[int]):
         except Exception as exc:
             self.post_message(LiveEvent(describe_error(exc), generation))
         finally:
+            if pump is not None:
+                pump.cancel()
             if self.live is live:
                 self.live = None
             await live.close()
 
-    @work(exclusive=True, group="pump", exit_on_error=False)
-    async def run_pump(self, live: LiveSession, generation: int) -> None:
+    async def _pump(self, voice: Voice, live: LiveSession, generation: int) -> None:
         """Mic audio to the session; ends with the session."""
-        assert self.voice is not None
         try:
-            await self.voice.pump(live)
+            await voice.pump(live)
         except Exception as exc:
             self.post_message(LiveEvent(describe_error(exc), generation))
 
@@ -412,7 +434,7 @@ class LiveTuiApp(App[int]):
                 self._connected.clear()
                 continue
             try:
-                await live.send_text(text)
+                await self.net.run(live.send_text(text))
             except Exception as exc:  # kept: it goes with the next session
                 self._connected.clear()
                 self.post_message(LiveEvent(describe_error(exc), generation))
@@ -802,7 +824,7 @@ class LiveTuiApp(App[int]):
         if voice is None:
             return
         try:
-            seconds = await voice.send_file(path)
+            seconds = await self.net.run(voice.send_file(path))
         except (WavError, OSError) as exc:
             await self._render(self.conversation.add_system(f"cannot send {path}: {exc}", "error"))
             return
@@ -986,8 +1008,12 @@ class LiveTuiApp(App[int]):
         return self.voice.speaker_level() if self.voice is not None else None
 
     async def on_unmount(self) -> None:
-        if self.live is not None:
-            await self.live.close()
+        live, net = self.live, self._net
+        if net is not None:
+            if live is not None:
+                with contextlib.suppress(Exception):
+                    await net.run(live.close())
+            await net.aclose()
         if self._backend_started:
             await self.backend.stop()
         if self.voice is not None:

@@ -129,8 +129,10 @@ async def test_speech_across_a_hand_off_reaches_the_new_connection_whole(pulse: 
             await ready_with_handle(pilot, app, backend)
             # Say it 0.4 s before the next connection's goAway: the sentence (about
             # 1.3 s) is in the air while the app moves.
-            await until(pilot, lambda: len(setups(backend)) >= 2, timeout=20, what="the first move")
-            due = setup_complete(backend, len(setups(backend))) + 1.0 - 0.4
+            # (setupComplete, not setup: the newest connection may not be set up yet.)
+            await until(pilot, lambda: len(frames(backend, "out", "setupComplete")) >= 2, timeout=20, what="the first move")
+            newest = max(r["conn"] for r in frames(backend, "out", "setupComplete"))
+            due = setup_complete(backend, newest) + 1.0 - 0.4
             await until(pilot, lambda: time.monotonic() >= due, timeout=5, what="the moment to speak")
             mic = MicSpeech(app)
             speaker = say_into_mic(pulse)
