@@ -1,7 +1,9 @@
 """long conversations: 1,000 typed turns in the real console; memory, and render and scroll times at the end.
 
 The real `livetui` command in a pseudo-terminal (80x24) against `livetui-sim`
-answering as fast as it can. Every fourth answer is the simulator's Markdown
+answering as fast as it can once it has "thought" for THINK_MS (the real
+service takes hundreds of milliseconds; with none, the answer would be drawn in
+the same frame as the question and timed with it). Every fourth answer is the simulator's Markdown
 demo (headings, a list, fenced code, a table), the others a one-line echo that
 carries the question's number, so the harness knows when the console has
 caught up without sleeping.
@@ -24,6 +26,7 @@ from .metrics import Metric, median, percentile
 
 TURNS = 1000
 MARKDOWN_END = "deterministic"  # in the last line of the simulator's Markdown demo
+THINK_MS = 40
 WARM = 20  # memory is counted from here: start-up and first-use caches are not growth
 SAMPLE = 20  # the last this many turns give the render time at the end
 PAGE_UP, PAGE_DOWN, CTRL_HOME, CTRL_END = b"\x1b[5~", b"\x1b[6~", b"\x1b[1;5H", b"\x1b[1;5F"
@@ -33,15 +36,19 @@ def question(i: int) -> str:
     return f"Q{i:04d} show me markdown" if i % 4 == 3 else f"Q{i:04d} note"
 
 
-def wait_screen(console: Console, seen, timeout: float = 30.0) -> None:
+def wait_screen(console: Console, seen, timeout: float = 30.0) -> float:
     """Read what the console draws until `seen(rows)` holds for the emulated screen
-    (it writes only the cells that change, so text is looked for on the screen)."""
+    (it writes only the cells that change, so text is looked for on the screen).
+    Returns when the bytes that made it hold arrived: the moment it was drawn, not
+    the moment this loop got round to looking."""
     deadline = time.monotonic() + timeout
+    drawn = time.monotonic()
     while not seen(console.text().split("\n")):
         left = deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("the console never drew it; the screen:\n" + console.text())
-        console.read_for(min(left, 0.005))
+        drawn = console.read_once(min(left, 0.1)) or drawn
+    return drawn
 
 
 def in_chat(needle: str, unless: str | None = None):
@@ -74,7 +81,7 @@ def next_frame(console: Console, timeout: float = 10.0) -> float:
 
 
 def run(turns: int = TURNS) -> list[Metric]:
-    with tempfile.TemporaryDirectory(prefix="lt-bench-long-") as tmp, SimProcess("--speed", "max") as sim:
+    with tempfile.TemporaryDirectory(prefix="lt-bench-long-") as tmp, SimProcess("--speed", "max", "--latency-ms", str(THINK_MS)) as sim:
         env = clean_env(
             **sim.exports,
             XDG_DATA_HOME=str(Path(tmp) / "data"),
@@ -103,8 +110,7 @@ def _converse(console: Console, turns: int) -> list[Metric]:
         t0 = time.monotonic()
         console.send(b"\r")
         if i % 4 != 3:  # (a Markdown answer is taller than the pane: its question may never show)
-            wait_screen(console, in_chat(f"Q{i:04d}", unless="«"))  # the turn in the chat
-            render.append(time.monotonic() - t0)
+            render.append(wait_screen(console, in_chat(f"Q{i:04d}", unless="«")) - t0)  # the turn in the chat
             wait_screen(console, in_chat(f"«Q{i:04d}"))  # its answer: everything before it is drawn too
         else:  # the whole Markdown answer drawn, so its rendering is not counted in the next turn
             wait_screen(console, at_chat_bottom(MARKDOWN_END))

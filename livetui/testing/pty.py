@@ -73,6 +73,16 @@ class Console:
                 break
         return bytes(self.screen[start:])
 
+    def read_once(self, timeout: float) -> float | None:
+        """Wait up to `timeout` for one read of what it draws; when it arrived (monotonic),
+        or None if nothing came. Raises EOFError once the terminal has closed."""
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not ready:
+            return None
+        if not self._read():
+            raise EOFError("the console closed its terminal")
+        return self.reads[-1][0]
+
     def expect(self, needle: bytes, timeout: float = 30.0) -> None:
         """Read what it draws until `needle` appears (from the last mark on)."""
         deadline = time.monotonic() + timeout
