@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from ...core.conversation import Turn
+from .reveal import Reveal
+
+REVEAL_TICK = 1 / 12  # s: how often a streaming answer may grow on screen
 
 
 def _stamp(turn: Turn) -> str:
@@ -29,7 +34,8 @@ class UserMessage(Static):
 
 
 class ModelMessage(Widget):
-    """A model turn: its Markdown body is streamed, never re-rendered per token."""
+    """A model turn: its Markdown body is streamed, never re-rendered per token.
+    After the first part, text is drawn in word-sized steps (see reveal.py)."""
 
     DEFAULT_CSS = "ModelMessage { height: auto; }"
 
@@ -39,6 +45,8 @@ class ModelMessage(Widget):
         # A finished turn (restored, or shown again from earlier) is drawn whole, once.
         self._body = Markdown("" if turn.open else _finished_text(turn), classes="body")
         self._stream = None
+        self._reveal = Reveal(REVEAL_TICK)
+        self._ticker = None
         self._title()
 
     def compose(self) -> ComposeResult:
@@ -59,11 +67,26 @@ class ModelMessage(Widget):
 
     async def append(self, delta: str) -> None:
         if delta and self._stream is not None:
-            await self._stream.write(delta)
+            if self._ticker is None:  # the first words go up at once
+                self._reveal.add("", time.monotonic())
+                self._ticker = self.set_interval(REVEAL_TICK, self._step)
+                await self._stream.write(delta)
+            else:
+                self._reveal.add(delta, time.monotonic())
         self._title()
 
+    async def _step(self) -> None:
+        piece = self._reveal.step(time.monotonic())
+        if piece and self._stream is not None:
+            await self._stream.write(piece)
+
     async def finish(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
         if self._stream is not None:
+            rest = self._reveal.rest()
+            if rest:
+                await self._stream.write(rest)
             await self._stream.stop()
             self._stream = None
         if not self.turn.text and not self.turn.audio_seconds:
@@ -94,7 +117,7 @@ class ChatView(VerticalScroll, can_focus=True):
     turns are dropped from the screen (the conversation and the transcript keep
     them) and come back a page at a time with `show_earlier` (PageUp at the top)."""
 
-    keep = 60
+    keep = 20
     page = 20
 
     def __init__(self, *args, **kwargs) -> None:
@@ -107,7 +130,9 @@ class ChatView(VerticalScroll, can_focus=True):
     async def add_turn(self, turn: Turn) -> Widget:
         widget = _widget_for_turn(turn)
         await self.mount(widget)
-        await self._trim()
+        # After the frame that shows it: the oldest go off screen, above the view, so
+        # removing them need not slow the new turn's appearance.
+        self.call_after_refresh(self._trim)
         return widget
 
     def hide(self, turns: list[Turn]) -> None:
