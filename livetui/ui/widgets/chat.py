@@ -7,7 +7,9 @@ import time
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
+from textual.await_complete import AwaitComplete
 from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownBlock
 
 from ...core.conversation import Turn
 from .reveal import Reveal
@@ -33,6 +35,39 @@ class UserMessage(Static):
         self.update(self.turn.text or "…")
 
 
+class AnswerBody(Markdown):
+    """An answer's Markdown. Once the answer is whole, its last block drops its
+    bottom margin (class -last). A `:last-child` rule would say it in CSS, but an
+    order rule makes Textual restyle every block of the answer, and all they hold,
+    each time the stream adds one."""
+
+    def __init__(self, markdown: str, whole: bool) -> None:
+        super().__init__(markdown, classes="body")
+        self.whole = whole
+
+    def on_mount(self) -> None:  # after Markdown's own mount handler has built the blocks
+        if self.whole:
+            self.mark_last()
+
+    def append(self, markdown: str) -> AwaitComplete:
+        # A stream's last append can land after the answer ended: mark again then.
+        appended = super().append(markdown)
+
+        async def append_then_mark() -> None:
+            await appended
+            if self.whole:
+                self.mark_last()
+
+        return AwaitComplete(append_then_mark())
+
+    def mark_last(self) -> None:
+        blocks = [child for child in self.children if isinstance(child, MarkdownBlock)]
+        for block in blocks[:-1]:
+            block.remove_class("-last")  # (a no-op unless a later append moved the end)
+        if blocks:
+            blocks[-1].add_class("-last")
+
+
 class ModelMessage(Widget):
     """A model turn: its Markdown body is streamed, never re-rendered per token.
     After the first part, text is drawn in word-sized steps (see reveal.py)."""
@@ -43,7 +78,7 @@ class ModelMessage(Widget):
         super().__init__(classes="turn model")
         self.turn = turn
         # A finished turn (restored, or shown again from earlier) is drawn whole, once.
-        self._body = Markdown("" if turn.open else _finished_text(turn), classes="body")
+        self._body = AnswerBody("" if turn.open else _finished_text(turn), whole=not turn.open)
         self._stream = None
         self._reveal = Reveal(REVEAL_TICK)
         self._ticker = None
@@ -62,7 +97,9 @@ class ModelMessage(Widget):
             parts.append(f"{self.turn.audio_seconds:.1f}s audio")
         if self.turn.interrupted:
             parts.append("interrupted")
-        self.border_title = " · ".join(parts)
+        title = " · ".join(parts)
+        if title != self.border_title:  # setting it repaints the whole answer, even unchanged
+            self.border_title = title
         self.set_class(self.turn.interrupted, "interrupted")
 
     async def append(self, delta: str) -> None:
@@ -91,6 +128,9 @@ class ModelMessage(Widget):
             self._stream = None
         if not self.turn.text and not self.turn.audio_seconds:
             await self._body.update(_finished_text(self.turn))
+        self._body.whole = True
+        async with self._body.lock:  # after an append still under way
+            self._body.mark_last()
         self._title()
 
 
