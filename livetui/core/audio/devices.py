@@ -394,6 +394,7 @@ class _Stream:
 
     def __init__(self, device: Device | str | int | None, rate: int, block_frames: int, device_rate: int | None) -> None:
         self.rate = rate
+        self._block_frames = block_frames
         self.xruns = 0  # input overflows / output underflows PortAudio reported
         self._error: str | None = None
         self._started = False
@@ -447,6 +448,37 @@ class _Stream:
                 self._stream.stop_stream()
         except OSError:  # already stopped by PortAudio (the device went away)
             pass
+
+    def abort(self) -> None:
+        """Stop now, dropping what the device still holds (Pa_AbortStream, where stop()
+        plays it out), then open the stream afresh: on ALSA's PulseAudio plugin an
+        aborted stream starts again silent. PyAudio's Stream has no abort; its C
+        module has."""
+        if self._stream is None or not self._started:
+            return
+        import pyaudio
+
+        abort = getattr(pyaudio._portaudio, "abort_stream", None)
+        if abort is None:  # a PyAudio without it: the tail plays out
+            self.stop()
+            return
+        self._started = False
+        stream = self._stream
+        try:
+            if not stream.is_stopped():
+                abort(stream._stream)
+        except OSError:  # already stopped by PortAudio (the device went away)
+            pass
+        with _pa_lock, quiet_stderr():
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self._stream = None
+        assert self._pa is not None
+        self._stream, self.device_rate, self.channels = _open_stream(
+            self._pa, self.device, self.kind, self.rate, self._block_frames, self.device_rate, self._callback
+        )
 
     def close(self) -> None:
         self.stop()
@@ -648,7 +680,7 @@ class Playback(_Stream):
             try:
                 if flush and self._started:
                     self.flushes += 1
-                    self._pause()
+                    self._pause(drop=True)
                 if not enabled or self._error is not None:
                     continue
                 now = time.monotonic()
@@ -665,8 +697,11 @@ class Playback(_Stream):
             except Exception as e:  # noqa: BLE001 - reported through .error, like a callback failure
                 self._error = f"output control failed: {type(e).__name__}: {e}"
 
-    def _pause(self) -> None:
-        self.stop()
+    def _pause(self, drop: bool = False) -> None:
+        if drop:
+            self.abort()
+        else:
+            self.stop()
         self._fifo.clear()
         if self._on_played is not None:
             self._on_played(bytes(self.block_frames * SAMPLE_BYTES))  # the meter falls silent too
