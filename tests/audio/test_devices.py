@@ -377,3 +377,50 @@ def _machine_has_sound_cards() -> bool:
     cards = Path("/proc/asound/cards")
     has_alsa_cards = cards.exists() and "no soundcards" not in cards.read_text()
     return has_alsa_cards or Path("/dev/dsp").exists()
+
+
+@pytest.mark.parametrize("device_rate", [None, 48_000], ids=["24k", "resampled-to-48k"])
+def test_a_flushed_speaker_plays_the_next_answer_whole(pulse: Pulse, device_rate: int | None) -> None:
+    """On demand, as the app plays answers: a barge-in flushes the device mid-answer
+    (the stream is aborted and opened afresh), and the next answer is heard, whole.
+    (An aborted stream on ALSA's PulseAudio plugin used to start again silent.)"""
+    from livetui.core.audio.jitter import PlaybackBuffer
+
+    rate = 24_000
+    buffer = PlaybackBuffer()
+
+    def tone(hz: float, seconds: float) -> bytes:
+        t = np.arange(int(rate * seconds)) / rate
+        return (np.sin(2 * np.pi * hz * t) * 8000).astype("<i2").tobytes()
+
+    with (
+        pulse.speaker_recorder() as recorder,
+        Playback(lambda n: buffer.read(2 * n), device_rate=device_rate, has_audio=lambda: buffer.playing) as playback,
+    ):
+        playback.start()
+        for answer in range(3):
+            buffer.new_turn()
+            buffer.write(tone(440, 3.0))  # a long answer, cut
+            playback.wake()
+            began = time.monotonic()
+            recorder.wait_until(began + 0.4)
+            buffer.clear()
+            playback.flush()
+            cut = time.monotonic()
+            recorder.wait_until(cut + 0.3)
+            buffer.new_turn()
+            buffer.write(tone(660, 0.5))  # the next answer, whole
+            buffer.end_of_turn()
+            playback.wake()
+            second = time.monotonic()
+            recorder.wait_until(second + 0.8)
+            x = recorder.samples()
+            first_part = x[recorder.index_at(began) : recorder.index_at(cut)]
+            after_cut = x[recorder.index_at(cut + 0.1) : recorder.index_at(second)]
+            next_answer = x[recorder.index_at(second) : recorder.index_at(second + 0.8)]
+            assert rms(first_part) > LOUD, f"answer {answer}: the first tone was not heard"
+            assert rms(after_cut) < 50, f"answer {answer}: the speaker played on after the flush"
+            heard = np.count_nonzero(np.abs(next_answer) > 1000) / rate
+            assert heard > 0.4, f"answer {answer}: the next answer after a flush was heard for {heard:.2f} s of 0.5"
+            assert abs(dominant_hz(next_answer[np.abs(next_answer) > 0][:4800], rate) - 660) < 10
+        assert playback.flushes == 3 and playback.error is None
