@@ -1,0 +1,51 @@
+"""The session does not wait for the screen: while the UI's loop is busy (here,
+blocked outright for 0.6 s), answers keep arriving on the session's own thread."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from livetui.core.config import Settings
+from livetui.testing.simproc import SimProcess
+from livetui.ui.app import LiveTuiApp
+
+from .helpers import type_and_send, until
+from .states import SimProcessBackend
+
+
+def sent_text(log: Path) -> str:
+    """The answer text the simulator sent, from its frame log."""
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    return "".join(
+        part.get("text", "")
+        for r in records if r.get("dir") == "out"
+        for part in r["msg"].get("serverContent", {}).get("modelTurn", {}).get("parts", [])
+    )
+
+
+async def test_answers_keep_arriving_while_the_ui_loop_is_blocked(tmp_path: Path) -> None:
+    # A simulator process, not one on this loop: blocking the UI's loop must not stop it.
+    log = tmp_path / "frames.jsonl"
+    with SimProcess("--text-rate", "120", "--log", str(log)) as sim:
+        app = LiveTuiApp(Settings(), SimProcessBackend(dict(sim.exports)), audio=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.live is not None and app._connected.is_set(), timeout=20)
+            await type_and_send(pilot, "Tell me a story in markdown")  # about 700 tokens: six seconds or so
+
+            def streaming() -> bool:
+                turn = app.conversation.model_turn
+                return turn is not None and len(turn.text) > 20
+
+            await until(pilot, streaming, what="the answer streaming")
+            blocked_at = time.monotonic()
+            time.sleep(0.6)  # the stimulus, not a wait: the UI's loop (this one) does nothing meanwhile
+            unblocked_at = time.monotonic()
+            received = [e for e in app.eventlog.entries(kinds={"serverContent.modelTurn"}) if blocked_at < e.at < unblocked_at]
+            assert len(received) >= 5, f"{len(received)} answer parts arrived while the UI's loop was blocked"
+            # ...and the UI catches up with them: nothing is lost.
+            await until(pilot, lambda: not app.conversation.turns[-1].open, timeout=60, what="the answer's end")
+    answer = app.conversation.turns[-1]
+    assert answer.role == "model" and len(answer.text) > 1000
+    assert answer.text == sent_text(log)
