@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.await_complete import AwaitComplete
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
