@@ -74,10 +74,12 @@ def answered_on(backend: SimBackend) -> list[int]:
 def gaps(backend: SimBackend) -> list[float]:
     """For each move: the old connection's last frame before the new one's setup →
     setupComplete on the new one. (Frames the simulator logs on a connection after
-    the app left it are not part of the move.)"""
+    the app left it are not part of the move; nor is a connection still being set up
+    when the app quit.)"""
     records = backend.sim.frames.records
     out = []
-    for new in sorted({r["conn"] for r in records})[1:]:
+    set_up = {r["conn"] for r in frames(backend, "out", "setupComplete")}
+    for new in sorted(set_up - {1}):
         setup = next(r["t"] for r in records if r["conn"] == new)
         last_old = max(r["t"] for r in records if r["conn"] == new - 1 and r["t"] <= setup)
         out.append(setup_complete(backend, new) - last_old)
@@ -192,7 +194,7 @@ async def test_queued_answer_audio_keeps_playing_across_the_move(pulse: Pulse) -
             assert app.voice is not None
             with pulse.speaker_recorder() as recorder:
                 await ready_with_handle(pilot, app, backend)
-                await until(pilot, lambda: len(setups(backend)) >= 2, timeout=20, what="the move")
+                await until(pilot, lambda: len(frames(backend, "out", "setupComplete")) >= 2, timeout=20, what="the move")
                 await until(pilot, lambda: not app.voice.buffer.playing, timeout=30, what="the answer to play out")
                 await recording_covers(recorder, time.monotonic() + 0.3)
                 x = recorder.samples()
