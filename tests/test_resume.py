@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 from livetui.testing.pty import Console
@@ -22,6 +24,12 @@ def test_kill_9_then_resume(tmp_path: Path):
         first.expect(b"Portugal?")
         first.send(b"\r")
         first.expect(b"Lisbon")
+        # ...and its end: the token pane shows the answer's usage. (While an answer
+        # streams, it is written at most every half second; at its end, whole.)
+        deadline = time.monotonic() + 30
+        while not re.search(r"last\s+\d+", first.text()):
+            assert time.monotonic() < deadline, "the answer never ended on screen"
+            first.read_once(0.1)
     finally:
         first.kill()  # no goodbye: the transcript must already hold the turn
     saved = list((tmp_path / "data" / "livetui" / "conversations").glob("*.jsonl"))
