@@ -8,7 +8,6 @@ simulator or to Gemini.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib
 import os
 import time
@@ -1008,12 +1007,8 @@ class LiveTuiApp(App[int]):
         return self.voice.speaker_level() if self.voice is not None else None
 
     async def on_unmount(self) -> None:
-        live, net = self.live, self._net
-        if net is not None:
-            if live is not None:
-                with contextlib.suppress(Exception):
-                    await net.run(live.close())
-            await net.aclose()
+        if self._net is not None:
+            await self._net.aclose()  # cancels the session, whose clean-up closes the connection
         if self._backend_started:
             await self.backend.stop()
         if self.voice is not None:

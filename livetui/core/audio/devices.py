@@ -387,6 +387,14 @@ def _open_stream(
     )
 
 
+def _close_stream(stream: pyaudio.Stream) -> None:
+    with _pa_lock, quiet_stderr():
+        try:
+            stream.close()
+        except OSError:  # the device went away: closed either way
+            pass
+
+
 class _Stream:
     """What Capture and Playback share: one PortAudio session and one stream."""
 
@@ -394,7 +402,7 @@ class _Stream:
 
     def __init__(self, device: Device | str | int | None, rate: int, block_frames: int, device_rate: int | None) -> None:
         self.rate = rate
-        self._block_frames = block_frames
+        self.block_frames = block_frames
         self.xruns = 0  # input overflows / output underflows PortAudio reported
         self._error: str | None = None
         self._started = False
@@ -463,21 +471,16 @@ class _Stream:
             self.stop()
             return
         self._started = False
-        stream = self._stream
+        stream, self._stream = self._stream, None
         try:
             if not stream.is_stopped():
                 abort(stream._stream)
         except OSError:  # already stopped by PortAudio (the device went away)
             pass
-        with _pa_lock, quiet_stderr():
-            try:
-                stream.close()
-            except OSError:
-                pass
-        self._stream = None
+        _close_stream(stream)
         assert self._pa is not None
         self._stream, self.device_rate, self.channels = _open_stream(
-            self._pa, self.device, self.kind, self.rate, self._block_frames, self.device_rate, self._callback
+            self._pa, self.device, self.kind, self.rate, self.block_frames, self.device_rate, self._callback
         )
 
     def close(self) -> None:
@@ -485,11 +488,7 @@ class _Stream:
         stream, pa = self._stream, self._pa
         self._stream = self._pa = None
         if stream is not None:
-            with _pa_lock, quiet_stderr():
-                try:
-                    stream.close()
-                except OSError:
-                    pass
+            _close_stream(stream)
         if pa is not None:
             _close_portaudio(pa)
 
@@ -614,7 +613,6 @@ class Playback(_Stream):
     ) -> None:
         if block_frames <= 0:
             raise ValueError(f"block_frames must be positive, not {block_frames}")
-        self.block_frames = block_frames
         self._source = source
         self._on_played = on_played
         self._fifo = bytearray()  # resampled audio not yet handed to the device

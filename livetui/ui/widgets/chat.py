@@ -128,9 +128,8 @@ class ModelMessage(Widget):
             self._stream = None
         if not self.turn.text and not self.turn.audio_seconds:
             await self._body.update(_finished_text(self.turn))
-        self._body.whole = True
-        async with self._body.lock:  # after an append still under way
-            self._body.mark_last()
+        self._body.whole = True  # an append still under way marks again when it lands
+        self._body.mark_last()
         self._title()
 
 

@@ -42,7 +42,7 @@ async def test_cancelling_the_caller_cancels_the_work_and_its_clean_up_runs() ->
     async def session() -> None:
         started.set()
         try:
-            await asyncio.sleep(3600)
+            await asyncio.Event().wait()  # until cancelled
         finally:
             cleaned.set()
 
@@ -63,7 +63,7 @@ async def test_closing_cancels_what_still_runs_and_ends_the_thread() -> None:
 
     async def forever() -> None:
         try:
-            await asyncio.sleep(3600)
+            await asyncio.Event().wait()  # until cancelled
         finally:
             cleaned.set()
 
