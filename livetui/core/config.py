@@ -24,6 +24,7 @@ import platformdirs
 from .. import __version__
 from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
+from .models import DEFAULT_MODEL
 
 __all__ = [
     "CHUNK_MS_RANGE",
@@ -43,7 +44,6 @@ __all__ = [
 ]
 
 APP_NAME = "livetui"
-DEFAULT_MODEL = "gemini-live-2.5-flash-preview"
 
 Sensitivity = Literal["high", "low"]
 EchoMode = Literal["headset", "speaker"]
