@@ -25,6 +25,7 @@ from .. import __version__
 from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
 from .models import DEFAULT_MODEL
+from .models import info as model_info
 
 __all__ = [
     "CHUNK_MS_RANGE",
@@ -114,6 +115,10 @@ class Settings:
     # Past this many tokens in context the service drops the oldest turns (half of them).
     context_trigger_tokens: int = 100_000
     carry_over_budget: int = 6000  # characters of earlier conversation replayed into a new session
+    # Thinking, where the model takes it (core.models): a level ("minimal".."high"; None: the
+    # model's default) and whether thought summaries are sent to be shown apart from the answer.
+    thinking_level: str | None = None
+    show_thoughts: bool = False
     config_path: Path | None = None  # the file these came from, if any
 
     def __post_init__(self) -> None:
@@ -144,6 +149,9 @@ class Settings:
                 config["speech_config"] = speech
         if self.system_instruction:
             config["system_instruction"] = self.system_instruction
+        thinking = self.thinking_config()
+        if thinking:
+            config["thinking_config"] = thinking
         realtime = self.vad.realtime_input_config()
         if realtime:
             config["realtime_input_config"] = realtime
@@ -152,6 +160,19 @@ class Settings:
             "trigger_tokens": self.context_trigger_tokens,
             "sliding_window": {"target_tokens": self.context_trigger_tokens // 2},
         }
+        return config
+
+    def thinking_config(self) -> dict[str, Any]:
+        """What this model takes of the thinking settings; empty when it takes none
+        (gemini-3.8-live refuses any thinking_config, so none is sent)."""
+        model = model_info(self.model)
+        if model is None:
+            return {}
+        config: dict[str, Any] = {}
+        if model.thinking == "level" and self.thinking_level in model.thinking_levels:
+            config["thinking_level"] = self.thinking_level
+        if model.thoughts and model.thinking != "none" and self.show_thoughts:
+            config["include_thoughts"] = True
         return config
 
     def with_modality(self, modality: Modality) -> Settings:
