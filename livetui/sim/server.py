@@ -23,6 +23,7 @@ from websockets.http11 import Request, Response
 
 from .context import Context
 from .framelog import FrameLog
+from . import rest
 from .options import SimOptions
 from .script import Script
 from .session import LiveSession
@@ -138,6 +139,9 @@ class Simulator:
     # -- connections -----------------------------------------------------------
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        if rest.wants_rest(request.path):  # models.list / models.get: plain HTTP, answered here
+            retired = getattr(self.options, "retired_models", False)
+            return rest.answer(request, api_key_of(request), retired=retired, reject_keys=self.options.reject_keys)
         if not LIVE_PATH.match(urlsplit(request.path).path):
             body = b"Not Found: this is a Gemini Live simulator; connect to /ws/...BidiGenerateContent\n"
             headers = Headers([("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
