@@ -118,6 +118,7 @@ class SessionError:
 
     message: str
     code: int | None = None
+    retired_model: str | None = None  # set when the console would not connect: the model was shut down
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from .config import Settings
 from .decode import events_from_message
 from .eventlog import EventLog
 from .events import Event, SessionError, SessionStarted
+from .livemodels import UnusableModel
+from .models import retired
 
 if TYPE_CHECKING:  # imported where used: the SDK takes half a second, not before the first frame
     from google.genai import types
@@ -25,6 +27,8 @@ def describe_error(exc: BaseException) -> SessionError:
     """A failure in words a person can act on, with the close code when there is one."""
     from google.genai import errors
 
+    if isinstance(exc, UnusableModel):
+        return SessionError(message=str(exc), retired_model=exc.model)
     if isinstance(exc, errors.APIError):
         reason = (exc.details if isinstance(exc.details, str) else None) or exc.message or ""
         if not reason:
@@ -66,6 +70,8 @@ class LiveSession:
         self._audio_logged_at = 0.0
 
     async def __aenter__(self) -> "LiveSession":
+        if retired(self.settings.model):  # shut down: said before connecting, not found out from a close
+            raise UnusableModel(self.settings.model)
         config = self.settings.live_config()
         if self.resume_handle:
             config["session_resumption"] = {"handle": self.resume_handle}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .events import SessionError
+from .livemodels import not_found_line, not_found_model
 
 # audio_only: the model refuses TEXT answers; the console can offer audio shown as text.
 Action = Literal["retry", "restore", "audio_only", "fatal"]
@@ -16,12 +17,15 @@ Action = Literal["retry", "restore", "audio_only", "fatal"]
 class Diagnosis:
     action: Action
     message: str  # one line, in words, with the fix where there is one
+    heading: str = "session ended"  # what the chat's line starts with
 
 
 def diagnose(error: SessionError) -> Diagnosis:
     """Transient failures are retried; a refused handle starts afresh with the
     conversation restored; everything a retry cannot fix is said once."""
     text = error.message
+    if error.retired_model:  # never connected: the console knows the model was shut down
+        return Diagnosis("fatal", text, heading="not connected")
     low = text.lower()
     code = error.code
     if code == 1007 and "api key" in low:
@@ -32,6 +36,8 @@ def diagnose(error: SessionError) -> Diagnosis:
         return Diagnosis("fatal", f"the service refused the request ({text}) · check the model and settings (F2)")
     if code == 1008 and "session not found" in low:
         return Diagnosis("restore", "the service no longer knows this session · starting a new one with the conversation restored")
+    if code == 1008 and (model := not_found_model(text)):
+        return Diagnosis("fatal", not_found_line(model), heading="not connected")
     if code == 1008:
         return Diagnosis("fatal", f"{text} · pick a Live model with --model or F2")
     if code == 1011 and ("quota" in low or "exhausted" in low):

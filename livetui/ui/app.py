@@ -539,7 +539,7 @@ class LiveTuiApp(App[int]):
         self._recovering = False
         self._status(state="failed")
         code = f" ({error.code})" if error.code else ""
-        await self._render(self.conversation.add_system(f"session ended{code}: {diagnosis.message}", "error"))
+        await self._render(self.conversation.add_system(f"{diagnosis.heading}{code}: {diagnosis.message}", "error"))
 
     def _reconnect(self, generation: int, state: str | None = None) -> None:
         if generation != self.generation:

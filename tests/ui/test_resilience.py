@@ -449,7 +449,7 @@ class ErrorCase:
 ERRORS = {
     "refused key": ErrorCase(options={"reject_keys": frozenset({"test-key"})}, says=("(1007)", "API key", "GEMINI_API_KEY")),
     "unknown model": ErrorCase(options={"reject_models": frozenset({"gemini-nope"})}, settings={"model": "gemini-nope"},
-                               says=("(1008)", "models/gemini-nope is not found", "pick a Live model")),
+                               says=("not connected (1008)", "gemini-nope: not found (retired or unknown)", "F2", "livetui models")),
     "quota": ErrorCase(options={"quota_after": 0}, says=("(1011)", "quota", "check your plan")),
     "TLS": ErrorCase(backend=TlsBackend, says=("TLS failed", "CERTIFICATE_VERIFY_FAILED", "SSL_CERT_FILE")),
     "connection refused": ErrorCase(backend=ClosedPortBackend, says=("cannot connect", "gave up after 3 tries"), retried=True),
