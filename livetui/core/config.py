@@ -26,6 +26,7 @@ from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
 from .models import DEFAULT_MODEL
 from .models import info as model_info
+from .modelsettings import LEVELS, thinking_fix, thinking_problems
 
 __all__ = [
     "CHUNK_MS_RANGE",
@@ -309,6 +310,7 @@ def _vad_mode(value: object) -> bool:
 
 
 _sensitivity = _choice("high", "low")
+_thinking_level = _choice(*LEVELS)  # which of them the model takes is checked once the model is known
 
 
 def _key_binding(value: object) -> str:
@@ -346,6 +348,8 @@ _TOP: dict[str, Callable[[object], Any]] = {
     "mouse": _bool,
     "sim": _bool,
     "carry_over_budget": _budget,
+    "thinking_level": _thinking_level,
+    "show_thoughts": _bool,
     # system_instruction is read with the file's folder as base, below
 }
 _VAD: dict[str, tuple[str, Callable[[object], Any]]] = {
@@ -395,6 +399,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--voice", type=_flag(_text), help="prebuilt voice for audio answers, e.g. Kore")
     p.add_argument("--language", type=_flag(_language), metavar="TAG", help="BCP-47 language of spoken answers, e.g. en-US")
     p.add_argument("--system-instruction", metavar="TEXT|@FILE", help="system instruction, or @FILE to read it from a file")
+    p.add_argument("--thinking-level", type=_flag(_thinking_level), metavar="LEVEL",
+                   help=f"how much the model thinks: {', '.join(LEVELS)}, where the model takes a level")
+    p.add_argument("--show-thoughts", action=argparse.BooleanOptionalAction, default=None,
+                   help="ask for thought summaries, shown apart from the answer, where the model sends them")
     vad = p.add_argument_group("voice activity detection")
     vad.add_argument("--vad", type=_flag(_vad_mode), metavar="{auto,manual}", help="auto: the service detects speech; manual: push to talk")
     vad.add_argument("--push-to-talk", dest="vad", action="store_const", const=False, help="the same as --vad manual")
@@ -452,6 +460,18 @@ def _key_line(text: str, section: str, key: str) -> int | None:
         elif current == "" and dotted and (dotted.match(line) or (table and table.match(line))):
             fallback = number  # vad.mode = ... or vad = { ... }
     return fallback
+
+
+def _check_thinking(top: dict[str, Any], args: argparse.Namespace, path: Path | None) -> None:
+    """A thinking setting the chosen model cannot take is an error, from a flag or the file, never dropped."""
+    model = top.get("model", DEFAULT_MODEL)
+    problems = thinking_problems(model, top.get("thinking_level"), top.get("show_thoughts", False))
+    for key, why in problems.items():
+        fix = thinking_fix(model, key)
+        if getattr(args, key, None) is not None or path is None:
+            raise ConfigError(f"--{key.replace('_', '-')}: {why} · {fix}")
+        text = path.read_text(encoding="utf-8")
+        raise ConfigError(f"{key}: {why} · {fix}", path, _key_line(text, "", key))
 
 
 class _FileReader:
@@ -554,9 +574,10 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
     if path is not None:
         top, vad, audio, keys = _FileReader(path).read()
 
-    for name in ("model", "modality", "voice", "language", "mouse", "sim"):
-        if (value := getattr(args, name)) is not None:
+    for name in ("model", "modality", "voice", "language", "mouse", "sim", "thinking_level", "show_thoughts"):
+        if (value := getattr(args, name, None)) is not None:
             top[name] = value
+    _check_thinking(top, args, path)
     if args.system_instruction is not None:
         try:
             top["system_instruction"] = _instruction(args.system_instruction, Path.cwd())
