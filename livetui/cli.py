@@ -33,6 +33,7 @@ from .core.store import (
 LATEST = "latest"
 
 SUBCOMMANDS_HELP = """also:
+  livetui models [--sim]                list the Live models the service offers
   livetui history                       list the saved conversations
   livetui export ID [--format md|jsonl] [--output FILE]
                                         print or save one (ID: its id or a unique beginning)"""
@@ -45,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         return export_main(argv[1:])
     if argv and argv[0] == "history":
         return history_main(argv[1:])
+    if argv and argv[0] == "models":
+        from .modelscmd import models_main
+
+        return models_main(argv[1:])
     parser = build_parser()
     parser.epilog = SUBCOMMANDS_HELP
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
