@@ -68,8 +68,7 @@ def models_main(
 
 async def _ask(backend: Backend) -> tuple[LiveModel, ...]:
     await backend.start()
-    client = backend.client()
-    return await asyncio.to_thread(list_live_models, client)
+    return await list_live_models(backend.client())
 
 
 def format_models(models: Sequence[LiveModel]) -> str:

@@ -67,14 +67,15 @@ def _entry(name: str, display_name: str = "") -> LiveModel:
     return LiveModel(bare, _clean(display_name, 80), default=bare == DEFAULT_MODEL, retired=retired(bare))
 
 
-def list_live_models(client: Any) -> tuple[LiveModel, ...]:
+async def list_live_models(client: Any) -> tuple[LiveModel, ...]:
     """The Live models `client` (a google-genai Client) is offered, in the service's order.
 
-    Blocking (the SDK's synchronous client): run it in a thread where a loop must not wait.
+    Through the SDK's async client (`client.aio`), as the Live session itself is configured.
     Raises ListingError with one line when the service refuses or offers none.
     """
     try:
-        models = [m for m in client.models.list() if LIVE_ACTION in (getattr(m, "supported_actions", None) or [])]
+        pager = await client.aio.models.list()
+        models = [m async for m in pager if LIVE_ACTION in (getattr(m, "supported_actions", None) or [])]
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, one line
         raise ListingError(listing_problem(exc)) from exc
     if not models:

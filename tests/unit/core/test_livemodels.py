@@ -25,28 +25,37 @@ from livetui.core.recovery import diagnose
 NATIVE = "gemini-2.5-flash-native-audio-preview-12-2025"
 
 
+class FakePager:
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    async def __aiter__(self) -> Any:
+        for item in self.items:
+            yield item
+
+
 class FakeModels:
-    """Only the one call under test: `client.models.list()` (a pager is an iterable of Models)."""
+    """Only the one call under test: `await client.aio.models.list()` (an async pager of Models)."""
 
     def __init__(self, result: Any) -> None:
         self.result = result
 
-    def list(self) -> Any:
+    async def list(self) -> Any:
         if isinstance(self.result, BaseException):
             raise self.result
-        return iter(self.result)
+        return FakePager(self.result)
 
 
 def client(result: Any) -> Any:
-    return SimpleNamespace(models=FakeModels(result))
+    return SimpleNamespace(aio=SimpleNamespace(models=FakeModels(result)))
 
 
 def model(name: str, display: str = "", actions: tuple[str, ...] = ("bidiGenerateContent", "countTokens")) -> Any:
     return SimpleNamespace(name=f"models/{name}", display_name=display, supported_actions=list(actions))
 
 
-def test_only_live_models_are_kept_and_the_default_and_retired_are_marked() -> None:
-    listed = list_live_models(
+async def test_only_live_models_are_kept_and_the_default_and_retired_are_marked() -> None:
+    listed = await list_live_models(
         client(
             [
                 model("gemini-3.8-live", "Gemini 3.8 Live"),
@@ -63,10 +72,10 @@ def test_only_live_models_are_kept_and_the_default_and_retired_are_marked() -> N
     assert new.note == "" and new.display_name == "New [31m one", "service text is data: no control characters"
 
 
-def test_an_empty_list_or_one_without_live_models_is_one_line() -> None:
+async def test_an_empty_list_or_one_without_live_models_is_one_line() -> None:
     for result in ([], [model("gemini-embedding-001", actions=("embedContent",))]):
         with pytest.raises(ListingError) as caught:
-            list_live_models(client(result))
+            await list_live_models(client(result))
         assert str(caught.value).startswith("the service offers no Live models") and "\n" not in str(caught.value)
 
 
@@ -91,9 +100,9 @@ def api_error(code: int, status: str, message: str, reason: str = "") -> errors.
         (httpx2.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), ("TLS failed", "SSL_CERT_FILE")),
     ],
 )
-def test_every_failure_is_one_line_with_what_to_do(failure: BaseException, words: tuple[str, ...]) -> None:
+async def test_every_failure_is_one_line_with_what_to_do(failure: BaseException, words: tuple[str, ...]) -> None:
     with pytest.raises(ListingError) as caught:
-        list_live_models(client(failure))
+        await list_live_models(client(failure))
     line = str(caught.value)
     assert "\n" not in line and "Traceback" not in line
     for word in words:
