@@ -870,7 +870,7 @@ class LiveTuiApp(App[int]):
                 self.settings = settings
                 self.call_later(self._switch, "new settings · context carried")
 
-        self.push_screen(SettingsScreen(self.settings), chosen)
+        self.push_screen(SettingsScreen(self.settings, lambda: self._client), chosen)
 
     # -- history and export (past conversations: read, continue, export) ---------
 

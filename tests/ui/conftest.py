@@ -30,7 +30,9 @@ class SimBackend:
     def client(self) -> genai.Client:
         client = genai.Client(
             api_key="test-key",
-            http_options=types.HttpOptions(base_url=self.sim.base_url, async_client_args={"ssl": self.sim.client_ssl_context()}),
+            # As livetui's SimulatorBackend: TLS for the Live socket ("ssl") and for REST calls such as models.list ("verify").
+            http_options=types.HttpOptions(base_url=self.sim.base_url, client_args={"verify": self.sim.client_ssl_context()},
+                                           async_client_args={"ssl": self.sim.client_ssl_context()}),
         )
         self.clients.append(client)
         return client

@@ -1,10 +1,17 @@
-"""Settings, edited in the app: ctrl+s applies them (a new session), Escape forgets them."""
+"""Settings, edited in the app: ctrl+s applies them (a new session), Escape forgets them.
+
+The model is picked from the Live models the service offers (asked when the screen
+opens; the models livetui knows when it cannot be asked), and the settings that follow
+the model are shown disabled, with the reason, where the chosen model cannot take them.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +22,9 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from ...core.config import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
+from ...core.livemodels import ListingError, LiveModel, known_live_models, list_live_models
+from ...core.models import describe
+from ...core.modelsettings import show_thoughts_for, thinking_level_for
 from .help import first_key
 
 # Gemini's prebuilt voices; a configured voice not in this list is offered too.
@@ -60,6 +70,20 @@ class SettingsScreen(ModalScreen[Settings | None]):
         width: 20;
         color: $text-muted;
     }
+    SettingsScreen #model_note {
+        color: $warning;
+        padding-left: 20;
+        display: none;
+        &.-shown { display: block; }
+    }
+    SettingsScreen .field > Select#thinking_level {
+        width: 14;
+    }
+    SettingsScreen #thinking_level_why, SettingsScreen #show_thoughts_why {
+        width: 1fr;
+        padding-left: 2;
+        color: $text-muted;
+    }
     SettingsScreen #vad_state {
         width: 1fr;
         padding-left: 2;
@@ -99,9 +123,15 @@ class SettingsScreen(ModalScreen[Settings | None]):
         Binding("escape", "cancel", "Cancel", id="settings.cancel"),
     ]
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, client: Callable[[], Any] | None = None) -> None:
+        """`client`: gives the session's SDK client (or None before there is one), to ask
+        which Live models the service offers; without it the known models are offered."""
         super().__init__()
         self.settings = settings
+        self._client = client
+        self.models: tuple[LiveModel, ...] = known_live_models()
+        self.models_loaded = client is None  # tests wait on this
+        self.listing_problem = ""
 
     def compose(self) -> ComposeResult:
         s, vad, audio = self.settings, self.settings.vad, self.settings.audio
@@ -111,7 +141,18 @@ class SettingsScreen(ModalScreen[Settings | None]):
         with Vertical(id="dialog") as dialog:
             dialog.border_title = "Settings"
             with VerticalScroll(id="form"):
-                yield self._field("Model", self._input(s.model, "model", "e.g. gemini-live-2.5-flash-preview"))
+                yield self._field("Model", Select(self._model_options(), value=s.model, allow_blank=False, compact=True, id="model"))
+                yield Static("", id="model_note", markup=False)
+                yield self._field(
+                    "Thinking level",
+                    Select([("default", DEFAULT)], value=DEFAULT, allow_blank=False, compact=True, id="thinking_level"),
+                    Label("", id="thinking_level_why", markup=False),
+                )
+                yield self._field(
+                    "Show thoughts",
+                    Switch(s.show_thoughts, animate=False, id="show_thoughts"),
+                    Label("", id="show_thoughts_why", markup=False),
+                )
                 yield self._field(
                     "Answers",
                     Select([("Text", "TEXT"), ("Audio", "AUDIO")], value=s.modality, allow_blank=False, compact=True, id="modality"),
@@ -161,7 +202,58 @@ class SettingsScreen(ModalScreen[Settings | None]):
 
     def on_mount(self) -> None:
         self._enable_vad_details(self.settings.vad.automatic)
-        self.query_one("#model", Input).focus()
+        self._follow_model(self.settings.model, self.settings.thinking_level)
+        self.query_one("#model", Select).focus()
+        if self._client is not None:
+            self.run_worker(self._list_models(), group="models", exit_on_error=False)
+
+    # -- the model, and the settings that follow it -------------------------------
+
+    def _model_options(self) -> list[tuple[str, str]]:
+        options = [(f"{m.name} · {m.note.split(':')[0]}" if m.note else m.name, m.name) for m in self.models]
+        if self.settings.model not in {m.name for m in self.models}:
+            options.append((self.settings.model, self.settings.model))  # whatever it is, it stays on offer
+        return options
+
+    async def _list_models(self) -> None:
+        """The service's Live models replace the known ones; the known ones stay, with a note, if it cannot say."""
+        assert self._client is not None
+        try:
+            client = self._client()
+            if client is None:
+                raise ListingError("not connected to the service yet")
+            self.models = await list_live_models(client)
+        except ListingError as exc:
+            self.listing_problem = f"the service's list is not available ({exc}) · offering the models livetui knows"
+        else:
+            select = self.query_one("#model", Select)
+            chosen = self._choice("model")
+            select.set_options(self._model_options())
+            select.value = chosen if chosen in {value for _, value in self._model_options()} else self.settings.model
+        self.models_loaded = True
+        self._follow_model(self._choice("model"))
+
+    @on(Select.Changed, "#model")
+    def model_changed(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL:
+            self._follow_model(str(event.value))
+
+    def _follow_model(self, model: str, level: str | None = None) -> None:
+        """Offer what `model` takes; disable, with the reason, what it cannot."""
+        select = self.query_one("#thinking_level", Select)
+        wanted = level if level is not None else self._choice("thinking_level")
+        can = thinking_level_for(model)
+        select.set_options([("default", DEFAULT), *((name, name) for name in can.levels)])
+        select.value = wanted if wanted in can.levels else DEFAULT
+        select.disabled = not can.enabled
+        self.query_one("#thinking_level_why", Label).update(can.reason)
+        thoughts = show_thoughts_for(model)
+        self.query_one("#show_thoughts", Switch).disabled = not thoughts.enabled
+        self.query_one("#show_thoughts_why", Label).update(thoughts.reason or "shown apart from the answer")
+        note = describe(model) or self.listing_problem
+        widget = self.query_one("#model_note", Static)
+        widget.update(note)
+        widget.set_class(bool(note), "-shown")
 
     @on(Switch.Changed, "#vad_automatic")
     def automatic_changed(self, event: Switch.Changed) -> None:
@@ -177,9 +269,9 @@ class SettingsScreen(ModalScreen[Settings | None]):
 
     def read(self) -> Settings:
         """The form as Settings; raises Invalid naming the first bad field."""
-        model = self._text("model")
-        if not model or any(c.isspace() for c in model):
-            raise Invalid("model", "Model: a model name, without spaces")
+        model = self._choice("model")
+        if gone := describe(model):
+            raise Invalid("model", f"Model: {gone}")
         language = self._text("language")
         if language and not _BCP47.fullmatch(language):
             raise Invalid("language", "Language: a BCP-47 tag like en-US, or blank for the default")
@@ -206,6 +298,9 @@ class SettingsScreen(ModalScreen[Settings | None]):
             voice=self._choice("voice") or None,
             language=language or None,
             system_instruction=self.query_one("#system_instruction", TextArea).text.strip(),
+            # What the model cannot take is shown disabled with the reason, and not kept.
+            thinking_level=None if self.query_one("#thinking_level").disabled else self._choice("thinking_level") or None,
+            show_thoughts=not self.query_one("#show_thoughts").disabled and self.query_one("#show_thoughts", Switch).value,
             vad=vad,
             audio=audio,
         )
