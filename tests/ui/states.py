@@ -101,6 +101,7 @@ class SimProcessBackend:
             api_key=self.exports["GEMINI_API_KEY"],
             http_options=types.HttpOptions(
                 base_url=self.exports["GOOGLE_GEMINI_BASE_URL"],
+                client_args={"verify": context},  # REST calls (models.list), as livetui's SimulatorBackend
                 async_client_args={"ssl": context},
             ),
         )
@@ -233,6 +234,17 @@ async def help_screen(pilot: Pilot) -> None:
     await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.query_one(DataTable).row_count > 0, "the help screen")
 
 
+async def settings_screen(pilot: Pilot) -> None:
+    """F2 over the idle console: the model picker filled from the service, thinking settings
+    disabled with the reason (the default model takes none)."""
+    from livetui.ui.screens.settings import SettingsScreen
+
+    app = pilot.app
+    await idle(pilot)
+    await pilot.press("f2")
+    await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen.models_loaded, "the settings screen")
+
+
 @dataclass(frozen=True)
 class State:
     name: str  # file and test id
@@ -246,6 +258,7 @@ STATES: tuple[State, ...] = (
     State("audio_session", "audio session: transcripts, levels and tokens", audio_session),
     State("event_log", "event log (ctrl+e)", event_log),
     State("help", "help: every key (F1)", help_screen),
+    State("settings", "settings (F2): the service's models, settings that follow the model", settings_screen),
 )
 
 BY_NAME = {state.name: state for state in STATES}

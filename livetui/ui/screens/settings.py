@@ -77,11 +77,11 @@ class SettingsScreen(ModalScreen[Settings | None]):
         &.-shown { display: block; }
     }
     SettingsScreen .field > Select#thinking_level {
-        width: 14;
+        width: 10;  /* "minimal" and the arrow: the reason beside it fits 78 columns */
     }
     SettingsScreen #thinking_level_why, SettingsScreen #show_thoughts_why {
         width: 1fr;
-        padding-left: 2;
+        padding-left: 1;
         color: $text-muted;
     }
     SettingsScreen #vad_state {
