@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 LIVE_ACTION = "bidiGenerateContent"  # what a model must support to hold a Live session
-CHOOSE = "choose another with F2 (Settings) or --model; `livetui models` lists them"
+CHOOSE = "choose another with F2 or --model (`livetui models` lists them)"
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def retired_line(model: str) -> str:
     gone = retired(model)
     if gone is None:
         return f"{model} cannot be used · {CHOOSE}"
-    return f"{gone.name} was retired (shut down {gone.shut_down}) · {_instead(gone)} · {CHOOSE}; what you type is kept"
+    return f"{gone.name} was retired (shut down {gone.shut_down}) · {_instead(gone)} · F2 to choose; what you type is kept"
 
 
 def not_found_line(model: str) -> str:

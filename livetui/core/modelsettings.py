@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import KNOWN, info
+from .models import KNOWN, info, retired
 
 __all__ = ["LEVELS", "Availability", "show_thoughts_for", "thinking_fix", "thinking_level_for", "thinking_problems"]
 
@@ -31,6 +31,8 @@ def _or(items: tuple[str, ...]) -> str:
 
 def thinking_level_for(model: str) -> Availability:
     known = info(model)
+    if retired(model):
+        return Availability(False, f"{model} was retired")
     if known is None:
         return Availability(False, f"livetui does not know which thinking levels {model} takes")
     if known.thinking == "none":
@@ -42,6 +44,8 @@ def thinking_level_for(model: str) -> Availability:
 
 def show_thoughts_for(model: str) -> Availability:
     known = info(model)
+    if retired(model):
+        return Availability(False, f"{model} was retired")
     if known is None:
         return Availability(False, f"livetui does not know whether {model} sends thoughts")
     if known.thinking == "none":

@@ -72,6 +72,9 @@ async def test_a_retired_model_is_named_before_connecting_and_typed_text_waits_f
 
         screen = await open_settings(pilot)
         assert screen.query_one("#model", Select).value == OLD
+        assert offered(screen)[-1] == OLD, "the current model stays on offer, though the service does not list it"
+        assert str(screen.query_one("#model", Select)._options[-1][0]) == f"{OLD} · retired 2025-12-09"
+        assert str(screen.query_one("#thinking_level_why", Label).render()) == f"{OLD} was retired"
         note = screen.query_one("#model_note", Static)
         assert note.display and str(note.render()).startswith(f"{OLD} was shut down on 2025-12-09; use {NATIVE}")
         screen.query_one("#model", Select).value = "gemini-3.8-live"

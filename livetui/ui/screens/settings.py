@@ -23,7 +23,7 @@ from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from ...core.config import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
 from ...core.livemodels import ListingError, LiveModel, known_live_models, list_live_models
-from ...core.models import describe
+from ...core.models import describe, retired
 from ...core.modelsettings import show_thoughts_for, thinking_level_for
 from .help import first_key
 
@@ -210,10 +210,10 @@ class SettingsScreen(ModalScreen[Settings | None]):
     # -- the model, and the settings that follow it -------------------------------
 
     def _model_options(self) -> list[tuple[str, str]]:
-        options = [(f"{m.name} · {m.note.split(':')[0]}" if m.note else m.name, m.name) for m in self.models]
-        if self.settings.model not in {m.name for m in self.models}:
-            options.append((self.settings.model, self.settings.model))  # whatever it is, it stays on offer
-        return options
+        models = list(self.models)
+        if self.settings.model not in {m.name for m in models}:  # whatever it is, it stays on offer
+            models.append(LiveModel(self.settings.model, retired=retired(self.settings.model)))
+        return [(f"{m.name} · {m.note.split(':')[0]}" if m.note else m.name, m.name) for m in models]
 
     async def _list_models(self) -> None:
         """The service's Live models replace the known ones; the known ones stay, with a note, if it cannot say."""

@@ -90,6 +90,8 @@ def test_availability_says_why_in_the_screen_s_words() -> None:
     assert thinking_level_for("gemini-2.5-flash-native-audio-preview-12-2025").reason.endswith("a thinking budget, not a level")
     assert show_thoughts_for(FLASH).enabled and not show_thoughts_for("gemini-3.8-live").enabled
     assert thinking_problems(FLASH, "low", True) == {}
+    retired = "gemini-live-2.5-flash-preview"
+    assert thinking_level_for(retired).reason == show_thoughts_for(retired).reason == f"{retired} was retired"
 
 
 @pytest.mark.parametrize("model", [m.name for m in KNOWN])
