@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from livetui import cli
 from livetui.core.models import DEFAULT_MODEL
 from livetui.sim.models import CATALOGUE
 from livetui.testing.simproc import SimProcess, clean_env
@@ -75,3 +78,13 @@ def test_a_broken_config_file_is_one_line_exit_2(tmp_path: Path) -> None:
     bad.write_text("sim = 3\n")
     result = run("--config", str(bad), tmp_path=tmp_path)
     assert (result.returncode, result.stderr) == (2, f"livetui: {bad}, line 1: sim must be true or false, not 3\n")
+
+
+def test_help_names_the_subcommand_and_its_own_help_works(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--help"])
+    assert exit_.value.code == 0 and "livetui models [--sim]" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["models", "--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0 and "--sim" in out and "marking the default and the retired ones" in out
