@@ -87,4 +87,4 @@ def test_help_names_the_subcommand_and_its_own_help_works(capsys: pytest.Capture
     with pytest.raises(SystemExit) as exit_:
         cli.main(["models", "--help"])
     out = capsys.readouterr().out
-    assert exit_.value.code == 0 and "--sim" in out and "marking the default and the retired ones" in out
+    assert exit_.value.code == 0 and "--sim" in out and "List the Live models the service offers" in out
