@@ -61,9 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         print(f"livetui: {exc}", file=sys.stderr)
         return 1
-    if restore is not None and restore.settings.model and args.model is None:
+    if restore is not None and restore.settings.model and args.model is None and settings.mode == "chat":
         settings = replace(settings, model=restore.settings.model)
-    if restore is not None and restore.settings.modality in ("TEXT", "AUDIO") and args.modality is None:
+    if restore is not None and restore.settings.modality in ("TEXT", "AUDIO") and args.modality is None and settings.mode == "chat":
         settings = settings.with_modality(restore.settings.modality)
     backend = choose_backend(settings, os.environ)
     try:
