@@ -131,20 +131,24 @@ class ModeLabels:
     said_placeholder: str
     connected: str  # the chat's line when the session starts
     typed: str  # why typed text is not sent ("" in chat: it is)
+    prompt: str  # the prompt's placeholder (fits 80 columns)
 
 
 def labels(settings: Settings) -> ModeLabels:
     if settings.mode == "translate":
         target = settings.translate_to or "?"
         name = f"{language_name(target)} ({target})"
-        return ModeLabels("You said", f"Translation · {name}", "(the translation appears here)",
+        return ModeLabels("You said", f"Translation · {language_name(target)}", "(the translation appears here)",
                           f"interpreter · speak, it translates into {name}",
-                          "the interpreter translates speech only: nothing was sent (↑ brings your text back)")
+                          "the interpreter translates speech only: nothing was sent (↑ brings your text back)",
+                          f"Speak: translated into {language_name(target)} · typing not sent · /wav FILE sends audio")
     if settings.mode == "transcribe":
         return ModeLabels("Captions", "Nothing is spoken back", "(dictation: captions only)",
                           "dictation · speak, your words appear as captions",
-                          "dictation transcribes speech only: nothing was sent (↑ brings your text back)")
-    return ModeLabels("You said", "Gemini said", "(spoken answers appear here)", "", "")
+                          "dictation transcribes speech only: nothing was sent (↑ brings your text back)",
+                          "Speak: dictation, captions only · typing not sent · /wav FILE sends audio")
+    return ModeLabels("You said", "Gemini said", "(spoken answers appear here)", "", "",
+                      "Type a message · Enter sends · ctrl+j new line")
 
 
 class EventShaper:

@@ -126,8 +126,4 @@ def apply_labels(app: LiveTuiApp) -> None:
     for placeholder in said.query(".placeholder").results(Static):
         placeholder.update(shown.said_placeholder)
     prompt.refusal = shown.typed
-    prompt.placeholder = (
-        f"{shown.connected} · typing is not sent · /wav PATH sends a file"
-        if shown.typed
-        else "Type a message · Enter sends · ctrl+j new line"
-    )
+    prompt.placeholder = shown.prompt

@@ -73,7 +73,7 @@ async def test_the_interpreter_hears_you_shows_both_sides_and_speaks_french(puls
             assert said.turn.text == heard and said.turn.modality == "AUDIO"
             assert translation.turn.text.strip() == expected != heard, "the French, not the English"
             assert pane_texts(app, "heard") == [heard] and pane_texts(app, "said") == [expected]
-            assert app.query_one("#said").border_title == "Translation · French (fr)"
+            assert app.query_one("#said").border_title == "Translation · French"
             seconds = translation.turn.audio_seconds
 
     loud = sounding(x)

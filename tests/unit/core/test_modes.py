@@ -148,6 +148,6 @@ def test_chat_events_pass_unchanged():
 
 def test_labels_name_the_target_language():
     interpreter = labels(Settings(mode="translate", translate_to="pt-BR", model=TRANSLATE_MODEL))
-    assert interpreter.said == "Translation · Portuguese (pt-BR)"
+    assert interpreter.said == "Translation · Portuguese"
     assert "speech only" in interpreter.typed
     assert labels(Settings()).typed == ""
