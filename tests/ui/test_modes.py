@@ -130,3 +130,20 @@ async def test_the_palette_switches_to_the_interpreter_and_back(backend):
         await until(pilot, lambda: len(frames(backend, "in", "setup")) == 3 and connected(app), what="chat again")
         assert frames(backend, "in", "setup")[-1]["msg"]["setup"]["model"] == f"models/{Settings().model}"
         assert app.query_one("#said", TranscriptPane).border_title == "Gemini said"
+
+
+async def test_a_target_the_service_refuses_is_one_clear_line(backend, monkeypatch):
+    """The console's language list and the service's can disagree: the 1007 is said once, in words."""
+    from livetui.core import modes
+    from livetui.ui.widgets.chat import SystemLine
+
+    monkeypatch.setitem(modes.LANGUAGE_NAMES, "tlh", "Klingon")
+    settings = Settings(mode="translate", translate_to=modes.target_language("tlh"), model=TRANSLATE_MODEL, modality="AUDIO")
+    app = LiveTuiApp(settings, backend, audio=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.query_one("StatusBar").status.state == "failed", timeout=10, what="the refusal")
+        await pilot.pause()
+        errors = [line.turn.text for line in app.query(SystemLine) if line.turn.kind == "error"]
+        assert len(errors) == 1
+        assert "1007" in errors[0] and 'Unsupported target_language_code "tlh"' in errors[0]
+        assert len(frames(backend, "in", "setup")) == 1, "not retried: a retry cannot fix it"
