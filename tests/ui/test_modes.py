@@ -4,10 +4,13 @@ transcript on disk and its export; the palette's "Interpreter: translate into…
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
 
+from livetui import cli
 from livetui.core.config import Settings
 from livetui.core.modes import TRANSCRIBE_MODEL, TRANSLATE_MODEL
 from livetui.core.store import TranscriptStore, export_markdown, load
@@ -82,8 +85,9 @@ async def test_typing_in_the_interpreter_is_refused_and_the_text_kept(backend):
         assert list(app.query(UserMessage)) == []
 
 
-async def test_dictation_shows_captions_and_speaks_nothing(backend, spoken, tmp_path):
-    store = TranscriptStore.create(tmp_path / "conversations", environ={})
+async def test_dictation_shows_captions_and_speaks_nothing(backend, spoken, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where `livetui export ID` looks
+    store = TranscriptStore.create()
     app = LiveTuiApp(DICTATION, backend, audio=False, store=store)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: connected(app), what="the dictation session")
@@ -95,10 +99,16 @@ async def test_dictation_shows_captions_and_speaks_nothing(backend, spoken, tmp_
         await until(pilot, lambda: app.conversation.usage.turns >= 1, timeout=10, what="the usage")
         [caption] = finished(app, UserMessage)
         assert caption.turn.text == PHRASE, "one caption, the words once (not once per stream)"
+        caption_id = caption.turn.id
         assert list(app.query(ModelMessage)) == [], "nothing answered, nothing spoken"
         assert pane_text(app, "heard") == PHRASE
-    exported = export_markdown(load(store.path))
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.export_main([store.id], out=out, err=err) == 0, err.getvalue()
+    exported = out.getvalue()
     assert TRANSCRIBE_MODEL in exported and exported.count(PHRASE) == 1
+    assert cli.export_main([store.id, "--format", "jsonl"], out=(out := io.StringIO()), err=err) == 0
+    users = [json.loads(line) for line in out.getvalue().splitlines() if '"user"' in line]
+    assert {(u["turn"], u["text"], u["modality"]) for u in users if not u["partial"]} == {(caption_id, PHRASE, "AUDIO")}
 
 
 async def test_the_palette_switches_to_the_interpreter_and_back(backend):
