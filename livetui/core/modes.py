@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from .events import Event, GenerationComplete, InputTranscript, OutputTranscript, AudioChunk, TextDelta, TurnComplete
@@ -34,6 +34,7 @@ __all__ = [
     "language_name",
     "mode_fields",
     "mode_live_config",
+    "resumed",
     "target_language",
 ]
 
@@ -103,6 +104,19 @@ def mode_fields(translate: str | None, transcribe: bool, model: str | None) -> d
         assert translate is not None
         fields["translate_to"] = target_language(translate)
     return fields
+
+
+def resumed(settings: Settings, model: str) -> Settings:
+    """Settings to continue a conversation saved with `model` when no mode was asked for:
+    dictation again for the transcriber. ValueError for the interpreter: the saved file
+    does not keep its target language, so the user must name it."""
+    known = model_info(model)
+    if known is None or known.kind == "conversation":
+        return settings
+    if known.kind == "translate":
+        raise ValueError(f"that conversation was with the interpreter ({model}): add --translate LANG to continue it")
+    audio = settings.audio if settings.audio.mic_on_start is not None else replace(settings.audio, mic_on_start=True)
+    return replace(settings, audio=audio, **mode_fields(None, True, None))
 
 
 def mode_live_config(settings: Settings) -> dict[str, Any]:

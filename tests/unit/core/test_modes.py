@@ -11,7 +11,7 @@ import pytest
 from livetui.core.config import ConfigError, Settings, VadSettings, load_settings
 from livetui.core.conversation import Conversation
 from livetui.core.events import AudioChunk, GenerationComplete, InputTranscript, OutputTranscript, TextDelta, TurnComplete, Usage
-from livetui.core.modes import TRANSCRIBE_MODEL, TRANSLATE_MODEL, EventShaper, labels, target_language
+from livetui.core.modes import TRANSCRIBE_MODEL, TRANSLATE_MODEL, EventShaper, labels, resumed, target_language
 
 
 @pytest.fixture
@@ -151,3 +151,26 @@ def test_labels_name_the_target_language():
     assert interpreter.said == "Translation · Portuguese"
     assert "speech only" in interpreter.typed
     assert labels(Settings()).typed == ""
+
+
+def test_a_saved_dictation_resumes_as_dictation_and_an_interpreter_needs_its_language():
+    assert resumed(Settings(), "gemini-3.8-live") == Settings()
+    dictation = resumed(Settings(), TRANSCRIBE_MODEL)
+    assert (dictation.mode, dictation.model, dictation.audio.mic_on_start) == ("transcribe", TRANSCRIBE_MODEL, True)
+    with pytest.raises(ValueError, match="add --translate LANG"):
+        resumed(Settings(), TRANSLATE_MODEL)
+
+
+def test_resuming_an_interpreter_conversation_without_its_language_is_one_line(tmp_path, monkeypatch, capsys):
+    from livetui import cli
+    from livetui.core.store import Record, TranscriptStore
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    with TranscriptStore.create(environ={"XDG_DATA_HOME": str(tmp_path / "data")}) as store:
+        store.write(Record.start(TRANSLATE_MODEL, "AUDIO"))
+        store.write(Record.user(1, "what is the weather", "AUDIO"))
+    assert cli.main(["--resume", store.id]) == 2
+    assert capsys.readouterr().err == (
+        f"livetui: that conversation was with the interpreter ({TRANSLATE_MODEL}): add --translate LANG to continue it\n"
+    )
