@@ -3,7 +3,6 @@ pipeline's turnless events become turns."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
