@@ -154,12 +154,12 @@ def labels(settings: Settings) -> ModeLabels:
         name = f"{language_name(target)} ({target})"
         return ModeLabels("You said", f"Translation · {language_name(target)}", "(the translation appears here)",
                           f"interpreter · speak, it translates into {name}",
-                          "the interpreter translates speech only: nothing was sent (↑ brings your text back)",
+                          "The interpreter translates speech only: typed text is not sent (speak, or /wav FILE)",
                           f"Speak: translated into {language_name(target)} · typing not sent · /wav FILE sends audio")
     if settings.mode == "transcribe":
         return ModeLabels("Captions", "Nothing is spoken back", "(dictation: captions only)",
                           "dictation · speak, your words appear as captions",
-                          "dictation transcribes speech only: nothing was sent (↑ brings your text back)",
+                          "Dictation transcribes speech only: typed text is not sent (speak, or /wav FILE)",
                           "Speak: dictation, captions only · typing not sent · /wav FILE sends audio")
     return ModeLabels("You said", "Gemini said", "(spoken answers appear here)", "", "",
                       "Type a message · Enter sends · ctrl+j new line")
