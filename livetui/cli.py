@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from .backend import KEY_VARS, Backend, choose_backend, open_log, state_dir
 from .core.config import ConfigError, Settings, build_parser, settings_from_args
+from .core.modes import resumed
 from .core.store import (
     LoadedConversation,
     StoreError,
@@ -66,9 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         print(f"livetui: {exc}", file=sys.stderr)
         return 1
-    if restore is not None and restore.settings.model and args.model is None:
+    if restore is not None and restore.settings.model and args.model is None and settings.mode == "chat":
+        try:  # a dictation continues as dictation; the interpreter needs its language named
+            settings = resumed(settings, restore.settings.model)
+        except ValueError as exc:
+            store.close()
+            print(f"livetui: {exc}", file=sys.stderr)
+            return 2
+    if restore is not None and restore.settings.model and args.model is None and settings.mode == "chat":
         settings = replace(settings, model=restore.settings.model)
-    if restore is not None and restore.settings.modality in ("TEXT", "AUDIO") and args.modality is None:
+    if restore is not None and restore.settings.modality in ("TEXT", "AUDIO") and args.modality is None and settings.mode == "chat":
         settings = settings.with_modality(restore.settings.modality)
     backend = choose_backend(settings, os.environ)
     try:

@@ -27,6 +27,7 @@ from .events import Modality
 from .models import DEFAULT_MODEL
 from .models import info as model_info
 from .modelsettings import LEVELS, thinking_fix, thinking_problems
+from .modes import MODES, Mode, mode_fields, mode_live_config
 
 __all__ = [
     "CHUNK_MS_RANGE",
@@ -120,11 +121,16 @@ class Settings:
     # model's default) and whether thought summaries are sent to be shown apart from the answer.
     thinking_level: str | None = None
     show_thoughts: bool = False
+    # chat, or a pipeline model: the interpreter (`translate_to`: a BCP-47 tag) or dictation (core.modes)
+    mode: Mode = "chat"
+    translate_to: str | None = None
     config_path: Path | None = None  # the file these came from, if any
 
     def __post_init__(self) -> None:
         if self.modality not in ("TEXT", "AUDIO"):
             raise ValueError(f"modality must be 'TEXT' or 'AUDIO', not {self.modality!r}")
+        if self.mode not in MODES or (self.mode == "translate") != bool(self.translate_to):
+            raise ValueError(f"mode {self.mode!r} with translate_to {self.translate_to!r}: a target language goes with translate only")
         if self.carry_over_budget < MIN_BUDGET_CHARS:
             raise ValueError(f"carry_over_budget must be at least {MIN_BUDGET_CHARS} characters")
         # A read-only copy, so a frozen Settings stays unchanged whoever held the dict.
@@ -132,6 +138,8 @@ class Settings:
 
     def live_config(self) -> dict[str, Any]:
         """The LiveConnectConfig, as a plain dict for `client.aio.live.connect(config=...)`."""
+        if self.mode != "chat":
+            return mode_live_config(self)  # the interpreter and dictation take their own, smaller config
         config: dict[str, Any] = {
             "response_modalities": [self.modality],
             # Typed and spoken turns both belong in the transcript, whatever the answer's modality:
@@ -437,6 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", nargs="?", const="latest", default=None, metavar="ID",
                    help="continue a saved conversation (the latest without ID; see `livetui history`)")
     p.add_argument("--debug", action="store_true", help="write more detail to the log file")
+    modes = p.add_argument_group("modes").add_mutually_exclusive_group()
+    modes.add_argument("--translate", metavar="LANG", help="interpreter: your speech translated into LANG (e.g. fr), spoken and shown")
+    modes.add_argument("--transcribe", action="store_true", help="dictation: live captions of what you say, nothing spoken back")
     return p
 
 
@@ -597,4 +608,10 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
             audio[name] = value
     if args.record is not None:
         audio["record_dir"] = args.record
+    try:  # --translate / --transcribe choose their model (a file's chat model does not apply)
+        top.update(mode_fields(getattr(args, "translate", None), bool(getattr(args, "transcribe", False)), args.model))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if top.get("mode"):
+        audio.setdefault("mic_on_start", True)  # a pipeline only hears: the mic is live unless told otherwise
     return Settings(**top, vad=VadSettings(**vad), audio=AudioSettings(**audio), keys=keys, config_path=path)

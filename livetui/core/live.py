@@ -18,6 +18,7 @@ from .eventlog import EventLog
 from .events import Event, SessionError, SessionStarted
 from .livemodels import UnusableModel
 from .models import retired
+from .modes import EventShaper
 
 if TYPE_CHECKING:  # imported where used: the SDK takes half a second, not before the first frame
     from google.genai import types
@@ -108,8 +109,9 @@ class LiveSession:
         await self._session.send_client_content(turns=turns, turn_complete=True)
 
     async def send_context(self, turns: Sequence[dict[str, Any]]) -> None:
-        """Earlier conversation, as context only: the model does not answer it."""
-        if not turns:
+        """Earlier conversation, as context only: the model does not answer it.
+        Not to the interpreter or the transcriber: they take audio only, and no context."""
+        if not turns or self.settings.mode != "chat":
             return
         self.log.client("client_content", {"turns": list(turns), "turn_complete": False})
         await self._session.send_client_content(turns=list(turns), turn_complete=False)
@@ -154,11 +156,12 @@ class LiveSession:
 
     async def events(self) -> AsyncIterator[Event]:
         """Every event until the session ends; a failure ends it with a SessionError."""
+        shaper = EventShaper(self.settings.mode)  # a pipeline's turnless stream, as turns
         try:
             while self._session is not None:
                 async for msg in self._session.receive():
                     self.log.server(msg)
-                    for event in events_from_message(msg):
+                    for event in shaper.shape(events_from_message(msg)):
                         yield event
         except Exception as exc:  # an APIError, or the socket died some other way: words, not a traceback
             yield describe_error(exc)

@@ -65,7 +65,7 @@ KNOWN: tuple[ModelInfo, ...] = (
         affective_dialog=True,
     ),
     ModelInfo("gemini-3.5-live-translate-preview", kind="translate", calls="none", system_instruction=False),
-    ModelInfo("gemini-3.5-transcribe-live", kind="transcribe", text_answers=True, calls="none"),
+    ModelInfo("gemini-3.5-transcribe-live", kind="transcribe", text_answers=True, calls="none", system_instruction=False),
 )
 
 

@@ -108,6 +108,7 @@ CATALOGUE: tuple[Model, ...] = (
         modalities=frozenset({"TEXT"}),
         calls="none",
         search=False,
+        system_instruction=False,  # the live-transcribe page: a speech-to-text pipeline, no instructions
     ),
 )
 

@@ -23,6 +23,7 @@ from . import recognize
 from .answer import Answer, PlaybackClock
 from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
 from .context import Context, Item, text_item
+from .pipelines import AUDIO_ONLY, Pipeline, pipeline_for
 from .tokens import audio_tokens, pcm_seconds
 from .vad import Vad, VadConfig
 from .wire import decode_bytes, field, pcm_rate
@@ -146,6 +147,7 @@ class LiveSession:
         self.silence_timer: asyncio.TimerHandle | None = None
         self.tasks: list[asyncio.Task[Any]] = []
         self.brain: Brain
+        self.pipeline: Pipeline | None = None  # interpreter or transcriber: utterances go to it, not answered
 
     # -- sending ---------------------------------------------------------------
 
@@ -201,6 +203,12 @@ class LiveSession:
             raise Closed(1008, f"{model} is not found for API version {self._api_version()}, or is not supported for bidiGenerateContent.")
         if config.modality == "TEXT" and "native-audio" in config.model:
             raise Closed(*NOT_AUDIO)
+        try:
+            self.pipeline = pipeline_for(config.model, msg["setup"])
+        except ValueError as bad:
+            raise Closed(1007, str(bad)) from None
+        if self.pipeline is not None:
+            config.interrupt = False  # a pipeline works continuously: new speech never cuts what it is saying
         if config.resume_handle:
             saved = self.sim.resumable.get(config.resume_handle)
             if saved is None:
@@ -367,6 +375,8 @@ class LiveSession:
     # -- turns and answers -----------------------------------------------------
 
     async def _user_turn(self, user: UserInput) -> None:
+        if self.pipeline is not None and user.modality == "TEXT":
+            raise Closed(1007, AUDIO_ONLY)
         if self.config.interrupt:
             await self._interrupt()
         self.turns.put_nowait(user)
@@ -393,6 +403,9 @@ class LiveSession:
     async def _turn_loop(self) -> None:
         while True:
             user = await self.turns.get()
+            if self.pipeline is not None:
+                await self.pipeline.hear(self, user)
+                continue
             text = user.text
             audio_tokens_in = 0
             if user.modality == "AUDIO":

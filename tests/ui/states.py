@@ -244,6 +244,33 @@ async def settings_screen(pilot: Pilot) -> None:
     await pilot.press("f2")
     await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen.models_loaded, "the settings screen")
 
+async def interpreter(pilot: Pilot) -> None:
+    """The palette's "Interpreter: translate into…" French, then a spoken question (a WAV
+    of espeak-ng speech, sent with /wav): your words and the French side by side."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.protocol.helpers import speech_pcm, write_wav
+
+    app = pilot.app
+    await idle(pilot)
+    await pilot.press("ctrl+p", *"Interpreter")
+    await pilot.pause(0.3)  # the palette's search runs in a worker
+    await pilot.press("enter")
+    await until(pilot, lambda: type(app.screen).__name__ == "LanguageScreen", "the language question")
+    await pilot.press(*"fr", "enter")
+    await until(pilot, lambda: connected(app) and app.settings.mode == "translate", "the interpreter")
+    folder = Path(tempfile.mkdtemp())
+    write_wav(folder / "question.wav", speech_pcm("what is the weather", tail_ms=1000), 16000)
+    await ask(pilot, f"/wav {folder / 'question.wav'}")
+    await until(
+        pilot,
+        lambda: any(t.role == "model" and t.ended for t in app.conversation.turns)
+        and app.conversation.usage.turns >= 1
+        and any(t.role == "system" and t.text.startswith("sent question.wav") for t in app.conversation.turns),
+        "the translation",
+    )
+
 
 @dataclass(frozen=True)
 class State:
@@ -259,6 +286,7 @@ STATES: tuple[State, ...] = (
     State("event_log", "event log (ctrl+e)", event_log),
     State("help", "help: every key (F1)", help_screen),
     State("settings", "settings (F2): the service's models, settings that follow the model", settings_screen),
+    State("interpreter", "interpreter: your speech and its French translation (palette, then /wav)", interpreter),
 )
 
 BY_NAME = {state.name: state for state in STATES}

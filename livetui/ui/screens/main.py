@@ -7,6 +7,8 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
+from ..modes import ModeCommands, apply_labels
+
 
 class OnceCompositor(Compositor):
     """Textual 8.2's compositor marks its full map stale on every scroll and never
@@ -22,6 +24,11 @@ class OnceCompositor(Compositor):
 
 
 class MainScreen(Screen):
+    COMMANDS = {ModeCommands}  # the interpreter and dictation in the palette
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._compositor = OnceCompositor()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(apply_labels, self.app)  # the panes and the prompt as the mode names them

@@ -41,6 +41,7 @@ class PromptArea(TextArea):
         self.past_inputs: list[str] = []
         self._walk: int | None = None  # index into history while walking it
         self._draft = ""
+        self.refusal = ""  # set while typed text is not taken (ui.modes): said instead, the text kept
 
     async def action_submit(self) -> None:
         """Send the text; clear the prompt once the handler has shown it.
@@ -52,6 +53,9 @@ class PromptArea(TextArea):
         Enter cannot send the same text twice."""
         text = self.text.strip()
         if not text:
+            return
+        if self.refusal and not text.startswith("/"):  # commands (/wav) still work
+            self.app.notify(self.refusal, severity="warning", timeout=8)
             return
         if not self.past_inputs or self.past_inputs[-1] != text:
             self.past_inputs.append(text)
