@@ -244,6 +244,7 @@ async def settings_screen(pilot: Pilot) -> None:
     await pilot.press("f2")
     await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen.models_loaded, "the settings screen")
 
+
 async def interpreter(pilot: Pilot) -> None:
     """The palette's "Interpreter: translate into…" French, then a spoken question (a WAV
     of espeak-ng speech, sent with /wav): your words and the French side by side."""
