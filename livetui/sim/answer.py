@@ -108,6 +108,10 @@ class Answer:
     async def latency(self) -> bool:
         return await self._wait(self.options.latency_ms / 1000)
 
+    async def pause(self, seconds: float) -> bool:
+        """Silence between two generations (paced like the output); True when stopped."""
+        return await self._wait(self.options.paced(seconds))
+
     async def stream_text(self, text: str) -> None:
         start = time.monotonic()
         sent_tokens = 0.0
