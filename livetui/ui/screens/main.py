@@ -7,6 +7,9 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
+from ..widgets.chat import ModelMessage
+from ..widgets.status import StatusBar
+
 
 class OnceCompositor(Compositor):
     """Textual 8.2's compositor marks its full map stale on every scroll and never
@@ -25,3 +28,8 @@ class MainScreen(Screen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._compositor = OnceCompositor()
+
+    def on_model_message_working(self, message: ModelMessage.Working) -> None:
+        """Background reasoning: the status bar says so until the request is done."""
+        for bar in self.query(StatusBar):  # none in a screen that has no status bar
+            bar.set(work="still working…" if message.working else "")
