@@ -109,8 +109,8 @@ class Answer:
         return await self._wait(self.options.latency_ms / 1000)
 
     async def pause(self, seconds: float) -> bool:
-        """Silence between two generations (paced like the output); True when stopped."""
-        return await self._wait(self.options.paced(seconds))
+        """Wait between two generations (wall-clock); True when stopped meanwhile."""
+        return await self._wait(seconds)
 
     async def stream_text(self, text: str) -> None:
         start = time.monotonic()

@@ -27,7 +27,6 @@ FILLER = "Let me think about that."
 CALL_FILLER = "I'll check that."
 SCHEDULINGS = ("INTERRUPT", "WHEN_IDLE", "SILENT")
 DEFAULT_SCHEDULING = "WHEN_IDLE"  # the SDK's FunctionResponseScheduling docstring
-REASONING_SECONDS = 0.8  # how long the background reasoning lasts at speed 1
 
 # Models whose function calls are NON_BLOCKING unless declared BLOCKING. The 2.5 native
 # audio model also runs NON_BLOCKING calls, but only those declared so.

@@ -23,7 +23,7 @@ from . import recognize
 from .answer import Answer, PlaybackClock, text_parts
 from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
 from .context import Context, Item, text_item
-from .reasoning import CALL_FILLER, FILLER, REASONING_SECONDS, Reasoning, scheduling, thought_text, thought_tokens, tool_use_tokens
+from .reasoning import CALL_FILLER, FILLER, Reasoning, scheduling, thought_text, thought_tokens, tool_use_tokens
 from .tokens import audio_tokens, pcm_seconds
 from .vad import Vad, VadConfig
 from .wire import decode_bytes, field, pcm_rate
@@ -546,7 +546,7 @@ class LiveSession:
             for part in text_parts(thoughts, 48):
                 await self.send({"serverContent": {"modelTurn": {"role": "model", "parts": [{"text": part, "thought": True}]}}})
         if self.reasoning.background:
-            await answer.pause(REASONING_SECONDS)
+            await answer.pause(self.sim.options.reasoning_ms / 1000)
 
     def _declared(self, reply: Reply) -> str:
         name = reply.tool.name if reply.tool else ""

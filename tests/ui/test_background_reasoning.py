@@ -2,34 +2,26 @@
 while it reasons in the background, one grouped answer, thoughts apart and collapsed,
 thought tokens in the counter.
 
-The console asks AUDIO answers (as every conversational model today serves): the
+The simulator's background reasoning lasts a second of wall-clock time, however fast it
+sends its output. The console asks AUDIO answers (as every conversational model today serves): the
 answer's text is the output transcript.
 """
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Collapsible
 
 from livetui.core.config import Settings
-from livetui.sim import SimOptions, Simulator
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage
 from livetui.ui.widgets.status import StatusBar
 from livetui.ui.widgets.thoughts import Thoughts
 from livetui.ui.widgets.tokens import TokenCounter
 
-from .conftest import SimBackend, frames
+from .conftest import frames
 from .helpers import type_and_send, until
 
 EXTENDED = "gemini-3.8-live-extended-thinking"
-
-
-@pytest.fixture
-async def paced_backend():
-    # Paced (4x real time) so the background reasoning lasts long enough to be seen.
-    async with Simulator(SimOptions(speed=4.0), keep_frames=True) as sim:
-        yield SimBackend(sim)
 
 
 def connected(app: LiveTuiApp) -> bool:
@@ -44,8 +36,8 @@ def settings(**changes) -> Settings:
     return Settings(model=EXTENDED, modality="AUDIO", **changes)
 
 
-async def test_still_working_during_background_reasoning_then_one_answer(paced_backend):
-    app = LiveTuiApp(settings(), paced_backend, audio=False)
+async def test_still_working_during_background_reasoning_then_one_answer(backend):
+    app = LiveTuiApp(settings(), backend, audio=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: connected(app), what="connected")
         await type_and_send(pilot, "What is the capital of France?")
@@ -62,7 +54,7 @@ async def test_still_working_during_background_reasoning_then_one_answer(paced_b
         assert answer.turn.text.startswith("Let me think about that.") and "Paris" in answer.turn.text
         assert answer.thoughts is None  # not asked for
         # The service said turnComplete twice; the chat ended the answer once, at IDLE.
-        done = [f for f in frames(paced_backend, "out", "serverContent") if f["msg"]["serverContent"].get("turnComplete")]
+        done = [f for f in frames(backend, "out", "serverContent") if f["msg"]["serverContent"].get("turnComplete")]
         assert [f["msg"]["serverContent"].get("interactionStatus") for f in done] == ["IN_PROGRESS", "IDLE"]
 
 
