@@ -79,10 +79,19 @@ async def test_thoughts_are_shown_apart_collapsed_and_counted(backend):
         assert thoughts.size.height == 1 and not thoughts.query_one(Collapsible.Contents).display
         assert _plain(thoughts.query_one("CollapsibleTitle")).strip() == f"▸ thoughts ({words} words)"
         assert thoughts.styles.text_style.italic and thoughts.styles.color != answer._body.styles.color  # dim, apart
-        # Opened with a click on its one-line title.
-        await pilot.click(thoughts.query_one("CollapsibleTitle"))
+        # Opened from the keyboard: Tab reaches its title, Enter opens it...
+        title = thoughts.query_one("CollapsibleTitle")
+        for _ in range(len(app.screen.focus_chain)):
+            if app.focused is title:
+                break
+            await pilot.press("tab")
+        assert app.focused is title
+        await pilot.press("enter")
         await until(pilot, lambda: not thoughts.collapsed and thoughts.size.height > 1, what="thoughts expanded")
         assert "capital of Spain" in _plain(thoughts.query_one(".thought-text"))
+        # ... and a click on that one line closes it again.
+        await pilot.click(title)
+        await until(pilot, lambda: thoughts.collapsed and thoughts.size.height == 1, what="thoughts collapsed")
         # The counter shows the thought tokens the service reported.
         totals = app.query_one(TokenCounter).totals
         assert totals.thoughts > 0

@@ -105,12 +105,12 @@ class ModelMessage(Widget):
 
     def _title(self) -> None:
         parts = [f"Gemini · {_stamp(self.turn)}", self.turn.modality]
+        if self.turn.working and self.turn.open:  # first: a narrow answer keeps it in view
+            parts.insert(1, "still working…")
         if self.turn.audio_seconds:
             parts.append(f"{self.turn.audio_seconds:.1f}s audio")
         if self.turn.interrupted:
             parts.append("interrupted")
-        if self.turn.working and self.turn.open:
-            parts.append("still working…")
         title = " · ".join(parts)
         if title != self.border_title:  # setting it repaints the whole answer, even unchanged
             self.border_title = title
