@@ -146,6 +146,7 @@ class LiveSession:
         self.reasoning = Reasoning()
         self.async_calls: dict[str, Reply] = {}  # NON_BLOCKING calls still running on the client
         self.results_due = 0  # their results queued to be spoken
+        self.held_results: list[UserInput] = []  # results that wait for the user to finish speaking
         self.pending_user: list[str] = []  # client content sent without turn_complete
         self._tool_use = 0  # tokens of the last BLOCKING call's response
         self.vad: Vad | None = None
@@ -386,10 +387,18 @@ class LiveSession:
             if self.reasoning.background and not self.turn_open and not self._owed():
                 await self.send({"serverContent": {"turnComplete": True, "interactionStatus": "IDLE"}})
             return
+        self.results_due += 1
+        if self._user_speaking():  # 3.8 waits for the user to finish, then speaks the result
+            self.held_results.append(UserInput(tool_result=(reply, result)))
+            return
         if when == "INTERRUPT":
             await self._interrupt()
-        self.results_due += 1  # WHEN_IDLE: after what is being said, in turn
-        self.turns.put_nowait(UserInput(tool_result=(reply, result)))
+        self.turns.put_nowait(UserInput(tool_result=(reply, result)))  # WHEN_IDLE: after what is being said
+
+    def _user_speaking(self) -> bool:
+        if self.vad is not None:
+            return self.vad.in_speech
+        return self.activity_pcm is not None
 
     def _owed(self) -> bool:
         """A request still has work in the background: calls running, results to speak."""
@@ -403,6 +412,9 @@ class LiveSession:
         for text in self.pending_user:  # content left waiting is context for what the user says now
             self.context.add(text_item("user", text))
         self.pending_user = []
+        for held in self.held_results:  # results held while the user spoke: said first
+            self.turns.put_nowait(held)
+        self.held_results = []
         self.turns.put_nowait(user)
 
     async def _interrupt(self) -> None:

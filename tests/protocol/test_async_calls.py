@@ -10,7 +10,7 @@ import asyncio
 
 from google.genai import types
 
-from .helpers import client_for, read_turn
+from .helpers import chunks, client_for, read_turn, speech_pcm
 
 LIVE = "gemini-3.8-live"
 AUDIO = {"response_modalities": ["AUDIO"], "output_audio_transcription": {}}
@@ -210,3 +210,31 @@ async def test_turn_complete_content_interrupts_a_generation_in_progress(make_si
         nxt = await read_turn(session)
     assert cut_after_audio(story) and not story.generation_complete
     assert "Tokyo" in nxt.output_transcript
+
+
+async def test_a_result_that_comes_while_the_user_speaks_waits_for_them_to_finish(sim):
+    # The 3.8 migration notes: INTERRUPT while the user is speaking waits for the user to finish.
+    config = {**AUDIO, "input_audio_transcription": {}, "tools": [lights()]}
+    async with client_for(sim).aio.live.connect(model=LIVE, config=config) as session:
+        await session.send_client_content(turns=ask("Please turn on the lights in the kitchen"))
+        first = await read_turn(session)
+        speech = chunks(speech_pcm("what is the weather", tail_ms=900), 20)
+        half = len(speech) // 2
+        for chunk in speech[:half]:
+            await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type="audio/pcm;rate=16000"))
+        await session.send_tool_response(function_responses=[result(first.tool_calls[0], "INTERRUPT")])
+        for chunk in speech[half:]:  # the rest as a microphone would send it, in real time
+            await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type="audio/pcm;rate=16000"))
+            await asyncio.sleep(0.02)
+        said = await read_turn(session)
+        heard = await read_turn(session)
+    assert "ok-123" in said.output_transcript  # the result first, once the user was done...
+    assert "weather" in heard.input_transcript.lower()  # ... then the answer to what they said
+    response_in = next(r["t"] for r in sim.frames.records if r["dir"] == "in" and "tool_response" in r["msg"])
+    speech_in = [r["t"] for r in sim.frames.records if r["dir"] == "in" and "realtime_input" in r["msg"]]
+    spoken_out = [
+        r["t"] for r in sim.frames.records
+        if r["dir"] == "out" and r["t"] > response_in and "modelTurn" in r["msg"].get("serverContent", {})
+    ]
+    last_voiced = speech_in[len(speech) - 900 // 20 - 1]  # the tail is 900 ms of silence
+    assert spoken_out and min(spoken_out) > last_voiced  # nothing said over the user
