@@ -148,7 +148,6 @@ class LiveSession:
         self.results_due = 0  # their results queued to be spoken
         self.held_results: list[UserInput] = []  # results that wait for the user to finish speaking
         self.pending_user: list[str] = []  # client content sent without turn_complete
-        self._tool_use = 0  # tokens of the last BLOCKING call's response
         self.vad: Vad | None = None
         self.activity_pcm: bytearray | None = None  # manual activity (VAD disabled)
         self.silence_timer: asyncio.TimerHandle | None = None
@@ -497,8 +496,7 @@ class LiveSession:
                     self.async_calls[calls[-1]] = reply
                     text = CALL_FILLER  # the model keeps talking while the call runs
                 else:
-                    text = await self._call_tool(answer, reply)
-                    tool_use = self._tool_use
+                    text, tool_use = await self._call_tool(answer, reply)
             if not answer.stopped.is_set() and text:
                 if cfg.modality == "AUDIO":
                     await answer.stream_audio(text)
@@ -570,10 +568,10 @@ class LiveSession:
         await self.send({"toolCall": {"functionCalls": [{"id": call_id, "name": reply.tool.name, "args": reply.tool.args}]}})
         return call_id
 
-    async def _call_tool(self, answer: Answer, reply: Reply) -> str:
-        """A BLOCKING call: the answer waits for the client's response."""
+    async def _call_tool(self, answer: Answer, reply: Reply) -> tuple[str, int]:
+        """A BLOCKING call: the answer waits for the client's response. What to say
+        then, and the tokens of the response the model read."""
         assert reply.tool is not None
-        self._tool_use = 0
         call_id = f"function-call-{secrets.token_hex(6)}"
         waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.tool_waiters[call_id] = waiter
@@ -585,9 +583,8 @@ class LiveSession:
             self.tool_waiters.pop(call_id, None)
             self.cancelled_calls.add(call_id)
             await self.send({"toolCallCancellation": {"ids": [call_id]}})
-            return ""
-        self._tool_use = tool_use_tokens(waiter.result())
-        return self.brain.after_tool(reply, waiter.result())
+            return "", 0
+        return self.brain.after_tool(reply, waiter.result()), tool_use_tokens(waiter.result())
 
 
 def usage(prompt: dict[str, int], modality: str, response_tokens: int, thoughts: int = 0, tool_use: int = 0) -> dict[str, Any]:
