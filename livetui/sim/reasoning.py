@@ -49,7 +49,8 @@ class Reasoning:
         if model is None:  # refused at setup by the catalogue; nothing extra to do
             return cls()
         thinking = field(field(setup, "generationConfig"), "thinkingConfig")
-        asked = isinstance(thinking, Mapping) and bool(thinking)
+        # Any thinking config asks for thinking, except a budget of 0 (thinking off).
+        asked = isinstance(thinking, Mapping) and bool(thinking) and field(thinking, "thinkingBudget") != 0
         thinks = model.background or (asked and model.thinking != "none")
         return cls(
             background=model.background,

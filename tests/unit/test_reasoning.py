@@ -25,6 +25,9 @@ def test_other_models_think_only_when_the_setup_asks_and_never_in_the_background
     assert leveled.thinks and leveled.include_thoughts and not leveled.background
     assert not Reasoning.from_setup(setup("gemini-3.1-flash-live-preview")).thinks
     assert Reasoning.from_setup(setup("no-such-model")) == Reasoning()
+    budget = "gemini-2.5-flash-native-audio-preview-12-2025"
+    assert Reasoning.from_setup(setup(budget, {"thinking_budget": 1024})).thinks
+    assert not Reasoning.from_setup(setup(budget, {"thinking_budget": 0, "include_thoughts": True})).thinks  # off
 
 
 def test_calls_are_non_blocking_by_default_only_on_the_3_8_models():
