@@ -74,6 +74,8 @@ async def test_thoughts_are_shown_apart_collapsed_and_counted(backend):
         assert "capital of Spain" in answer.turn.thoughts
         assert "Madrid" in answer.turn.text and "The user asks" not in answer.turn.text
         assert all("The user asks" not in t.text for t in app.conversation.past_turns())
+        said = app.query_one("#said")._texts  # the spoken-answer transcript pane
+        assert "Madrid" in said[answer.turn.id] and not any("The user asks" in t for t in said.values())
         # Shown above the answer, dim; its text is hidden until opened.
         assert answer.children.index(thoughts) < answer.children.index(answer._body)
         assert thoughts.size.height == 1 and not thoughts.query_one(Collapsible.Contents).display
