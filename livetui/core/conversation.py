@@ -16,6 +16,7 @@ from .events import (
     AudioChunk,
     Event,
     InputTranscript,
+    InteractionStatus,
     Interrupted,
     Modality,
     OutputTranscript,
@@ -41,6 +42,8 @@ class Turn:
     kind: SystemKind = "info"  # system lines only
     audio_seconds: float = 0.0
     usage: Usage | None = None
+    thoughts: str = ""  # the model's thought parts: shown apart, never part of the answer
+    working: bool = False  # the model still works on this request in the background
 
     @property
     def open(self) -> bool:
@@ -89,6 +92,10 @@ class Conversation:
         self._clock = clock
         self.model_turn: Turn | None = None  # the answer in progress
         self.spoken_turn: Turn | None = None  # the user's speech in progress
+        # Background reasoning (interactionStatus IN_PROGRESS): one request, several
+        # generations, one answer turn until IDLE.
+        self.working = False
+        self._new_generation = False
 
     # -- things the user did ---------------------------------------------------
 
@@ -121,6 +128,7 @@ class Conversation:
         self.turns.clear()
         self.model_turn = None
         self.spoken_turn = None
+        self.working = False
 
     def past_turns(self) -> list[PastTurn]:
         """What to carry into a new session: user and model turns with their text."""
@@ -132,14 +140,20 @@ class Conversation:
         match event:
             case TextDelta(text=text, thought=False):
                 turn, changes = self._model("TEXT")
+                text = self._joined(turn, text)
                 turn.text += text
                 return [*changes, TurnText(turn, text)]
+            case TextDelta(text=text, thought=True):
+                turn, changes = self._model("TEXT")
+                turn.thoughts += text
+                return [*changes, TurnText(turn, "")]
             case AudioChunk():
                 turn, changes = self._model("AUDIO")
                 turn.audio_seconds += event.seconds
                 return changes
             case OutputTranscript(text=text) if text:
                 turn, changes = self._model("AUDIO")
+                text = self._joined(turn, text)
                 turn.text += text
                 return [*changes, TurnText(turn, text), TranscriptChanged("output", turn.id, turn.text)]
             case InputTranscript(text=text) if text:
@@ -163,10 +177,18 @@ class Conversation:
                 if self.model_turn is not None:
                     self.model_turn.usage = event
                 return [UsageChanged(self.usage)]
+            case InteractionStatus(in_progress=working):
+                return self._set_working(working)
+            case TurnComplete(in_progress=True):
+                # One generation of the request ended; the answer goes on until IDLE.
+                self._new_generation = True
+                return self._end_spoken() + self._set_working(True)
             case TurnComplete():
                 changes = self._end_spoken()
+                self.working = False
                 if self.model_turn is not None:
                     turn, self.model_turn = self.model_turn, None
+                    turn.working = False
                     turn.ended = self._clock()
                     changes.append(TurnEnded(turn))
                 return changes
@@ -181,11 +203,33 @@ class Conversation:
 
     def _model(self, modality: Modality) -> tuple[Turn, list[Change]]:
         if self.model_turn is not None:
-            return self.model_turn, []
+            turn = self.model_turn
+            if not turn.text and not turn.audio_seconds:  # only thoughts so far: the answer decides
+                turn.modality = modality
+            return turn, []
         # The answer starts: whatever the user was saying is over.
         changes = self._end_spoken()
         self.model_turn = self._new("model", modality, "")
+        self.model_turn.working = self.working
+        self._new_generation = False
         return self.model_turn, [*changes, TurnAdded(self.model_turn)]
+
+    def _set_working(self, working: bool) -> list[Change]:
+        self.working = working
+        turn = self.model_turn
+        if turn is None or turn.working == working:
+            return []
+        turn.working = working
+        return [TurnText(turn, "")]
+
+    def _joined(self, turn: Turn, text: str) -> str:
+        """The first words of a later generation, set apart from the answer so far."""
+        if not self._new_generation:
+            return text
+        self._new_generation = False
+        if turn.text and not turn.text[-1].isspace() and not text[:1].isspace():
+            return " " + text
+        return text
 
     def _end_spoken(self) -> list[Change]:
         if self.spoken_turn is None:

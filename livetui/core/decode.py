@@ -22,6 +22,7 @@ from .events import (
     GenerationComplete,
     GoAway,
     InputTranscript,
+    InteractionStatus,
     Interrupted,
     OutputTranscript,
     ResumptionHandle,
@@ -78,11 +79,16 @@ def events_from_message(msg: types.LiveServerMessage) -> list[Event]:
         if content.generation_complete:
             events.append(GenerationComplete())
 
+    status = _interaction_status(content)
+    if status is not None:
+        events.append(InteractionStatus(status))
+
     if msg.usage_metadata is not None:
         events.append(usage_from_metadata(msg.usage_metadata))
 
     if content is not None and content.turn_complete:
-        events.append(TurnComplete(reason=_enum_name(content.turn_complete_reason)))
+        reason = _enum_name(content.turn_complete_reason)
+        events.append(TurnComplete(reason=reason, in_progress=status == "IN_PROGRESS"))
 
     if msg.go_away is not None:
         events.append(GoAway(time_left_s=parse_duration(msg.go_away.time_left)))
@@ -90,6 +96,13 @@ def events_from_message(msg: types.LiveServerMessage) -> list[Event]:
         update = msg.session_resumption_update
         events.append(ResumptionHandle(handle=update.new_handle or None, resumable=bool(update.resumable)))
     return events
+
+
+def _interaction_status(content: types.LiveServerContent | None) -> str | None:
+    """IN_PROGRESS or IDLE (the deprecated REQUIRES_ACTION means IDLE); None when not sent
+    or a value we do not know (it must never leave the console stuck "working")."""
+    name = _enum_name(content.interaction_status) if content is not None else None
+    return {"IN_PROGRESS": "IN_PROGRESS", "IDLE": "IDLE", "REQUIRES_ACTION": "IDLE"}.get(name or "")
 
 
 def _part_events(part: types.Part) -> list[Event]:
@@ -185,6 +198,8 @@ def describe_message(msg: types.LiveServerMessage) -> tuple[str, str]:
             pieces.append(("serverContent.turnComplete", f"turn complete ({reason})" if reason else "turn complete"))
         if content.generation_complete:
             pieces.append(("serverContent.generationComplete", "generation complete"))
+        if (status := _interaction_status(content)) is not None:
+            pieces.append(("serverContent.interactionStatus", "still working" if status == "IN_PROGRESS" else "idle"))
         if content.model_turn is not None:
             parts = [_describe_part(p) for p in content.model_turn.parts or []]
             pieces.append(("serverContent.modelTurn", ", ".join(p for p in parts if p) or "empty turn"))

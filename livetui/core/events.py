@@ -69,6 +69,21 @@ class Interrupted:
 @dataclass(frozen=True)
 class TurnComplete:
     reason: str | None = None
+    # interactionStatus IN_PROGRESS rode along: one generation ended, the request goes on
+    # (background reasoning); the answer is over only at IDLE.
+    in_progress: bool = False
+
+
+@dataclass(frozen=True)
+class InteractionStatus:
+    """Where the model is with the user's request: IN_PROGRESS while it works in the
+    background (more output may follow), IDLE when all of it is done."""
+
+    status: str
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status == "IN_PROGRESS"
 
 
 @dataclass(frozen=True)
@@ -135,6 +150,7 @@ Event = (
     | GenerationComplete
     | Interrupted
     | TurnComplete
+    | InteractionStatus
     | Usage
     | ToolCall
     | ToolCallCancellation

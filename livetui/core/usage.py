@@ -23,6 +23,8 @@ class UsageTotals:
     prompt: int = 0
     response: int = 0
     total: int = 0
+    thoughts: int = 0  # reasoning tokens (billed as output), apart from the answer's
+    tool_use_prompt: int = 0  # function responses the model read
     prompt_by_modality: Mapping[str, int] = field(default_factory=dict)
     response_by_modality: Mapping[str, int] = field(default_factory=dict)
 
@@ -34,6 +36,8 @@ class UsageTotals:
             prompt=self.prompt + usage.prompt,
             response=self.response + usage.response,
             total=self.total + usage.total,
+            thoughts=self.thoughts + usage.thoughts,
+            tool_use_prompt=self.tool_use_prompt + usage.tool_use_prompt,
             prompt_by_modality=_sum_counts(self.prompt_by_modality, usage.prompt_by_modality),
             response_by_modality=_sum_counts(self.response_by_modality, usage.response_by_modality),
         )

@@ -108,6 +108,10 @@ class Answer:
     async def latency(self) -> bool:
         return await self._wait(self.options.latency_ms / 1000)
 
+    async def pause(self, seconds: float) -> bool:
+        """Wait between two generations (wall-clock); True when stopped meanwhile."""
+        return await self._wait(seconds)
+
     async def stream_text(self, text: str) -> None:
         start = time.monotonic()
         sent_tokens = 0.0

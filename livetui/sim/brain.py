@@ -54,6 +54,7 @@ class FunctionDecl:
     description: str = ""
     # a JSON-schema-ish object; hash=False keeps the frozen decl hashable
     parameters: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    behavior: str = ""  # BLOCKING / NON_BLOCKING as declared; "" when not said
 
     @classmethod
     def from_setup(cls, decl: Mapping[str, Any]) -> FunctionDecl:
@@ -65,10 +66,12 @@ class FunctionDecl:
                 params = value
                 break
         name, description = decl.get("name"), decl.get("description")
+        behavior = decl.get("behavior")
         return cls(
             name=name if isinstance(name, str) else "",
             description=description if isinstance(description, str) else "",
             parameters=dict(params),
+            behavior=behavior.upper() if isinstance(behavior, str) else "",
         )
 
 

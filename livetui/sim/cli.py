@@ -51,6 +51,7 @@ def parse_args(argv: list[str] | None = None) -> SimOptions:
     p.add_argument("--speed", type=_speed, default=1.0, help="pace answers this many times faster than real time, or 'max'")
     p.add_argument("--text-rate", type=float, default=60.0, help="text answer tokens per second (default 60)")
     p.add_argument("--latency-ms", type=int, default=0, help="delay before each answer")
+    p.add_argument("--reasoning-ms", type=int, default=1000, help="background reasoning of the extended-thinking model (default 1000)")
     p.add_argument("--script", type=Path, help="scripted replies (TOML)")
     faults = p.add_argument_group("faults")
     faults.add_argument("--reject-key", action="append", default=[], metavar="KEY", help="refuse this API key (1007); repeatable")
@@ -71,6 +72,7 @@ def parse_args(argv: list[str] | None = None) -> SimOptions:
         speed=a.speed,
         text_rate=a.text_rate,
         latency_ms=a.latency_ms,
+        reasoning_ms=max(0, a.reasoning_ms),
         script=a.script,
         reject_keys=frozenset(a.reject_key),
         goaway_after=a.goaway_after,

@@ -19,6 +19,9 @@ class SimOptions:
     speed: float = 1.0
     text_rate: float = 60.0  # text answer tokens per second (at speed 1)
     latency_ms: int = 0  # delay before each answer starts
+    # How long the extended-thinking model reasons in the background before it answers:
+    # wall-clock, not paced with the output (thinking is not output).
+    reasoning_ms: int = 1000
 
     # Faults.
     reject_keys: frozenset[str] = frozenset()
@@ -44,6 +47,8 @@ class SimOptions:
             raise ValueError(f"drop_random must be positive, not {self.drop_random}")
         if self.latency_ms < 0:
             raise ValueError("latency_ms must not be negative")
+        if self.reasoning_ms < 0:
+            raise ValueError("reasoning_ms must not be negative")
 
     def paced(self, seconds: float) -> float:
         """Wall-clock time for `seconds` of real-time output at this speed."""

@@ -20,10 +20,11 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from . import recognize
-from .answer import Answer, PlaybackClock
+from .answer import Answer, PlaybackClock, text_parts
 from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
 from .context import Context, Item, text_item
 from .pipelines import AUDIO_ONLY, Pipeline, pipeline_for
+from .reasoning import CALL_FILLER, FILLER, Reasoning, scheduling, thought_text, thought_tokens, tool_use_tokens
 from .tokens import audio_tokens, pcm_seconds
 from .vad import Vad, VadConfig
 from .wire import decode_bytes, field, pcm_rate
@@ -58,6 +59,7 @@ class UserInput:
     text: str = ""
     pcm: bytes = b""  # 16 kHz speech still to be recognised
     modality: Literal["TEXT", "AUDIO"] = "TEXT"
+    tool_result: tuple[Reply, Any] | None = None  # a NON_BLOCKING call's result to speak
 
 
 @dataclass
@@ -142,6 +144,11 @@ class LiveSession:
         self.turn_closed = asyncio.Event()
         self.tool_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.cancelled_calls: set[str] = set()
+        self.reasoning = Reasoning()
+        self.async_calls: dict[str, Reply] = {}  # NON_BLOCKING calls still running on the client
+        self.results_due = 0  # their results queued to be spoken
+        self.held_results: list[UserInput] = []  # results that wait for the user to finish speaking
+        self.pending_user: list[str] = []  # client content sent without turn_complete
         self.vad: Vad | None = None
         self.activity_pcm: bytearray | None = None  # manual activity (VAD disabled)
         self.silence_timer: asyncio.TimerHandle | None = None
@@ -198,6 +205,7 @@ class LiveSession:
         if self.sim.options.quota_after is not None and number > self.sim.options.quota_after:
             raise Closed(*QUOTA)
         config = SetupConfig.parse(msg["setup"])
+        self.reasoning = Reasoning.from_setup(msg["setup"])
         model = config.model if config.model.startswith("models/") else f"models/{config.model}"
         if model in self.sim.options.reject_models or model.removeprefix("models/") in self.sim.options.reject_models:
             raise Closed(1008, f"{model} is not found for API version {self._api_version()}, or is not supported for bidiGenerateContent.")
@@ -271,7 +279,7 @@ class LiveSession:
             await self._realtime_input(realtime)
             handled = True
         if (response := field(msg, "toolResponse")) is not None:
-            self._tool_response(response)
+            await self._tool_response(response)
             handled = True
         if (update := field(msg, "contextUpdate")) is not None:
             if (system := field(update, "systemInstruction")) is not None:
@@ -293,6 +301,8 @@ class LiveSession:
         for turn in turns:
             role = "model" if field(turn, "role") == "model" else "user"
             text = content_text(turn)
+            if role == "model" and self.pending_user:
+                new_user_text, self.pending_user = [*self.pending_user, *new_user_text], []
             if role == "user":
                 new_user_text.append(text)
             else:
@@ -302,10 +312,12 @@ class LiveSession:
                 new_user_text = []
                 self.context.add(text_item("model", text))
         if field(content, "turnComplete") is True:
-            await self._user_turn(UserInput(text="\n".join(new_user_text)))
+            # What was sent without turn_complete is part of this question.
+            question, self.pending_user = [*self.pending_user, *new_user_text], []
+            await self._interrupt()  # turn_complete cuts a generation in progress, whatever the activity handling
+            await self._user_turn(UserInput(text="\n".join(question)))
         else:
-            for text in new_user_text:
-                self.context.add(text_item("user", text))
+            self.pending_user += new_user_text  # waits for what follows
 
     async def _realtime_input(self, realtime: Any) -> None:
         if (text := field(realtime, "text")) is not None:
@@ -363,14 +375,41 @@ class LiveSession:
         if self.config.interrupt:
             await self._interrupt()
 
-    def _tool_response(self, response: Any) -> None:
+    async def _tool_response(self, response: Any) -> None:
         for item in field(response, "functionResponses") or []:
             call_id = field(item, "id")
             waiter = self.tool_waiters.pop(call_id, None)
             if waiter is not None and not waiter.done():
                 waiter.set_result(field(item, "response") or {})
+            elif call_id in self.async_calls:
+                await self._async_result(self.async_calls.pop(call_id), field(item, "response") or {}, scheduling(item))
             elif call_id not in self.cancelled_calls:
                 raise Closed(*NOT_FOUND)
+
+    async def _async_result(self, reply: Reply, result: Any, when: str) -> None:
+        """A NON_BLOCKING call's result, scheduled as the client asked."""
+        if when == "SILENT":  # into the context, nothing said
+            tool = reply.tool.name if reply.tool else ""
+            self.context.add(text_item("user", f"{tool} returned {json.dumps(result, default=str)}"))
+            if self.reasoning.background and not self.turn_open and not self._owed():
+                await self.send({"serverContent": {"turnComplete": True, "interactionStatus": "IDLE"}})
+            return
+        self.results_due += 1
+        if self._user_speaking():  # 3.8 waits for the user to finish, then speaks the result
+            self.held_results.append(UserInput(tool_result=(reply, result)))
+            return
+        if when == "INTERRUPT":
+            await self._interrupt()
+        self.turns.put_nowait(UserInput(tool_result=(reply, result)))  # WHEN_IDLE: after what is being said
+
+    def _user_speaking(self) -> bool:
+        if self.vad is not None:
+            return self.vad.in_speech
+        return self.activity_pcm is not None
+
+    def _owed(self) -> bool:
+        """A request still has work in the background: calls running, results to speak."""
+        return bool(self.async_calls) or self.results_due > 0
 
     # -- turns and answers -----------------------------------------------------
 
@@ -379,6 +418,12 @@ class LiveSession:
             raise Closed(1007, AUDIO_ONLY)
         if self.config.interrupt:
             await self._interrupt()
+        for text in self.pending_user:  # content left waiting is context for what the user says now
+            self.context.add(text_item("user", text))
+        self.pending_user = []
+        for held in self.held_results:  # results held while the user spoke: said first
+            self.turns.put_nowait(held)
+        self.held_results = []
         self.turns.put_nowait(user)
 
     async def _interrupt(self) -> None:
@@ -406,6 +451,10 @@ class LiveSession:
             if self.pipeline is not None:
                 await self.pipeline.hear(self, user)
                 continue
+            if user.tool_result is not None:
+                self.results_due -= 1
+                await self._answer(self.context.turns(), "", tool_result=user.tool_result)
+                continue
             text = user.text
             audio_tokens_in = 0
             if user.modality == "AUDIO":
@@ -421,8 +470,9 @@ class LiveSession:
             self.context.add(item)
             await self._answer(history, text)
 
-    async def _answer(self, history: list[Any], user_text: str) -> None:
+    async def _answer(self, history: list[Any], user_text: str, tool_result: tuple[Reply, Any] | None = None) -> None:
         cfg = self.config
+        reasoning = self.reasoning
         self.playback = PlaybackClock()
         answer = Answer(
             send=self.send,
@@ -436,13 +486,30 @@ class LiveSession:
         self.turn_open = True
         self.turn_closed.clear()
         prompt = self.context.tokens_by_modality()
+        thoughts = ""
+        tool_use = 0  # tokens of a function response read for this answer
+        calls: list[str] = []  # NON_BLOCKING calls made by this answer
         try:
-            reply = self.brain.reply(history, user_text, cfg.tools)
+            if tool_result is not None:  # a NON_BLOCKING call's result, said now
+                reply, result = tool_result
+                text = self.brain.after_tool(reply, result)
+                tool_use = tool_use_tokens(result)
+            else:
+                reply = self.brain.reply(history, user_text, cfg.tools)
+                text = reply.text
+                if reasoning.thinks and not reply.tone_ms:
+                    thoughts = thought_text(user_text)
             answer.tone_ms = reply.tone_ms
             answer.stop_after_ms = reply.interrupt_after_ms
-            text = reply.text
-            if not await answer.latency() and reply.tool is not None:
-                text = await self._call_tool(answer, reply)
+            if not await answer.latency() and thoughts:
+                await self._reason(answer, thoughts)
+            if not answer.stopped.is_set() and tool_result is None and reply.tool is not None:
+                if reasoning.non_blocking(self._declared(reply)):
+                    calls.append(await self._send_call(reply))
+                    self.async_calls[calls[-1]] = reply
+                    text = CALL_FILLER  # the model keeps talking while the call runs
+                else:
+                    text, tool_use = await self._call_tool(answer, reply)
             if not answer.stopped.is_set() and text:
                 if cfg.modality == "AUDIO":
                     await answer.stream_audio(text)
@@ -450,6 +517,10 @@ class LiveSession:
                     await answer.stream_text(text)
             answer.disarm()  # a scripted interruption only cuts an answer in flight
             if answer.stopped.is_set():
+                dropped = [call for call in calls if self.async_calls.pop(call, None) is not None]
+                if dropped:  # the turn that made them was cut: the model drops them
+                    self.cancelled_calls.update(dropped)
+                    await self.send({"toolCallCancellation": {"ids": dropped}})
                 await self.send({"serverContent": {"interrupted": True}})
                 self.playback = PlaybackClock()  # what was cut will never play
             else:
@@ -457,10 +528,16 @@ class LiveSession:
             if reply.turn_complete_delay_ms:
                 await asyncio.sleep(reply.turn_complete_delay_ms / 1000)
             response_tokens = answer.response_tokens(cfg.modality)
+            content: dict[str, Any] = {"turnComplete": True}
+            if reasoning.background:  # the request is done only when nothing is owed
+                content["interactionStatus"] = "IN_PROGRESS" if self._owed() else "IDLE"
             await self.send(
                 {
-                    "serverContent": {"turnComplete": True},
-                    "usageMetadata": usage(prompt, cfg.modality, response_tokens),
+                    "serverContent": content,
+                    "usageMetadata": usage(
+                        prompt, cfg.modality, response_tokens, thoughts=thought_tokens(thoughts) if thoughts else 0,
+                        tool_use=tool_use,
+                    ),
                 }
             )
             self.turn_open = False
@@ -476,7 +553,37 @@ class LiveSession:
             self.turn_open = False
             self.turn_closed.set()
 
-    async def _call_tool(self, answer: Answer, reply: Reply) -> str:
+    async def _reason(self, answer: Answer, thoughts: str) -> None:
+        """Think before answering: in the background (a filler first, its own generation,
+        the request IN_PROGRESS meanwhile) or inline; the reasoning as thought parts when asked."""
+        if self.reasoning.background:
+            if self.config.modality == "AUDIO":
+                await answer.stream_audio(FILLER)
+            else:
+                await answer.stream_text(FILLER)
+            if answer.stopped.is_set():
+                return
+            await self.send({"serverContent": {"generationComplete": True}})
+            await self.send({"serverContent": {"turnComplete": True, "interactionStatus": "IN_PROGRESS"}})
+        if self.reasoning.include_thoughts:
+            for part in text_parts(thoughts, 48):
+                await self.send({"serverContent": {"modelTurn": {"role": "model", "parts": [{"text": part, "thought": True}]}}})
+        if self.reasoning.background:
+            await answer.pause(self.sim.options.reasoning_ms / 1000)
+
+    def _declared(self, reply: Reply) -> str:
+        name = reply.tool.name if reply.tool else ""
+        return next((decl.behavior for decl in self.config.tools if decl.name == name), "")
+
+    async def _send_call(self, reply: Reply) -> str:
+        assert reply.tool is not None
+        call_id = f"function-call-{secrets.token_hex(6)}"
+        await self.send({"toolCall": {"functionCalls": [{"id": call_id, "name": reply.tool.name, "args": reply.tool.args}]}})
+        return call_id
+
+    async def _call_tool(self, answer: Answer, reply: Reply) -> tuple[str, int]:
+        """A BLOCKING call: the answer waits for the client's response. What to say
+        then, and the tokens of the response the model read."""
         assert reply.tool is not None
         call_id = f"function-call-{secrets.token_hex(6)}"
         waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
@@ -489,18 +596,22 @@ class LiveSession:
             self.tool_waiters.pop(call_id, None)
             self.cancelled_calls.add(call_id)
             await self.send({"toolCallCancellation": {"ids": [call_id]}})
-            return ""
-        return self.brain.after_tool(reply, waiter.result())
+            return "", 0
+        return self.brain.after_tool(reply, waiter.result()), tool_use_tokens(waiter.result())
 
 
-def usage(prompt: dict[str, int], modality: str, response_tokens: int) -> dict[str, Any]:
+def usage(prompt: dict[str, int], modality: str, response_tokens: int, thoughts: int = 0, tool_use: int = 0) -> dict[str, Any]:
     prompt_total = sum(prompt.values())
     out: dict[str, Any] = {
         "promptTokenCount": prompt_total,
         "responseTokenCount": response_tokens,
-        "totalTokenCount": prompt_total + response_tokens,
+        "totalTokenCount": prompt_total + response_tokens + thoughts + tool_use,
         "promptTokensDetails": [{"modality": m, "tokenCount": n} for m, n in sorted(prompt.items()) if n],
     }
+    if thoughts:
+        out["thoughtsTokenCount"] = thoughts
+    if tool_use:  # the function response the model read, billed as prompt
+        out["toolUsePromptTokenCount"] = tool_use
     if response_tokens:
         out["responseTokensDetails"] = [{"modality": modality, "tokenCount": response_tokens}]
     return out

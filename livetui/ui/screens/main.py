@@ -8,6 +8,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from ..modes import ModeCommands, apply_labels
+from ..widgets.chat import ModelMessage
+from ..widgets.status import StatusBar
 
 
 class OnceCompositor(Compositor):
@@ -32,3 +34,8 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.call_after_refresh(apply_labels, self.app)  # the panes and the prompt as the mode names them
+
+    def on_model_message_working(self, message: ModelMessage.Working) -> None:
+        """Background reasoning: the status bar says so until the request is done."""
+        for bar in self.query(StatusBar):  # none in a screen that has no status bar
+            bar.set(work="still working…" if message.working else "")

@@ -7,12 +7,14 @@ import time
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
 from ...core.conversation import Turn
 from .reveal import Reveal
+from .thoughts import Thoughts
 
 REVEAL_TICK = 1 / 12  # s: how often a streaming answer may grow on screen
 
@@ -74,9 +76,18 @@ class ModelMessage(Widget):
 
     DEFAULT_CSS = "ModelMessage { height: auto; }"
 
+    class Working(Message):
+        """The model works on this answer in the background (IN_PROGRESS), or no longer."""
+
+        def __init__(self, working: bool) -> None:
+            super().__init__()
+            self.working = working
+
     def __init__(self, turn: Turn) -> None:
         super().__init__(classes="turn model")
         self.turn = turn
+        self.thoughts: Thoughts | None = None
+        self._working = False
         # A finished turn (restored, or shown again from earlier) is drawn whole, once.
         self._body = AnswerBody("" if turn.open else _finished_text(turn), whole=not turn.open)
         self._stream = None
@@ -90,9 +101,12 @@ class ModelMessage(Widget):
     def on_mount(self) -> None:
         if self.turn.open:
             self._stream = Markdown.get_stream(self._body)
+            self._title()  # an answer that begins while the model works says so at once
 
     def _title(self) -> None:
         parts = [f"Gemini · {_stamp(self.turn)}", self.turn.modality]
+        if self.turn.working and self.turn.open:  # first: a narrow answer keeps it in view
+            parts.insert(1, "still working…")
         if self.turn.audio_seconds:
             parts.append(f"{self.turn.audio_seconds:.1f}s audio")
         if self.turn.interrupted:
@@ -101,6 +115,10 @@ class ModelMessage(Widget):
         if title != self.border_title:  # setting it repaints the whole answer, even unchanged
             self.border_title = title
         self.set_class(self.turn.interrupted, "interrupted")
+        working = self.turn.working and self.turn.open
+        if working != self._working and self.is_attached:
+            self._working = working
+            self.post_message(self.Working(working))
 
     async def append(self, delta: str) -> None:
         if delta and self._stream is not None:
@@ -110,7 +128,16 @@ class ModelMessage(Widget):
                 await self._stream.write(delta)
             else:
                 self._reveal.add(delta, time.monotonic())
+        if self.turn.thoughts:
+            await self._show_thoughts()
         self._title()
+
+    async def _show_thoughts(self) -> None:
+        if self.thoughts is None:
+            self.thoughts = Thoughts(self.turn.thoughts)
+            await self.mount(self.thoughts, before=self._body)  # reasoning comes before the answer
+        else:
+            self.thoughts.show(self.turn.thoughts)
 
     async def _step(self) -> None:
         piece = self._reveal.step(time.monotonic())

@@ -19,6 +19,7 @@ STATE_STYLE = {
 @dataclass(frozen=True)
 class Status:
     state: str = "connecting"
+    work: str = ""  # e.g. "still working…" while the model reasons in the background
     service: str = ""
     model: str = ""
     modality: str = "TEXT"
@@ -47,6 +48,9 @@ class StatusBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("● ", style=STATE_STYLE.get(s.state, ""))
         text.append(s.state, style=STATE_STYLE.get(s.state, ""))
+        if s.work:
+            text.append(" │ ", style="dim")
+            text.append(s.work, style="italic yellow")
         mic_style = "bold reverse red" if s.mic.startswith("TALKING") else ("bold green" if s.mic.startswith("mic live") else "")
         for part, style in ((s.modality, "bold"), (s.mic, mic_style), (f"VAD {s.vad}", ""), (s.note, "italic"), (s.service, "bold"), (s.model, "dim")):
             if part:

@@ -57,6 +57,8 @@ class TokenCounter(Static):
                 detail.append(f"in  {prompt}\n", style="dim")
             if response:
                 detail.append(f"out {response}", style="dim")
+            if totals.thoughts:  # reasoning is billed as output, but is not the answer
+                detail.append(f"{chr(10) if detail else ''}thoughts {totals.thoughts:,}", style="dim")
         group = Table.grid()
         group.add_row(table)
         if self.trigger_tokens and last is not None:

@@ -35,10 +35,10 @@ def test_a_streamed_text_answer_is_one_turn_with_every_delta():
     assert isinstance(first[0], TurnAdded) and first[0].turn.role == "model"
     assert isinstance(first[1], TurnText) and first[1].delta == "Hel"
     assert c.apply(TextDelta("lo")) == [TurnText(c.turns[1], "lo")]
-    assert c.apply(TextDelta("hidden", thought=True)) == []
+    assert c.apply(TextDelta("hidden", thought=True)) == [TurnText(c.turns[1], "")]  # kept apart, not as text
     ended = c.apply(TurnComplete())
     assert ended == [TurnEnded(c.turns[1])]
-    assert c.turns[1].text == "Hello" and not c.turns[1].open
+    assert c.turns[1].text == "Hello" and c.turns[1].thoughts == "hidden" and not c.turns[1].open
     assert c.apply(TurnComplete()) == [], "a second turnComplete ends nothing"
 
 
