@@ -52,6 +52,12 @@ def parse_args(argv: list[str] | None = None) -> SimOptions:
     p.add_argument("--text-rate", type=float, default=60.0, help="text answer tokens per second (default 60)")
     p.add_argument("--latency-ms", type=int, default=0, help="delay before each answer")
     p.add_argument("--script", type=Path, help="scripted replies (TOML)")
+    p.add_argument(
+        "--retired-models",
+        action="store_true",
+        help="also serve the Live models shut down on 2025-12-09 (gemini-live-2.5-flash-preview, "
+        "gemini-2.0-flash-live-001) as they behaved then: TEXT or AUDIO answers, any config",
+    )
     faults = p.add_argument_group("faults")
     faults.add_argument("--reject-key", action="append", default=[], metavar="KEY", help="refuse this API key (1007); repeatable")
     faults.add_argument("--goaway-after", type=float, metavar="S", help="send goAway S seconds into each session")
@@ -72,6 +78,7 @@ def parse_args(argv: list[str] | None = None) -> SimOptions:
         text_rate=a.text_rate,
         latency_ms=a.latency_ms,
         script=a.script,
+        retired_models=a.retired_models,
         reject_keys=frozenset(a.reject_key),
         goaway_after=a.goaway_after,
         goaway_time_left=a.goaway_time_left,

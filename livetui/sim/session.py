@@ -19,10 +19,11 @@ import numpy as np
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from . import recognize
+from . import recognize, rules
 from .answer import Answer, PlaybackClock
 from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
 from .context import Context, Item, text_item
+from .models import Model, lookup
 from .tokens import audio_tokens, pcm_seconds
 from .vad import Vad, VadConfig
 from .wire import decode_bytes, field, pcm_rate
@@ -35,7 +36,6 @@ log = logging.getLogger("livetui.sim")
 INPUT_RATE = 16000
 # Close reasons as the real service words them (at most 123 bytes).
 BAD_KEY = (1007, "API key not valid. Please pass a valid API key.")
-NOT_AUDIO = (1007, "Cannot extract voices from a non-audio request.")
 BAD_JSON = (1007, "Invalid JSON payload received.")
 NO_SESSION = (1008, "BidiGenerateContent session not found")
 NOT_FOUND = (1008, "Requested entity was not found")
@@ -74,6 +74,7 @@ class SetupConfig:
     resume_handle: str | None
     compression: tuple[int, int] | None  # (trigger_tokens, target_tokens)
     system_instruction: str
+    model_spec: Model | None = None  # the catalogue's entry for `model`, set by LiveSession._setup
 
     @classmethod
     def parse(cls, setup: Any) -> "SetupConfig":
@@ -197,10 +198,13 @@ class LiveSession:
             raise Closed(*QUOTA)
         config = SetupConfig.parse(msg["setup"])
         model = config.model if config.model.startswith("models/") else f"models/{config.model}"
-        if model in self.sim.options.reject_models or model.removeprefix("models/") in self.sim.options.reject_models:
-            raise Closed(1008, f"{model} is not found for API version {self._api_version()}, or is not supported for bidiGenerateContent.")
-        if config.modality == "TEXT" and "native-audio" in config.model:
-            raise Closed(*NOT_AUDIO)
+        spec = lookup(model, retired=self.sim.options.retired_models)
+        if spec is None or model in self.sim.options.reject_models or model.removeprefix("models/") in self.sim.options.reject_models:
+            raise Closed(*rules.not_found(config.model, self._api_version()))
+        if (refusal := rules.check(msg["setup"], spec)) is not None:
+            raise Closed(*refusal)
+        config.model_spec = spec
+        config.modality = rules.response_modality(msg["setup"], spec)  # type: ignore[assignment]
         if config.resume_handle:
             saved = self.sim.resumable.get(config.resume_handle)
             if saved is None:
@@ -480,17 +484,37 @@ class LiveSession:
         return self.brain.after_tool(reply, waiter.result())
 
 
-def usage(prompt: dict[str, int], modality: str, response_tokens: int) -> dict[str, Any]:
+def usage(
+    prompt: dict[str, int],
+    modality: str,
+    response_tokens: int,
+    *,
+    thoughts: int = 0,
+    tool_use_prompt: int = 0,
+    tool_use_prompt_details: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """usageMetadata as today's service sends it: per-modality details that add up to
+    their counts, and thought and tool-use counts only when there are any. The total
+    counts everything billed: prompt, response, thoughts and tool-use prompt."""
     prompt_total = sum(prompt.values())
     out: dict[str, Any] = {
         "promptTokenCount": prompt_total,
         "responseTokenCount": response_tokens,
-        "totalTokenCount": prompt_total + response_tokens,
-        "promptTokensDetails": [{"modality": m, "tokenCount": n} for m, n in sorted(prompt.items()) if n],
+        "totalTokenCount": prompt_total + response_tokens + thoughts + tool_use_prompt,
+        "promptTokensDetails": _details(prompt),
     }
     if response_tokens:
-        out["responseTokensDetails"] = [{"modality": modality, "tokenCount": response_tokens}]
+        out["responseTokensDetails"] = _details({modality: response_tokens})
+    if thoughts:
+        out["thoughtsTokenCount"] = thoughts
+    if tool_use_prompt:
+        out["toolUsePromptTokenCount"] = tool_use_prompt
+        out["toolUsePromptTokensDetails"] = _details(tool_use_prompt_details or {"TEXT": tool_use_prompt})
     return out
+
+
+def _details(by_modality: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"modality": m, "tokenCount": n} for m, n in sorted(by_modality.items()) if n]
 
 
 def to_input_rate(pcm: bytes, rate: int) -> bytes:
