@@ -273,3 +273,38 @@ async def test_models_prefix_and_every_catalogue_name_connect(sim):
     for model in (f"models/{MODEL}", EXTENDED, FLASH_31, NATIVE_25):
         async with client_for(sim).aio.live.connect(model=model, config=AUDIO_OUT) as session:
             assert session.session_id
+
+
+@pytest.mark.parametrize(
+    ("setup", "reason"),
+    [
+        (
+            {"model": f"models/{MODEL}", "generationConfig": {"responseModalities": ["AUDIO"], "thinkingConfig": {"thinkingLevel": "LOW"}}},
+            f"thinking_config is not supported by models/{MODEL}; omit it.",
+        ),
+        (
+            {"model": f"models/{EXTENDED}", "generationConfig": {"thinkingConfig": {"thinkingLevel": "MINIMAL"}}},
+            f"thinking_level MINIMAL is not supported by models/{EXTENDED}; use low/medium/high.",
+        ),
+        (
+            {"model": f"models/{MODEL}", "proactivity": {"proactiveAudio": False}},
+            f"Proactive audio is always on for models/{MODEL}; proactive_audio=false is not allowed.",
+        ),
+        (
+            {"model": f"models/{FLASH_31}", "tools": [{"functionDeclarations": [{"name": "f", "behavior": "NON_BLOCKING"}]}]},
+            f"Asynchronous function calls (behavior NON_BLOCKING) are not supported by models/{FLASH_31}.",
+        ),
+    ],
+)
+async def test_camel_case_setups_as_other_sdks_send_them_are_checked_too(sim, setup, reason):
+    """The JS SDK camel-cases the keys the Python SDK leaves snake_case: both are read."""
+    import json
+
+    import websockets
+
+    url = sim.base_url.replace("https", "wss") + "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+    async with websockets.connect(url, ssl=sim.client_ssl_context(), additional_headers={"x-goog-api-key": "k"}) as ws:
+        await ws.send(json.dumps({"setup": setup}))
+        with pytest.raises(websockets.ConnectionClosed) as caught:
+            await ws.recv()
+    assert (caught.value.rcvd.code, caught.value.rcvd.reason) == (1007, reason)
