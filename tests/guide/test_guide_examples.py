@@ -94,6 +94,16 @@ def test_automatic_vad(sim, workdir):
     assert "weather" in out.lower()
 
 
+def test_without_the_switch_the_guides_model_is_not_found(workdir):
+    with SimProcess("--speed", "max") as today:
+        result = subprocess.run(
+            [sys.executable, str(PROGRAMS / "connect.py")], cwd=workdir, env=clean_env(**today.exports),
+            capture_output=True, text=True, timeout=90,
+        )
+    assert result.returncode != 0 and "Session started" not in result.stdout
+    assert "1008 None. models/gemini-live-2.5-flash-preview is not found for API version" in result.stderr
+
+
 def test_every_program_is_covered():
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     assert len(list(PROGRAMS.glob("*.py"))) == 8
