@@ -43,7 +43,7 @@ SEND_SAMPLE_RATE = 16000
 RECEIVE_SAMPLE_RATE = 24000
 CHUNK_SIZE = 1024
 
-MODEL = "gemini-live-2.5-flash-preview"
+MODEL = "gemini-3.8-live"  # today's default Live model (the 2025 one was shut down)
 
 
 class AudioLoop:

@@ -75,12 +75,14 @@ async def test_the_simulator_answers_through_the_real_sdk_and_leaves_nothing_beh
         assert os.environ.get("SSL_CERT_FILE") == trust_before  # trust is per client, not process-wide
         client = backend.client()
         text = ""
-        async with client.aio.live.connect(model="m", config={"response_modalities": ["TEXT"]}) as session:
+        config = {"response_modalities": ["AUDIO"], "output_audio_transcription": {}}  # as today's models answer
+        async with client.aio.live.connect(model="gemini-3.8-live", config=config) as session:
             await session.send_client_content(
                 turns={"role": "user", "parts": [{"text": "What is the capital of France?"}]}, turn_complete=True
             )
             async for message in session.receive():  # ends at turn_complete
-                text += message.text or ""
+                if message.server_content and message.server_content.output_transcription:
+                    text += message.server_content.output_transcription.text or ""
         assert "Paris" in text
         assert "livetui-sim" not in repr(backend)  # the simulator's key stays out of reprs too
     finally:

@@ -24,7 +24,8 @@ def test_an_ephemeral_token_connects_through_the_constrained_endpoint(tmp_path: 
             XDG_CONFIG_HOME=str(tmp_path / "config"),
             TERM="xterm-256color",
         )
-        console = Console(["--no-mic"], env)
+        # Spoken answers, as today's default model gives them; their transcript is on screen.
+        console = Console(["--no-mic", "--modality", "audio"], env)
         try:
             console.expect(b"connected")
             console.send(b"What is the capital of Peru?")

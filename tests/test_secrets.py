@@ -30,7 +30,8 @@ def test_the_key_is_nowhere(tmp_path: Path):
             XDG_CACHE_HOME=str(homes["cache"]),
             TERM="xterm-256color",
         )
-        console = Console([], env)
+        # Spoken answers, as today's default model gives them; their transcript is on screen.
+        console = Console(["--modality", "audio"], env)
         try:
             console.expect(b"connected")
             console.send(b"What is the capital of France?")

@@ -53,6 +53,12 @@ def parse_args(argv: list[str] | None = None) -> SimOptions:
     p.add_argument("--latency-ms", type=int, default=0, help="delay before each answer")
     p.add_argument("--reasoning-ms", type=int, default=1000, help="background reasoning of the extended-thinking model (default 1000)")
     p.add_argument("--script", type=Path, help="scripted replies (TOML)")
+    p.add_argument(
+        "--retired-models",
+        action="store_true",
+        help="also serve the Live models shut down on 2025-12-09 (gemini-live-2.5-flash-preview, "
+        "gemini-2.0-flash-live-001) as they behaved then: TEXT or AUDIO answers, any config",
+    )
     faults = p.add_argument_group("faults")
     faults.add_argument("--reject-key", action="append", default=[], metavar="KEY", help="refuse this API key (1007); repeatable")
     faults.add_argument("--goaway-after", type=float, metavar="S", help="send goAway S seconds into each session")
@@ -74,6 +80,7 @@ def parse_args(argv: list[str] | None = None) -> SimOptions:
         latency_ms=a.latency_ms,
         reasoning_ms=max(0, a.reasoning_ms),
         script=a.script,
+        retired_models=a.retired_models,
         reject_keys=frozenset(a.reject_key),
         goaway_after=a.goaway_after,
         goaway_time_left=a.goaway_time_left,

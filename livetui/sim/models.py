@@ -36,6 +36,7 @@ class Model:
     background: bool = False  # reasons in the background: interactionStatus IN_PROGRESS ... IDLE
     calls: Calls = "async"
     search: bool = True  # the google_search tool
+    proactive_audio: bool = True  # takes a `proactivity` config at all (3.1: no proactive audio)
     proactive_audio_off: bool = False  # accepts proactivity.proactive_audio=false
     affective_dialog: bool = False  # accepts enable_affective_dialog
     system_instruction: bool = True
@@ -78,6 +79,7 @@ CATALOGUE: tuple[Model, ...] = (
         thinking_levels=("minimal", "low", "medium", "high"),
         thoughts=True,
         calls="sync",
+        proactive_audio=False,
     ),
     Model(
         name="gemini-2.5-flash-native-audio-preview-12-2025",

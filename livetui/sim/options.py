@@ -33,6 +33,9 @@ class SimOptions:
     quota_after: int | None = None  # sessions beyond this many are refused (1011 quota)
 
     script: Path | None = None  # scripted replies (TOML), see livetui.sim.script
+    # Serve the Live models shut down on 2025-12-09 as they behaved then (TEXT or AUDIO,
+    # any config), so programs written for the 2025 API still run. Off: refused as today.
+    retired_models: bool = False
 
     extra: dict = field(default_factory=dict, compare=False)
 

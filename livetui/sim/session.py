@@ -19,10 +19,11 @@ import numpy as np
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from . import recognize
+from . import recognize, rules
 from .answer import Answer, PlaybackClock, text_parts
 from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
 from .context import Context, Item, text_item
+from .models import Model, lookup
 from .pipelines import AUDIO_ONLY, Pipeline, pipeline_for
 from .reasoning import CALL_FILLER, FILLER, Reasoning, scheduling, thought_text, thought_tokens, tool_use_tokens
 from .tokens import audio_tokens, pcm_seconds
@@ -37,7 +38,6 @@ log = logging.getLogger("livetui.sim")
 INPUT_RATE = 16000
 # Close reasons as the real service words them (at most 123 bytes).
 BAD_KEY = (1007, "API key not valid. Please pass a valid API key.")
-NOT_AUDIO = (1007, "Cannot extract voices from a non-audio request.")
 BAD_JSON = (1007, "Invalid JSON payload received.")
 NO_SESSION = (1008, "BidiGenerateContent session not found")
 NOT_FOUND = (1008, "Requested entity was not found")
@@ -77,6 +77,7 @@ class SetupConfig:
     resume_handle: str | None
     compression: tuple[int, int] | None  # (trigger_tokens, target_tokens)
     system_instruction: str
+    model_spec: Model | None = None  # the catalogue's entry for `model`, set by LiveSession._setup
 
     @classmethod
     def parse(cls, setup: Any) -> "SetupConfig":
@@ -207,10 +208,13 @@ class LiveSession:
         config = SetupConfig.parse(msg["setup"])
         self.reasoning = Reasoning.from_setup(msg["setup"])
         model = config.model if config.model.startswith("models/") else f"models/{config.model}"
-        if model in self.sim.options.reject_models or model.removeprefix("models/") in self.sim.options.reject_models:
-            raise Closed(1008, f"{model} is not found for API version {self._api_version()}, or is not supported for bidiGenerateContent.")
-        if config.modality == "TEXT" and "native-audio" in config.model:
-            raise Closed(*NOT_AUDIO)
+        spec = lookup(model, retired=self.sim.options.retired_models)
+        if spec is None or model in self.sim.options.reject_models or model.removeprefix("models/") in self.sim.options.reject_models:
+            raise Closed(*rules.not_found(config.model, self._api_version()))
+        if (refusal := rules.check(msg["setup"], spec)) is not None:
+            raise Closed(*refusal)
+        config.model_spec = spec
+        config.modality = rules.response_modality(msg["setup"], spec)  # type: ignore[assignment]
         try:
             self.pipeline = pipeline_for(config.model, msg["setup"])
         except ValueError as bad:
@@ -536,7 +540,7 @@ class LiveSession:
                     "serverContent": content,
                     "usageMetadata": usage(
                         prompt, cfg.modality, response_tokens, thoughts=thought_tokens(thoughts) if thoughts else 0,
-                        tool_use=tool_use,
+                        tool_use_prompt=tool_use,
                     ),
                 }
             )
@@ -600,21 +604,37 @@ class LiveSession:
         return self.brain.after_tool(reply, waiter.result()), tool_use_tokens(waiter.result())
 
 
-def usage(prompt: dict[str, int], modality: str, response_tokens: int, thoughts: int = 0, tool_use: int = 0) -> dict[str, Any]:
+def usage(
+    prompt: dict[str, int],
+    modality: str,
+    response_tokens: int,
+    *,
+    thoughts: int = 0,
+    tool_use_prompt: int = 0,
+    tool_use_prompt_details: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """usageMetadata as today's service sends it: per-modality details that add up to
+    their counts, and thought and tool-use counts only when there are any. The total
+    counts everything billed: prompt, response, thoughts and tool-use prompt."""
     prompt_total = sum(prompt.values())
     out: dict[str, Any] = {
         "promptTokenCount": prompt_total,
         "responseTokenCount": response_tokens,
-        "totalTokenCount": prompt_total + response_tokens + thoughts + tool_use,
-        "promptTokensDetails": [{"modality": m, "tokenCount": n} for m, n in sorted(prompt.items()) if n],
+        "totalTokenCount": prompt_total + response_tokens + thoughts + tool_use_prompt,
+        "promptTokensDetails": _details(prompt),
     }
+    if response_tokens:
+        out["responseTokensDetails"] = _details({modality: response_tokens})
     if thoughts:
         out["thoughtsTokenCount"] = thoughts
-    if tool_use:  # the function response the model read, billed as prompt
-        out["toolUsePromptTokenCount"] = tool_use
-    if response_tokens:
-        out["responseTokensDetails"] = [{"modality": modality, "tokenCount": response_tokens}]
+    if tool_use_prompt:
+        out["toolUsePromptTokenCount"] = tool_use_prompt
+        out["toolUsePromptTokensDetails"] = _details(tool_use_prompt_details or {"TEXT": tool_use_prompt})
     return out
+
+
+def _details(by_modality: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"modality": m, "tokenCount": n} for m, n in sorted(by_modality.items()) if n]
 
 
 def to_input_rate(pcm: bytes, rate: int) -> bytes:

@@ -2,8 +2,9 @@
 
 The real service tokenises with the model's own vocabulary; the simulator
 only needs counts that are plausible, stable and cheap, so it uses the
-published rules of thumb: about four characters a text token and 32 tokens
-a second of audio.
+published rules of thumb: about four characters a text token, and native audio
+at about 25 tokens a second (the Live API best-practice page, 2026; the 2025
+documentation said 32).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 __all__ = ["AUDIO_TOKENS_PER_SECOND", "CHARS_PER_TOKEN", "audio_tokens", "pcm_seconds", "text_tokens"]
 
 CHARS_PER_TOKEN = 4
-AUDIO_TOKENS_PER_SECOND = 32
+AUDIO_TOKENS_PER_SECOND = 25
 _PCM16_BYTES_PER_SAMPLE = 2
 
 

@@ -1,5 +1,9 @@
 """Every complete program in Google's Live API guide, run unmodified against `livetui-sim`
-with only the three environment variables it prints. Their audio files are made here."""
+with only the three environment variables it prints. Their audio files are made here.
+
+The guide was written for 2025: its programs name `gemini-live-2.5-flash-preview`, shut
+down on 2025-12-09, so the simulator runs with `--retired-models`, which serves it as it
+behaved then. Without the switch they are refused as today's service refuses them."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ QUESTION = "what is the weather"
 
 @pytest.fixture(scope="module")
 def sim():
-    with SimProcess("--speed", "max") as proc:
+    with SimProcess("--speed", "max", "--retired-models") as proc:
         yield proc
 
 
@@ -88,6 +92,16 @@ def test_input_transcription(sim, workdir):
 def test_automatic_vad(sim, workdir):
     out = run("automatic_vad", sim, workdir)
     assert "weather" in out.lower()
+
+
+def test_without_the_switch_the_guides_model_is_not_found(workdir):
+    with SimProcess("--speed", "max") as today:
+        result = subprocess.run(
+            [sys.executable, str(PROGRAMS / "connect.py")], cwd=workdir, env=clean_env(**today.exports),
+            capture_output=True, text=True, timeout=90,
+        )
+    assert result.returncode != 0 and "Session started" not in result.stdout
+    assert "1008 None. models/gemini-live-2.5-flash-preview is not found for API version" in result.stderr
 
 
 def test_every_program_is_covered():

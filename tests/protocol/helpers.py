@@ -18,7 +18,10 @@ from google.genai import types
 
 from livetui.sim import Simulator
 
-MODEL = "gemini-live-2.5-flash-preview"
+MODEL = "gemini-3.8-live"  # today's default Live model: it answers in AUDIO only
+RETIRED_MODEL = "gemini-live-2.5-flash-preview"  # the 2025 guide's; served only with retired_models=True
+# How today's models give text: the answer is spoken, and its transcript is the text.
+AUDIO_OUT = {"response_modalities": ["AUDIO"], "output_audio_transcription": {}}
 
 
 def client_for(sim: Simulator, api_key: str = "test-key") -> genai.Client:

@@ -8,9 +8,8 @@ import numpy as np
 
 from google.genai import types
 
-from .helpers import MODEL, chunks, client_for, read_turn, rms_dbfs, silence, speech_pcm
+from .helpers import AUDIO_OUT, MODEL, chunks, client_for, read_turn, rms_dbfs, silence, speech_pcm
 
-AUDIO_OUT = {"response_modalities": ["AUDIO"], "output_audio_transcription": {}}
 PCM16K = "audio/pcm;rate=16000"
 
 
@@ -30,7 +29,11 @@ async def test_audio_answer_is_paced_24khz_speech_with_its_transcript(make_sim):
     assert turn.order.index("outputTranscription") > turn.order.index("audio")
     u = turn.usage
     assert u.response_tokens_details[0].modality == types.MediaModality.AUDIO
-    assert u.response_token_count == round(32 * turn.audio_seconds)
+    assert u.response_token_count == round(25 * turn.audio_seconds), "native audio: about 25 tokens a second"
+    assert sum(d.token_count for d in u.response_tokens_details) == u.response_token_count
+    assert sum(d.token_count for d in u.prompt_tokens_details) == u.prompt_token_count
+    assert u.total_token_count == u.prompt_token_count + u.response_token_count
+    assert u.thoughts_token_count is None and u.tool_use_prompt_token_count is None, "sent only when there are any"
 
 
 async def test_audio_is_paced_at_real_time_unless_told_otherwise(make_sim):
@@ -44,51 +47,55 @@ async def test_audio_is_paced_at_real_time_unless_told_otherwise(make_sim):
 
 
 async def test_speech_with_automatic_vad_is_recognised_and_answered(sim):
-    config = {"response_modalities": ["TEXT"], "input_audio_transcription": {}}
+    config = {**AUDIO_OUT, "input_audio_transcription": {}}
     audio = speech_pcm("what is the weather", tail_ms=800)
     async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
         for chunk in chunks(audio, 20):
             await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type=PCM16K))
         turn = await read_turn(session)
     assert turn.input_transcript == "what is the weather"
-    assert turn.order.index("inputTranscription") < turn.order.index("text")
-    assert "weather" in turn.text.lower()
-    assert turn.usage.prompt_tokens_details[0].modality == types.MediaModality.AUDIO
+    assert turn.order.index("inputTranscription") < turn.order.index("audio")
+    assert "weather" in turn.output_transcript.lower()
+    u = turn.usage
+    assert [d.modality for d in u.prompt_tokens_details] == [types.MediaModality.AUDIO]
+    # The question's audio, counted at 25 tokens a second: about its spoken length.
+    spoken = len(audio) / 2 / 16000
+    assert 0.5 * 25 * spoken < u.prompt_token_count <= 25 * spoken
 
 
 async def test_audio_that_stops_arriving_ends_the_turn(sim):
     """The guide sends a whole file at once, with no audioStreamEnd: it still gets an answer."""
-    async with client_for(sim).aio.live.connect(model=MODEL, config={"response_modalities": ["TEXT"]}) as session:
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
         await session.send_realtime_input(audio=types.Blob(data=speech_pcm("what is the weather"), mime_type=PCM16K))
         turn = await read_turn(session)
-    assert turn.text
+    assert turn.audio and turn.output_transcript
 
 
 async def test_audio_stream_end_closes_the_turn_at_once(make_sim):
     sim = await make_sim()
     config = {
-        "response_modalities": ["TEXT"],
+        **AUDIO_OUT,
         "realtime_input_config": {"automatic_activity_detection": {"silence_duration_ms": 10_000}},
     }
     async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
         await session.send_realtime_input(audio=types.Blob(data=speech_pcm("hello there"), mime_type=PCM16K))
         await session.send_realtime_input(audio_stream_end=True)
         turn = await asyncio.wait_for(read_turn(session), 5)  # far less than the 10 s silence
-    assert turn.text
+    assert turn.output_transcript
 
 
 async def test_silence_and_noise_are_not_a_turn(sim):
-    async with client_for(sim).aio.live.connect(model=MODEL, config={"response_modalities": ["TEXT"]}) as session:
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
         for chunk in chunks(silence(1500), 20):
             await session.send_realtime_input(audio=types.Blob(data=chunk, mime_type=PCM16K))
         await session.send_realtime_input(audio_stream_end=True)
         await session.send_realtime_input(text="What is the capital of Canada?")
         turn = await read_turn(session)
-    assert "Ottawa" in turn.text, "the first answer is to the text, not to silence"
+    assert "Ottawa" in turn.output_transcript, "the first answer is to the text, not to silence"
 
 
 async def test_manual_activity_delimits_the_turn_when_vad_is_disabled(sim):
-    config = {"response_modalities": ["TEXT"], "input_audio_transcription": {},
+    config = {**AUDIO_OUT, "input_audio_transcription": {},
               "realtime_input_config": {"automatic_activity_detection": {"disabled": True}}}
     async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
         await session.send_realtime_input(activity_start=types.ActivityStart())
@@ -102,7 +109,7 @@ async def test_manual_activity_delimits_the_turn_when_vad_is_disabled(sim):
 
 
 async def test_24khz_input_is_resampled(sim):
-    config = {"response_modalities": ["TEXT"], "input_audio_transcription": {}}
+    config = {**AUDIO_OUT, "input_audio_transcription": {}}
     audio = speech_pcm("what is the weather", rate=24000, tail_ms=800)
     async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
         for chunk in chunks(audio, 20, rate=24000):
@@ -125,7 +132,7 @@ async def test_speech_interrupts_the_answer_being_sent(make_sim):
     assert turn.order[-2:] == ["interrupted", "turnComplete"]
     assert "generationComplete" not in turn.order
     assert turn.audio_seconds < 3, "the story was cut short"
-    assert turn.usage.response_token_count == round(32 * turn.audio_seconds)
+    assert turn.usage.response_token_count == round(25 * turn.audio_seconds)
 
 
 async def test_speech_interrupts_an_answer_that_would_still_be_playing(make_sim):

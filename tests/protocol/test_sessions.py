@@ -6,9 +6,7 @@ from __future__ import annotations
 import pytest
 from google.genai import errors, types
 
-from .helpers import MODEL, client_for, read_turn
-
-TEXT = {"response_modalities": ["TEXT"]}
+from .helpers import AUDIO_OUT, MODEL, client_for, read_turn
 
 
 async def ask(session, text: str):
@@ -26,26 +24,26 @@ async def next_handle(session) -> str:
 
 
 async def test_resumption_restores_the_conversation(sim):
-    config = {**TEXT, "session_resumption": {}}
+    config = {**AUDIO_OUT, "session_resumption": {}}
     client = client_for(sim)
     async with client.aio.live.connect(model=MODEL, config=config) as session:
         await ask(session, "What is the capital of Norway?")
         handle = await next_handle(session)
     assert handle
-    config = {**TEXT, "session_resumption": {"handle": handle}}
+    config = {**AUDIO_OUT, "session_resumption": {"handle": handle}}
     async with client.aio.live.connect(model=MODEL, config=config) as session:
         turn = await ask(session, "What did I ask you before?")
-    assert "capital of Norway" in turn.text
+    assert "capital of Norway" in turn.output_transcript
 
 
 async def test_no_resumption_updates_unless_asked(sim):
-    async with client_for(sim).aio.live.connect(model=MODEL, config=TEXT) as session:
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
         await ask(session, "hello")
     assert not any("sessionResumptionUpdate" in r["msg"] for r in sim.frames.records if r["dir"] == "out")
 
 
 async def test_an_unknown_handle_is_refused(sim):
-    config = {**TEXT, "session_resumption": {"handle": "no-such-handle"}}
+    config = {**AUDIO_OUT, "session_resumption": {"handle": "no-such-handle"}}
     with pytest.raises(errors.APIError) as caught:
         async with client_for(sim).aio.live.connect(model=MODEL, config=config):
             pass
@@ -54,39 +52,31 @@ async def test_an_unknown_handle_is_refused(sim):
 
 
 async def test_sliding_window_compression_forgets_the_oldest_turns(sim):
-    config = {**TEXT, "context_window_compression": {"trigger_tokens": 40, "sliding_window": {"target_tokens": 20}}}
+    config = {**AUDIO_OUT, "context_window_compression": {"trigger_tokens": 40, "sliding_window": {"target_tokens": 20}}}
     async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
         await ask(session, "My name is Bartholomew.")
         for _ in range(3):
             await ask(session, "What is the capital of Portugal?")
         turn = await ask(session, "What is my name?")
         prompt = turn.usage.prompt_token_count
-    assert "Bartholomew" not in turn.text
+    assert "Bartholomew" not in turn.output_transcript
     assert prompt <= 40 + 10
-
-
-async def test_text_on_a_native_audio_model_is_refused(sim):
-    with pytest.raises(errors.APIError) as caught:
-        async with client_for(sim).aio.live.connect(model="gemini-2.5-flash-native-audio-preview", config=TEXT):
-            pass
-    assert caught.value.code == 1007
-    assert "non-audio request" in str(caught.value)
 
 
 async def test_a_rejected_key(make_sim):
     sim = await make_sim(reject_keys=frozenset({"bad-key"}))
     with pytest.raises(errors.APIError) as caught:
-        async with client_for(sim, api_key="bad-key").aio.live.connect(model=MODEL, config=TEXT):
+        async with client_for(sim, api_key="bad-key").aio.live.connect(model=MODEL, config=AUDIO_OUT):
             pass
     assert caught.value.code == 1007
     assert str(caught.value) == "1007 None. API key not valid. Please pass a valid API key."
-    async with client_for(sim, api_key="good-key").aio.live.connect(model=MODEL, config=TEXT) as session:
-        assert "Paris" in (await ask(session, "capital of France?")).text
+    async with client_for(sim, api_key="good-key").aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
+        assert "Paris" in (await ask(session, "capital of France?")).output_transcript
 
 
 async def test_goaway_then_deadline(make_sim):
     sim = await make_sim(goaway_after=0.2, goaway_time_left=0.3)
-    async with client_for(sim).aio.live.connect(model=MODEL, config=TEXT) as session:
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
         seen = []
         with pytest.raises(errors.APIError) as caught:
             while True:
@@ -99,7 +89,7 @@ async def test_goaway_then_deadline(make_sim):
 
 async def receive_until_it_fails(sim) -> errors.APIError:
     """Connect and read until the connection ends; the SDK's error for how it ended."""
-    async with client_for(sim).aio.live.connect(model=MODEL, config=TEXT) as session:
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
         with pytest.raises(errors.APIError) as caught:
             while True:
                 async for _ in session.receive():
@@ -126,10 +116,10 @@ async def test_random_drops_come_at_different_moments(make_sim):
 async def test_quota_after_n_sessions(make_sim):
     sim = await make_sim(quota_after=1)
     client = client_for(sim)
-    async with client.aio.live.connect(model=MODEL, config=TEXT):
+    async with client.aio.live.connect(model=MODEL, config=AUDIO_OUT):
         pass
     with pytest.raises(errors.APIError) as caught:
-        async with client.aio.live.connect(model=MODEL, config=TEXT):
+        async with client.aio.live.connect(model=MODEL, config=AUDIO_OUT):
             pass
     assert caught.value.code == 1011
     assert "quota" in str(caught.value)
@@ -137,7 +127,7 @@ async def test_quota_after_n_sessions(make_sim):
 
 async def test_latency_delays_each_answer(make_sim):
     sim = await make_sim(latency_ms=300)
-    async with client_for(sim).aio.live.connect(model=MODEL, config=TEXT) as session:
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
         await ask(session, "hello")
     records = sim.frames.records
     asked = next(r["t"] for r in records if r["dir"] == "in" and "realtime_input" in r["msg"])
@@ -180,5 +170,5 @@ async def test_the_server_survives_garbage(sim):
     with pytest.raises(websockets.InvalidStatus):
         async with websockets.connect(sim.base_url.replace("https", "wss") + "/nope", ssl=sim.client_ssl_context()):
             pass
-    async with client_for(sim).aio.live.connect(model=MODEL, config=TEXT) as session:
-        assert (await ask(session, "hello")).text
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
+        assert (await ask(session, "hello")).output_transcript

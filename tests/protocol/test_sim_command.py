@@ -14,7 +14,21 @@ import asyncio
 from google import genai
 async def main():
     client = genai.Client()
-    async with client.aio.live.connect(model="m", config={"response_modalities": ["TEXT"]}) as s:
+    config = {"response_modalities": ["AUDIO"], "output_audio_transcription": {}}
+    async with client.aio.live.connect(model="gemini-3.8-live", config=config) as s:
+        await s.send_client_content(turns={"role": "user", "parts": [{"text": "What is the capital of France?"}]})
+        async for r in s.receive():
+            if r.server_content and r.server_content.output_transcription:
+                print(r.server_content.output_transcription.text, end="")
+asyncio.run(main())
+"""
+# A program written for the 2025 API: a model shut down on 2025-12-09, TEXT answers.
+HELLO_2025 = """
+import asyncio
+from google import genai
+async def main():
+    client = genai.Client()
+    async with client.aio.live.connect(model="gemini-live-2.5-flash-preview", config={"response_modalities": ["TEXT"]}) as s:
         await s.send_client_content(turns={"role": "user", "parts": [{"text": "What is the capital of France?"}]})
         async for r in s.receive():
             if r.text: print(r.text, end="")
@@ -44,14 +58,25 @@ def test_prints_three_exports_then_serves_until_ctrl_c(tmp_path: Path):
     assert {r["dir"] for r in records} == {"in", "out"}
     assert all(isinstance(r["t"], float) and isinstance(r["conn"], int) for r in records)
     assert "GenerativeService.BidiGenerateContent" in records[0]["msg"]["connect"]["path"]  # the endpoint, no query
-    assert records[1]["msg"]["setup"]["model"] == "models/m"
+    assert records[1]["msg"]["setup"]["model"] == "models/gemini-3.8-live"
+
+
+def test_retired_models_are_served_only_with_the_switch():
+    help_text = subprocess.run([sys.executable, "-m", "livetui.sim.cli", "--help"], capture_output=True, text=True, env=clean_env()).stdout
+    assert "--retired-models" in help_text
+    with SimProcess("--speed", "max") as sim:
+        today = subprocess.run([sys.executable, "-c", HELLO_2025], env=clean_env(**sim.exports), capture_output=True, text=True, timeout=60)
+    assert today.returncode != 0 and "Paris" not in today.stdout
+    assert "1008 None. models/gemini-live-2.5-flash-preview is not found for API version v1, or is not supported" in today.stderr
+    with SimProcess("--speed", "max", "--retired-models") as sim:
+        then = subprocess.run([sys.executable, "-c", HELLO_2025], env=clean_env(**sim.exports), capture_output=True, text=True, timeout=60)
+    assert then.returncode == 0 and "Paris" in then.stdout, then.stderr
 
 
 def test_audio_payloads_are_logged_as_byte_lengths(tmp_path: Path):
     log = tmp_path / "frames.jsonl"
-    program = HELLO.replace('"TEXT"', '"AUDIO"').replace("if r.text: print(r.text, end=\"\")", "pass")
     with SimProcess("--log", str(log), "--speed", "max", "--chunk-ms", "20") as sim:
-        subprocess.run([sys.executable, "-c", program], env=clean_env(**sim.exports), check=True, timeout=60, capture_output=True)
+        subprocess.run([sys.executable, "-c", HELLO], env=clean_env(**sim.exports), check=True, timeout=60, capture_output=True)
     audio = [json.loads(l)["msg"]["serverContent"]["modelTurn"]["parts"][0]["inlineData"]["data"]
              for l in log.read_text().splitlines() if '"inlineData"' in l]
     assert audio and set(audio[:-1]) == {960}, "20 ms of 24 kHz PCM16, as a byte count"

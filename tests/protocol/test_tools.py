@@ -1,4 +1,8 @@
-"""Function calling: toolCall out, tool_response in, the answer continues."""
+"""Function calling: toolCall out, tool_response in, the answer continues.
+
+These are synchronous calls: declared BLOCKING on gemini-3.8-live (whose default is
+asynchronous), or on gemini-3.1-flash-live-preview, which calls only synchronously.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ import asyncio
 
 from google.genai import types
 
-from .helpers import MODEL, chunks, client_for, read_turn, speech_pcm
+from .helpers import AUDIO_OUT, MODEL, chunks, client_for, read_turn, speech_pcm
+
+SYNC_ONLY = "gemini-3.1-flash-live-preview"
 
 LIGHTS = {
     "function_declarations": [
@@ -14,6 +20,7 @@ LIGHTS = {
             "name": "turn_on_the_lights",
             "description": "Turn on the lights",
             "parameters": {"type": "OBJECT", "properties": {"room": {"type": "STRING"}}, "required": ["room"]},
+            "behavior": "BLOCKING",
         }
     ]
 }
@@ -33,29 +40,29 @@ async def answer_with(result: dict):
 
 
 async def test_a_named_function_is_called_and_its_result_used(sim):
-    config = {"response_modalities": ["TEXT"], "tools": [LIGHTS, {"google_search": {}}]}
+    config = {**AUDIO_OUT, "tools": [LIGHTS, {"google_search": {}}]}
     async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
         await session.send_realtime_input(text="Please turn on the lights in the kitchen")
         turn = await read_turn(session, tool_responder=await answer_with({"result": "ok-123"}))
     assert [c.name for c in turn.tool_calls] == ["turn_on_the_lights"]
     assert turn.tool_calls[0].args == {"room": "kitchen"}
     assert turn.tool_calls[0].id
-    assert "ok-123" in turn.text
-    assert turn.order.index("toolCall") < turn.order.index("text")
+    assert "ok-123" in turn.output_transcript
+    assert turn.order.index("toolCall") < turn.order.index("audio")
 
 
 async def test_python_callables_as_tools(sim):
-    config = types.LiveConnectConfig(response_modalities=["TEXT"], tools=[get_weather])
-    async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
+    config = types.LiveConnectConfig(response_modalities=["AUDIO"], output_audio_transcription={}, tools=[get_weather])
+    async with client_for(sim).aio.live.connect(model=SYNC_ONLY, config=config) as session:
         await session.send_realtime_input(text="get weather for Paris")
         turn = await read_turn(session, tool_responder=await answer_with({"temp": 21}))
     assert turn.tool_calls and turn.tool_calls[0].args.get("city") == "Paris"
-    assert "21" in turn.text
+    assert "21" in turn.output_transcript
 
 
 async def test_interrupting_a_pending_call_cancels_it(make_sim):
     sim = await make_sim()
-    config = {"response_modalities": ["TEXT"], "tools": [LIGHTS]}
+    config = {**AUDIO_OUT, "tools": [LIGHTS]}
     async with client_for(sim).aio.live.connect(model=MODEL, config=config) as session:
         await session.send_realtime_input(text="turn on the lights in the hall")
         calls = []

@@ -75,7 +75,7 @@ async def test_text_typed_before_connecting_is_not_lost(backend):
 async def test_a_native_audio_model_offers_the_audio_fallback(backend):
     from livetui.ui.screens.confirm import ConfirmScreen
 
-    app = LiveTuiApp(Settings(model="gemini-2.5-flash-native-audio-preview"), backend, audio=False)
+    app = LiveTuiApp(Settings(model="gemini-2.5-flash-native-audio-preview-12-2025"), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the fallback offer")
         assert app.query_one(StatusBar).status.state == "failed"
