@@ -79,7 +79,9 @@ async def test_thoughts_are_shown_apart_collapsed_and_counted(backend):
         # Shown above the answer, dim; its text is hidden until opened.
         assert answer.children.index(thoughts) < answer.children.index(answer._body)
         assert thoughts.size.height == 1 and not thoughts.query_one(Collapsible.Contents).display
-        assert _plain(thoughts.query_one("CollapsibleTitle")).strip() == f"▸ thoughts ({words} words)"
+        # The title is re-laid out after its last word count: wait for that frame, not a timer.
+        shown = lambda: _plain(thoughts.query_one("CollapsibleTitle")).strip()  # noqa: E731
+        await until(pilot, lambda: shown() == f"▸ thoughts ({words} words)", what="the whole thoughts title")
         assert thoughts.styles.text_style.italic and thoughts.styles.color != answer._body.styles.color  # dim, apart
         # Opened from the keyboard: Tab reaches its title, Enter opens it...
         title = thoughts.query_one("CollapsibleTitle")
