@@ -37,6 +37,12 @@ LIVE_PATH = re.compile(
 )
 
 
+def path_of(target: str) -> str:
+    """The path of a request target, without its query. Not urlsplit: it reads the
+    JavaScript SDK's `//ws/...` as a host named "ws" and a path without "/ws"."""
+    return target.split("?", 1)[0].split("#", 1)[0]
+
+
 def api_key_of(request: Request) -> str | None:
     """The key as SDKs send it: header, then the old `?key=` query, then a token."""
     key = request.headers.get("x-goog-api-key")
@@ -138,7 +144,7 @@ class Simulator:
     # -- connections -----------------------------------------------------------
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        if not LIVE_PATH.match(urlsplit(request.path).path):
+        if not LIVE_PATH.match(path_of(request.path)):
             body = b"Not Found: this is a Gemini Live simulator; connect to /ws/...BidiGenerateContent\n"
             headers = Headers([("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
             return Response(HTTPStatus.NOT_FOUND, "Not Found", headers, body)
@@ -148,7 +154,7 @@ class Simulator:
         conn_id = next(self._ids)
         key = api_key_of(ws.request) if ws.request else None
         if ws.request:  # which endpoint (API version, Constrained for tokens); never the query: old SDKs put keys there
-            self.frames.write(conn_id, "in", {"connect": {"path": urlsplit(ws.request.path).path}})
+            self.frames.write(conn_id, "in", {"connect": {"path": path_of(ws.request.path)}})
         session = LiveSession(self, ws, conn_id, key)
         self.live.add(session)
         try:

@@ -152,7 +152,8 @@ class LiveSession:
     async def send(self, msg: dict[str, Any]) -> None:
         self.sim.frames.write(self.conn_id, "out", msg)
         try:
-            await self.ws.send(json.dumps(msg, separators=(",", ":")))
+            # Binary frames holding UTF-8 JSON, as the real service sends them.
+            await self.ws.send(json.dumps(msg, separators=(",", ":")).encode("utf-8"))
         except ConnectionClosed:
             pass
 
@@ -164,7 +165,7 @@ class LiveSession:
     async def run(self) -> None:
         try:
             self.config = await self._setup()
-            await self.send({"setupComplete": {"sessionId": f"sim-{self.conn_id}"}})
+            await self.send({"setupComplete": {}})  # the real service names no session
             self._start_timers()
             self.tasks.append(asyncio.create_task(self._turn_loop(), name=f"turns-{self.conn_id}"))
             async for frame in self.ws:
