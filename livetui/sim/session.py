@@ -19,7 +19,7 @@ import numpy as np
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from . import recognize
+from . import recognize, schema
 from .answer import Answer, PlaybackClock
 from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
 from .context import Context, Item, text_item
@@ -227,6 +227,7 @@ class LiveSession:
         self.sim.frames.write(self.conn_id, "in", msg)
         if not isinstance(msg, dict):
             raise Closed(*BAD_JSON)
+        check_fields(msg)
         return msg
 
     def _start_timers(self) -> None:
@@ -316,6 +317,9 @@ class LiveSession:
             except ValueError:
                 raise Closed(*BAD_JSON) from None
             await self._audio(to_input_rate(pcm, pcm_rate(mime)))
+        for name in ("activityStart", "activityEnd"):
+            if self.vad is not None and field(realtime, name) is not None:
+                raise Closed(1007, f"{name} can only be sent if automatic (i.e. server-side) activity detection is disabled.")
         if field(realtime, "activityStart") is not None:
             self.activity_pcm = bytearray()
             await self._speech_started()
@@ -492,6 +496,17 @@ def usage(prompt: dict[str, int], modality: str, response_tokens: int) -> dict[s
     if response_tokens:
         out["responseTokensDetails"] = [{"modality": modality, "tokenCount": response_tokens}]
     return out
+
+
+def check_fields(msg: dict[str, Any]) -> None:
+    """Refuse what the service's JSON parser refuses: two message types in one
+    message (a oneof), or a field name it does not know."""
+    kinds = schema.message_types(msg)
+    if len(kinds) > 1:
+        raise Closed(1007, f"Invalid JSON payload received. oneof field 'message_type' is already set. Cannot set '{kinds[1]}'")
+    unknown = schema.unknown_field(msg)
+    if unknown is not None:
+        raise Closed(1007, schema.unknown_field_reason(*unknown))
 
 
 def to_input_rate(pcm: bytes, rate: int) -> bytes:
