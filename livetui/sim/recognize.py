@@ -7,7 +7,12 @@ network or a download: the pocketsphinx wheel ships its English model.
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import signal
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from livetui.sim.vad import FRAME_MS, frame_levels_dbfs
@@ -15,7 +20,7 @@ from livetui.sim.vad import FRAME_MS, frame_levels_dbfs
 if TYPE_CHECKING:
     from pocketsphinx import Decoder
 
-__all__ = ["INPUT_RATE", "SILENCE_DBFS", "transcribe"]
+__all__ = ["INPUT_RATE", "SILENCE_DBFS", "transcribe", "transcribe_beside", "warm_up"]
 
 INPUT_RATE = 16000
 # If no 20 ms frame gets this loud, the audio is treated as silence and not
@@ -67,3 +72,71 @@ def transcribe(pcm16k: bytes) -> str:
     if hypothesis is None:
         return ""
     return " ".join(hypothesis.hypstr.lower().split())
+
+
+# Recognition runs in a process of its own, beside the simulator's reader: pocketsphinx
+# keeps the GIL while it decodes (over a second for a long utterance), so on a thread
+# it would stop the event loop reading the client's audio meanwhile, which the real
+# service never does (and which would hide barge-in delays). One worker, shared by
+# every session of the process, started on first use with the model loaded.
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _worker_start() -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the simulator stops the
+    # worker itself, without a KeyboardInterrupt traceback from it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with _lock:
+        _get_decoder()
+
+
+def _ready() -> None:
+    """A job that only waits for the worker to start (and load the model)."""
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            # spawn, not fork: the simulator has threads, and a forked copy of a lock
+            # held by one of them would never be released.
+            context = multiprocessing.get_context("spawn")
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start)
+        return _pool
+
+
+def _forget(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+_warmed: ProcessPoolExecutor | None = None  # the pool whose worker was started
+
+
+def warm_up() -> None:
+    """Start the worker now (once), so that the first utterance does not wait for it."""
+    global _warmed
+    pool = _executor()
+    if pool is not _warmed:
+        _warmed = pool
+        pool.submit(_ready)
+
+
+async def transcribe_beside(pcm16k: bytes) -> str:
+    """`transcribe` in the recognition process; the event loop keeps running."""
+    if _is_silent(bytes(pcm16k[: len(pcm16k) // 2 * 2])):
+        return ""
+    loop = asyncio.get_running_loop()
+    for attempt in (1, 2):
+        pool = _executor()
+        try:
+            return await loop.run_in_executor(pool, transcribe, pcm16k)
+        except BrokenProcessPool:  # the worker died (killed, out of memory): a new one, once
+            _forget(pool)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

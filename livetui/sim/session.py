@@ -330,6 +330,7 @@ class LiveSession:
             await self._vad_events(self.vad.flush())
 
     async def _audio(self, pcm: bytes) -> None:
+        recognize.warm_up()  # the recogniser's process starts while the user speaks
         if self.vad is None:
             if self.activity_pcm is not None:
                 self.activity_pcm += pcm
@@ -401,7 +402,7 @@ class LiveSession:
             text = user.text
             audio_tokens_in = 0
             if user.modality == "AUDIO":
-                text = await asyncio.to_thread(recognize.transcribe, user.pcm) if user.pcm else ""
+                text = await recognize.transcribe_beside(user.pcm) if user.pcm else ""
                 audio_tokens_in = audio_tokens(pcm_seconds(len(user.pcm), INPUT_RATE))
                 if self.config.input_transcription:
                     await self.send({"serverContent": {"inputTranscription": {"text": text, "finished": True}}})
