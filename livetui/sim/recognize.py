@@ -8,11 +8,12 @@ network or a download: the pocketsphinx wheel ships its English model.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import signal
+import atexit
+import json
+import struct
+import subprocess
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from livetui.sim.vad import FRAME_MS, frame_levels_dbfs
@@ -74,69 +75,95 @@ def transcribe(pcm16k: bytes) -> str:
     return " ".join(hypothesis.hypstr.lower().split())
 
 
+
 # Recognition runs in a process of its own, beside the simulator's reader: pocketsphinx
 # keeps the GIL while it decodes (over a second for a long utterance), so on a thread
 # it would stop the event loop reading the client's audio meanwhile, which the real
-# service never does (and which would hide barge-in delays). One worker, shared by
-# every session of the process, started on first use with the model loaded.
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
+# service never does (and which would hide barge-in delays). One worker for every
+# session of the process, started while the user speaks, the model loaded at once.
+# A plain child on pipes, not multiprocessing: that needs a valid sys.stderr to start
+# its resource tracker, which an app under test (Textual) does not have.
 
 
-def _worker_start() -> None:
-    # Ctrl-C in a terminal reaches the whole process group: the simulator stops the
-    # worker itself, without a KeyboardInterrupt traceback from it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with _lock:
-        _get_decoder()
+class _Worker:
+    """`python -m livetui.sim.recognize_worker`: 16 kHz PCM in, words out."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "livetui.sim.recognize_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in a terminal is the simulator's to handle
+        )
+
+    def transcribe(self, pcm: bytes) -> str:
+        """Blocking, on a thread: the wait for the answer releases the GIL."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(struct.pack("<I", len(pcm)) + pcm)
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise EOFError("the recognition worker exited")
+        return str(json.loads(line))
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()  # the worker ends at the end of its input
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
-def _ready() -> None:
-    """A job that only waits for the worker to start (and load the model)."""
+_worker: _Worker | None = None
+_start_lock = threading.Lock()  # held only to start a worker
+_use_lock = threading.Lock()  # one utterance at a time through the pipes (held for seconds)
 
 
-def _executor() -> ProcessPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            # spawn, not fork: the simulator has threads, and a forked copy of a lock
-            # held by one of them would never be released.
-            context = multiprocessing.get_context("spawn")
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start)
-        return _pool
-
-
-def _forget(pool: ProcessPoolExecutor) -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is pool:
-            _pool = None
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-_warmed: ProcessPoolExecutor | None = None  # the pool whose worker was started
+def _running() -> _Worker:
+    global _worker
+    with _start_lock:
+        if _worker is None or _worker.proc.poll() is not None:
+            _worker = _Worker()
+        return _worker
 
 
 def warm_up() -> None:
-    """Start the worker now (once), so that the first utterance does not wait for it."""
-    global _warmed
-    pool = _executor()
-    if pool is not _warmed:
-        _warmed = pool
-        pool.submit(_ready)
+    """Start the worker now (once), so that the first utterance does not wait for it.
+    Called on the event loop for every audio frame: never waits for a recognition."""
+    worker = _worker
+    if worker is None or worker.proc.poll() is not None:
+        _running()
+
+
+def _transcribe_in_worker(pcm: bytes) -> str:
+    global _worker
+    with _use_lock:
+        for attempt in (1, 2):
+            worker = _running()
+            try:
+                return worker.transcribe(pcm)
+            except (OSError, EOFError, ValueError):  # it died (killed, out of memory): a new one, once
+                worker.close()
+                with _start_lock:
+                    if _worker is worker:
+                        _worker = None
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
 
 
 async def transcribe_beside(pcm16k: bytes) -> str:
-    """`transcribe` in the recognition process; the event loop keeps running."""
-    if _is_silent(bytes(pcm16k[: len(pcm16k) // 2 * 2])):
+    """`transcribe` in the recognition worker; the event loop keeps running."""
+    pcm = bytes(pcm16k[: len(pcm16k) // 2 * 2])
+    if _is_silent(pcm):
         return ""
-    loop = asyncio.get_running_loop()
-    for attempt in (1, 2):
-        pool = _executor()
-        try:
-            return await loop.run_in_executor(pool, transcribe, pcm16k)
-        except BrokenProcessPool:  # the worker died (killed, out of memory): a new one, once
-            _forget(pool)
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    return await asyncio.to_thread(_transcribe_in_worker, pcm)
+
+
+@atexit.register
+def _stop_worker() -> None:
+    if _worker is not None:
+        _worker.close()
