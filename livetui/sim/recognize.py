@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import hashlib
 import json
 import struct
 import subprocess
 import sys
 import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from livetui.sim.vad import FRAME_MS, frame_levels_dbfs
@@ -138,9 +141,12 @@ def warm_up() -> None:
         _running()
 
 
-def _transcribe_in_worker(pcm: bytes) -> str:
+def _transcribe_in_worker(pcm: bytes, dropped: threading.Event, started: threading.Event) -> str:
     global _worker
     with _use_lock:
+        if dropped.is_set():  # nobody waits for it any more: skip it
+            return ""
+        started.set()
         for attempt in (1, 2):
             worker = _running()
             try:
@@ -155,12 +161,63 @@ def _transcribe_in_worker(pcm: bytes) -> str:
     raise AssertionError("unreachable")
 
 
+class _Job:
+    """One utterance's recognition, shared by every session that asks for the same
+    audio (a client that moves to a new connection sends its unanswered speech again)."""
+
+    def __init__(self, pcm: bytes) -> None:
+        self.dropped = threading.Event()
+        self.started = threading.Event()
+        self.waiters = 0
+        self.future: Future[str] = _threads.submit(_transcribe_in_worker, pcm, self.dropped, self.started)
+
+    def usable(self) -> bool:
+        if self.dropped.is_set() and not self.started.is_set():
+            return False  # skipped, or about to be
+        return not (self.future.done() and self.future.exception() is not None)
+
+
+_threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recognize")
+_jobs: OrderedDict[bytes, _Job] = OrderedDict()  # the latest few, by their audio's digest
+_jobs_lock = threading.Lock()
+
+
+def _join(pcm: bytes) -> _Job:
+    key = hashlib.blake2b(pcm, digest_size=16).digest()
+    with _jobs_lock:
+        job = _jobs.get(key)
+        if job is None or not job.usable():
+            job = _jobs[key] = _Job(pcm)
+        _jobs.move_to_end(key)
+        while len(_jobs) > 16:
+            _jobs.popitem(last=False)
+        job.waiters += 1
+        return job
+
+
+def _leave(job: _Job) -> None:
+    with _jobs_lock:
+        job.waiters -= 1
+        if job.waiters == 0:
+            job.dropped.set()
+
+
 async def transcribe_beside(pcm16k: bytes) -> str:
     """`transcribe` in the recognition worker; the event loop keeps running."""
     pcm = bytes(pcm16k[: len(pcm16k) // 2 * 2])
     if _is_silent(pcm):
         return ""
-    return await asyncio.to_thread(_transcribe_in_worker, pcm)
+    job = _join(pcm)
+    try:
+        # Shielded: one session's end must not cancel what another waits for.
+        return await asyncio.shield(asyncio.wrap_future(job.future))
+    except asyncio.CancelledError:
+        # The worker cannot be stopped mid-utterance, but one nobody waits for any
+        # more is skipped if it has not begun: dead connections' speech would delay
+        # the living.
+        if not job.future.done():
+            _leave(job)
+        raise
 
 
 @atexit.register
