@@ -106,16 +106,11 @@ async def ready_with_handle(pilot: Pilot, app: LiveTuiApp, backend: SimBackend) 
     await until(pilot, lambda: finished(app, 1) and app.handle is not None, timeout=30, what="the first answer")
 
 
-EVERY = 2.5  # seconds from setupComplete to goAway, for the speech across a hand-off
-
-
 async def test_speech_across_a_hand_off_reaches_the_new_connection_whole(pulse: Pulse, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A goAway every 2.5 s (8 s to move): a sentence begun on one connection and
+    """A goAway every second (8 s to move): a sentence begun on one connection and
     finished on the next reaches the connection that answers it whole (the app sends
-    what the mic sent since the last answer began again), is shown once, answered once.
-    (Not every second: the simulator now recognises speech while it keeps running, as
-    a service does, and a connection must live long enough to hear and answer.)"""
-    async with Simulator(SimOptions(speed=1.0, goaway_after=EVERY, goaway_time_left=8.0), keep_frames=True) as sim:
+    what the mic sent since the last answer began again), is shown once, answered once."""
+    async with Simulator(SimOptions(speed=1.0, goaway_after=1.0, goaway_time_left=8.0), keep_frames=True) as sim:
         backend = SimBackend(sim)
         app = LiveTuiApp(Settings(modality="AUDIO", system_instruction=BRIEF), backend)
         # Now, not while the app moves: espeak-ng renders the speech in the loop's thread,
@@ -139,7 +134,7 @@ async def test_speech_across_a_hand_off_reaches_the_new_connection_whole(pulse: 
             # (setupComplete, not setup: the newest connection may not be set up yet.)
             await until(pilot, lambda: len(frames(backend, "out", "setupComplete")) >= 2, timeout=20, what="the first move")
             newest = max(r["conn"] for r in frames(backend, "out", "setupComplete"))
-            due = setup_complete(backend, newest) + EVERY - 0.4
+            due = setup_complete(backend, newest) + 1.0 - 0.4
             await until(pilot, lambda: time.monotonic() >= due, timeout=5, what="the moment to speak")
             mic = MicSpeech(app)
             speaker = say_into_mic(pulse)
