@@ -275,3 +275,15 @@ async def test_activity_signals_work_with_automatic_detection_off(sim):
         await session.send_realtime_input(activity_end=types.ActivityEnd())
         turn = await read_turn(session)
     assert turn.input_transcript == "what is the weather" and turn.audio
+
+
+def test_livetui_sim_sends_bursts_unless_told_a_speed():
+    from livetui.sim.cli import parse_args
+
+    assert parse_args([]).speed is None, "bursts by default"
+    assert parse_args(["--speed", "1"]).speed == 1.0
+    assert parse_args(["--speed", "max"]).speed == float("inf")
+    options = parse_args([])
+    # A 40 ms chunk each: the first burst at once, the next 0.2 s later, evenly paced at --speed 1.
+    assert [options.audio_due(k * 0.04) for k in (0, 19, 20, 40)] == pytest.approx([0.0, 0.0, 0.2, 0.4])
+    assert parse_args(["--speed", "1"]).audio_due(0.8) == pytest.approx(0.8)
