@@ -302,6 +302,9 @@ class LiveSession:
                 self.context.add(text_item("user", text))
 
     async def _realtime_input(self, realtime: Any) -> None:
+        for name in ("activityStart", "activityEnd"):
+            if self.vad is not None and field(realtime, name) is not None:
+                raise Closed(1007, f"{name} can only be sent if automatic (i.e. server-side) activity detection is disabled.")
         if (text := field(realtime, "text")) is not None:
             await self._user_turn(UserInput(text=str(text)))
         blobs = []
@@ -317,9 +320,6 @@ class LiveSession:
             except ValueError:
                 raise Closed(*BAD_JSON) from None
             await self._audio(to_input_rate(pcm, pcm_rate(mime)))
-        for name in ("activityStart", "activityEnd"):
-            if self.vad is not None and field(realtime, name) is not None:
-                raise Closed(1007, f"{name} can only be sent if automatic (i.e. server-side) activity detection is disabled.")
         if field(realtime, "activityStart") is not None:
             self.activity_pcm = bytearray()
             await self._speech_started()
