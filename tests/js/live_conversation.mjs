@@ -59,8 +59,13 @@ async function readTurn(name) {
   }
 }
 
+// An error before the socket opens (TLS, refused handshake) reaches only onerror; the
+// SDK's connect() would then never settle, and node would exit 13 without a word.
+let failedToOpen;
+const openFailed = new Promise((_, reject) => { failedToOpen = reject; });
+
 const ai = new GoogleGenAI({});  // the key and the base URL come from the environment
-const session = await ai.live.connect({
+const session = await Promise.race([openFailed, ai.live.connect({
   model,
   config: {
     responseModalities: [Modality.AUDIO],
@@ -69,10 +74,14 @@ const session = await ai.live.connect({
   },
   callbacks: {
     onmessage: push,
-    onerror: (e) => push({ error: String(e.message ?? e) }),
+    onerror: (e) => {
+      const error = new Error(`connection failed: ${e.message ?? e.error?.message ?? e}`);
+      failedToOpen(error);
+      push({ error: error.message });
+    },
     onclose: (e) => { closed = { code: e.code, reason: e.reason }; if (wake) wake(); },
   },
-});
+})]);
 
 // Typed.
 session.sendClientContent({ turns: [{ role: 'user', parts: [{ text: 'What is the capital of France?' }] }], turnComplete: true });
