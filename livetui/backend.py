@@ -123,7 +123,7 @@ class SimulatorBackend(Backend):
     label: str = "offline simulator"
     is_simulator: bool = True
     log_path: Path = field(default_factory=lambda: state_dir() / "sim.log")
-    sim_args: tuple[str, ...] = ()  # extra livetui-sim options (pacing stays real time by default)
+    sim_args: tuple[str, ...] = ()  # extra livetui-sim options (audio in bursts by default, as the service sends it)
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False)
     _base_url: str = field(default="", init=False)
     _api_key: str = field(default="", init=False)

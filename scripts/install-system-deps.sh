@@ -41,6 +41,13 @@ if [[ "$ASSUME_MISSING" == 1 ]] || { ! command -v cc && ! command -v gcc; } >/de
     packages+=(build-essential)
 fi
 
+# Node and npm: tests/js runs Google's JavaScript SDK against the simulator. Checked
+# by command too: a Node from elsewhere (NodeSource, nvm) brings its own npm, and
+# Debian's npm package would conflict with it.
+if [[ "$ASSUME_MISSING" == 1 ]] || ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
+
 # Interpreter-specific packages. Only Debian's own interpreters (under /usr)
 # can be fixed with apt; for others (pyenv, a custom build) we can only warn.
 if [[ -n "$PYTHON" ]]; then

@@ -1,4 +1,4 @@
-"""Streaming one model answer, as text parts or as paced 24 kHz audio.
+"""Streaming one model answer, as text parts or as 24 kHz audio (in bursts, or paced).
 
 An answer can be stopped at any moment (barge-in). It then remembers exactly what
 it had sent, so usage and the conversation reflect what really passed.
@@ -139,7 +139,7 @@ class Answer:
                 said_words = 0
                 chunks = max(1, math.ceil(len(pcm) / chunk_bytes))
                 for k in range(chunks):
-                    due = start + self.options.paced(sent_seconds)
+                    due = start + self.options.audio_due(sent_seconds)
                     if await self._wait(due - time.monotonic()):
                         return
                     chunk = pcm[k * chunk_bytes : (k + 1) * chunk_bytes]

@@ -48,7 +48,14 @@ def parse_args(argv: list[str] | None = None) -> SimOptions:
     p.add_argument("--ca-file", type=Path, help="where to write the CA certificate (default: a temporary file)")
     p.add_argument("--log", type=Path, dest="log_file", help="append one JSON line per WebSocket frame to this file")
     p.add_argument("--chunk-ms", type=_chunk_ms, default=40, help="audio answer chunk length, 20-200 ms (default 40)")
-    p.add_argument("--speed", type=_speed, default=1.0, help="pace answers this many times faster than real time, or 'max'")
+    p.add_argument(
+        "--speed",
+        type=_speed,
+        default=None,
+        help="pace audio answers evenly, this many times faster than real time (1 = real time), or 'max' for no pacing. "
+        "Default: as the service sends audio, generated faster than real time in bursts "
+        f"({SimOptions.burst_ms / 1000:g} s of audio back to back, about {SimOptions.burst_speed:g}x real time overall)",
+    )
     p.add_argument("--text-rate", type=float, default=60.0, help="text answer tokens per second (default 60)")
     p.add_argument("--latency-ms", type=int, default=0, help="delay before each answer")
     p.add_argument("--reasoning-ms", type=int, default=1000, help="background reasoning of the extended-thinking model (default 1000)")

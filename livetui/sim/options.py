@@ -14,10 +14,15 @@ class SimOptions:
     ca_file: Path | None = None  # where the throwaway CA's PEM goes; None: a file of our own
     log_file: Path | None = None  # one JSON line per WebSocket frame, in and out
 
-    # Pacing. Audio is paced at real time; `speed` > 1 sends faster, math.inf unpaced.
+    # Pacing. By default audio answers come as the real service sends them: generated
+    # faster than real time, in bursts (burst_ms of audio sent back to back, the next
+    # burst ready burst_ms / burst_speed later). `speed` paces audio evenly instead:
+    # 1.0 real time, 2.0 twice as fast, math.inf unpaced; text too (text_rate x speed).
     chunk_ms: int = 40  # audio answer chunk length, 20..200 ms
-    speed: float = 1.0
-    text_rate: float = 60.0  # text answer tokens per second (at speed 1)
+    speed: float | None = None  # None: bursts
+    burst_ms: int = 800
+    burst_speed: float = 4.0
+    text_rate: float = 60.0  # text answer tokens per second (at speed 1, and in burst mode)
     latency_ms: int = 0  # delay before each answer starts
     # How long the extended-thinking model reasons in the background before it answers:
     # wall-clock, not paced with the output (thinking is not output).
@@ -42,8 +47,10 @@ class SimOptions:
     def __post_init__(self) -> None:
         if not 20 <= self.chunk_ms <= 200:
             raise ValueError(f"chunk_ms must be between 20 and 200, not {self.chunk_ms}")
-        if not self.speed > 0:
+        if self.speed is not None and not self.speed > 0:
             raise ValueError(f"speed must be positive, not {self.speed}")
+        if self.burst_ms < self.chunk_ms or not self.burst_speed > 0:
+            raise ValueError("a burst holds at least one chunk and comes at a positive speed")
         if not self.text_rate > 0:
             raise ValueError(f"text_rate must be positive, not {self.text_rate}")
         if self.drop_random is not None and not self.drop_random > 0:
@@ -55,4 +62,14 @@ class SimOptions:
 
     def paced(self, seconds: float) -> float:
         """Wall-clock time for `seconds` of real-time output at this speed."""
+        if self.speed is None:
+            return seconds
         return 0.0 if math.isinf(self.speed) else seconds / self.speed
+
+    def audio_due(self, sent_seconds: float) -> float:
+        """When (seconds after the answer starts) the chunk that follows `sent_seconds`
+        of audio leaves: evenly paced at `speed`, or with the burst it belongs to."""
+        if self.speed is not None:
+            return self.paced(sent_seconds)
+        burst = self.burst_ms / 1000
+        return int((sent_seconds + 1e-6) // burst) * burst / self.burst_speed

@@ -38,6 +38,12 @@ LIVE_PATH = re.compile(
 )
 
 
+def path_of(target: str) -> str:
+    """The path of a request target, without its query. Not urlsplit: it reads the
+    JavaScript SDK's `//ws/...` as a host named "ws" and a path without "/ws"."""
+    return target.split("?", 1)[0].split("#", 1)[0]
+
+
 def api_key_of(request: Request) -> str | None:
     """The key as SDKs send it: header, then the old `?key=` query, then a token."""
     key = request.headers.get("x-goog-api-key")
@@ -142,7 +148,7 @@ class Simulator:
         if rest.wants_rest(request.path):  # models.list / models.get: plain HTTP, answered here
             retired = getattr(self.options, "retired_models", False)
             return rest.answer(request, api_key_of(request), retired=retired, reject_keys=self.options.reject_keys)
-        if not LIVE_PATH.match(urlsplit(request.path).path):
+        if not LIVE_PATH.match(path_of(request.path)):
             body = b"Not Found: this is a Gemini Live simulator; connect to /ws/...BidiGenerateContent\n"
             headers = Headers([("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
             return Response(HTTPStatus.NOT_FOUND, "Not Found", headers, body)
@@ -152,7 +158,7 @@ class Simulator:
         conn_id = next(self._ids)
         key = api_key_of(ws.request) if ws.request else None
         if ws.request:  # which endpoint (API version, Constrained for tokens); never the query: old SDKs put keys there
-            self.frames.write(conn_id, "in", {"connect": {"path": urlsplit(ws.request.path).path}})
+            self.frames.write(conn_id, "in", {"connect": {"path": path_of(ws.request.path)}})
         session = LiveSession(self, ws, conn_id, key)
         self.live.add(session)
         try:

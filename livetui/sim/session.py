@@ -19,7 +19,7 @@ import numpy as np
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from . import recognize, rules
+from . import recognize, rules, schema
 from .answer import Answer, PlaybackClock, text_parts
 from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
 from .context import Context, Item, text_item
@@ -162,7 +162,8 @@ class LiveSession:
     async def send(self, msg: dict[str, Any]) -> None:
         self.sim.frames.write(self.conn_id, "out", msg)
         try:
-            await self.ws.send(json.dumps(msg, separators=(",", ":")))
+            # Binary frames holding UTF-8 JSON, as the real service sends them.
+            await self.ws.send(json.dumps(msg, separators=(",", ":")).encode("utf-8"))
         except ConnectionClosed:
             pass
 
@@ -174,7 +175,7 @@ class LiveSession:
     async def run(self) -> None:
         try:
             self.config = await self._setup()
-            await self.send({"setupComplete": {"sessionId": f"sim-{self.conn_id}"}})
+            await self.send({"setupComplete": {}})  # the real service names no session
             self._start_timers()
             self.tasks.append(asyncio.create_task(self._turn_loop(), name=f"turns-{self.conn_id}"))
             async for frame in self.ws:
@@ -246,6 +247,7 @@ class LiveSession:
         self.sim.frames.write(self.conn_id, "in", msg)
         if not isinstance(msg, dict):
             raise Closed(*BAD_JSON)
+        check_fields(msg)
         return msg
 
     def _start_timers(self) -> None:
@@ -324,6 +326,9 @@ class LiveSession:
             self.pending_user += new_user_text  # waits for what follows
 
     async def _realtime_input(self, realtime: Any) -> None:
+        for name in ("activityStart", "activityEnd"):
+            if self.vad is not None and field(realtime, name) is not None:
+                raise Closed(1007, f"{name} can only be sent if automatic (i.e. server-side) activity detection is disabled.")
         if (text := field(realtime, "text")) is not None:
             await self._user_turn(UserInput(text=str(text)))
         blobs = []
@@ -349,6 +354,7 @@ class LiveSession:
             await self._vad_events(self.vad.flush())
 
     async def _audio(self, pcm: bytes) -> None:
+        recognize.warm_up()  # the recogniser's process starts while the user speaks
         if self.vad is None:
             if self.activity_pcm is not None:
                 self.activity_pcm += pcm
@@ -462,7 +468,7 @@ class LiveSession:
             text = user.text
             audio_tokens_in = 0
             if user.modality == "AUDIO":
-                text = await asyncio.to_thread(recognize.transcribe, user.pcm) if user.pcm else ""
+                text = await recognize.transcribe_beside(user.pcm) if user.pcm else ""
                 audio_tokens_in = audio_tokens(pcm_seconds(len(user.pcm), INPUT_RATE))
                 if self.config.input_transcription:
                     await self.send({"serverContent": {"inputTranscription": {"text": text, "finished": True}}})
@@ -635,6 +641,17 @@ def usage(
 
 def _details(by_modality: dict[str, int]) -> list[dict[str, Any]]:
     return [{"modality": m, "tokenCount": n} for m, n in sorted(by_modality.items()) if n]
+
+
+def check_fields(msg: dict[str, Any]) -> None:
+    """Refuse what the service's JSON parser refuses: two message types in one
+    message (a oneof), or a field name it does not know."""
+    kinds = schema.message_types(msg)
+    if len(kinds) > 1:
+        raise Closed(1007, f"Invalid JSON payload received. oneof field 'message_type' is already set. Cannot set '{kinds[1]}'")
+    unknown = schema.unknown_field(msg)
+    if unknown is not None:
+        raise Closed(1007, schema.unknown_field_reason(*unknown))
 
 
 def to_input_rate(pcm: bytes, rate: int) -> bytes:

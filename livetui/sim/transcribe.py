@@ -27,7 +27,7 @@ __all__ = ["Transcriber"]
 
 class Transcriber:
     async def hear(self, session: LiveSession, user: UserInput) -> None:
-        text = await asyncio.to_thread(recognize.transcribe, user.pcm) if user.pcm else ""
+        text = await recognize.transcribe_beside(user.pcm) if user.pcm else ""
         if not text:
             return  # noise: no caption
         options = session.sim.options

@@ -201,7 +201,7 @@ class Translator:
 
     async def hear(self, session: LiveSession, user: UserInput) -> None:
         cfg = session.config
-        heard = await asyncio.to_thread(recognize.transcribe, user.pcm) if user.pcm else ""
+        heard = await recognize.transcribe_beside(user.pcm) if user.pcm else ""
         if not heard:
             return  # noise: nothing to interpret
         if cfg.input_transcription:

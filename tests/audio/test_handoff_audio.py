@@ -114,18 +114,18 @@ async def test_speech_across_a_hand_off_reaches_the_new_connection_whole(pulse: 
         backend = SimBackend(sim)
         app = LiveTuiApp(Settings(modality="AUDIO", system_instruction=BRIEF), backend)
         # Now, not while the app moves: espeak-ng renders the speech in the loop's thread,
-        # and the simulator's recogniser holds the GIL for about a second on first use.
+        # and the simulator's recognition worker takes a second or two to start.
         wav = pulse.say(PHRASE)
-        await asyncio.to_thread(recognize.transcribe, read_wav_16k_mono(wav))
+        await recognize.transcribe_beside(read_wav_16k_mono(wav))
         utterances: list[tuple[float, str]] = []  # (seconds, words) of what the simulator recognised
-        real_transcribe = recognize.transcribe
+        real_transcribe = recognize.transcribe_beside
 
-        def transcribe(pcm: bytes) -> str:
-            words = real_transcribe(pcm)
+        async def transcribe(pcm: bytes) -> str:
+            words = await real_transcribe(pcm)
             utterances.append((len(pcm) / 2 / 16_000, words))
             return words
 
-        monkeypatch.setattr(recognize, "transcribe", transcribe)
+        monkeypatch.setattr(recognize, "transcribe_beside", transcribe)
         async with app.run_test(size=SIZE) as pilot:
             await start(pilot)
             await ready_with_handle(pilot, app, backend)

@@ -36,7 +36,7 @@ async def test_audio_answer_is_paced_24khz_speech_with_its_transcript(make_sim):
     assert u.thoughts_token_count is None and u.tool_use_prompt_token_count is None, "sent only when there are any"
 
 
-async def test_audio_is_paced_at_real_time_unless_told_otherwise(make_sim):
+async def test_speed_1_paces_audio_at_real_time(make_sim):
     sim = await make_sim(speed=1.0, chunk_ms=100)
     async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
         await session.send_client_content(turns={"role": "user", "parts": [{"text": "Hello"}]})
@@ -44,6 +44,25 @@ async def test_audio_is_paced_at_real_time_unless_told_otherwise(make_sim):
     times = [r["t"] for r in sim.frames.records if r["dir"] == "out" and "modelTurn" in r["msg"].get("serverContent", {})]
     # The last chunk leaves no earlier than the audio before it would take to play.
     assert times[-1] - times[0] >= turn.audio_seconds - 0.1 - 0.05
+
+
+async def test_by_default_audio_comes_faster_than_real_time_in_bursts(make_sim, tmp_path):
+    """As the service generates it: 0.8 s of audio back to back, the next burst 0.2 s
+    later (4x real time overall), never one chunk per chunk-length."""
+    script = tmp_path / "tone.toml"
+    script.write_text('[[reply]]\ntext = "A tone."\ntone_ms = 4000\n')
+    sim = await make_sim(speed=None, chunk_ms=40, script=script)
+    async with client_for(sim).aio.live.connect(model=MODEL, config=AUDIO_OUT) as session:
+        await session.send_client_content(turns={"role": "user", "parts": [{"text": "Hello"}]})
+        turn = await read_turn(session)
+    assert turn.audio_seconds == 4.0
+    times = np.array([r["t"] for r in sim.frames.records if r["dir"] == "out" and "modelTurn" in r["msg"].get("serverContent", {})])
+    assert len(times) == 100
+    bursts = times.reshape(5, 20)  # 20 chunks of 40 ms a burst
+    assert (bursts[:, -1] - bursts[:, 0] < 0.1).all(), "a burst's chunks leave back to back"
+    gaps = bursts[1:, 0] - bursts[:-1, 0]
+    assert ((gaps > 0.15) & (gaps < 0.35)).all(), f"a burst every 0.2 s, not {gaps}"
+    assert times[-1] - times[0] < turn.audio_seconds / 2, "faster than real time"
 
 
 async def test_speech_with_automatic_vad_is_recognised_and_answered(sim):

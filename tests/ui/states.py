@@ -11,8 +11,8 @@ runs is pinned down here:
   the same moment and moves 40 ms per entry (`RepeatableEventLog`);
 - the simulator's session resumption handles (random by design): the event log shows
   them as `handle-1`, `handle-2`, ...;
-- session ids ("sim-1", "sim-2", ...): one fresh `livetui-sim` process per app
-  (`sim_backend()`), so they count from 1 whatever ran before.
+- one fresh `livetui-sim` process per app (`sim_backend()`), so nothing a test did
+  before shows (the simulator, like the real service, names no session id: "-").
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -94,3 +95,45 @@ def test_pocketsphinx_prints_nothing() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
     assert done.stderr == b""
     assert done.stdout.decode().splitlines() == ["''"]  # nothing but our print
+
+
+async def test_recognition_beside_the_loop_leaves_the_loop_running():
+    """pocketsphinx keeps the GIL while it decodes: on a thread it would stall the
+    event loop (and the simulator's reader) for as long as the decoding takes."""
+    pcm = speech_pcm("what is the weather like in paris today and tomorrow", lead_ms=200, tail_ms=200)
+    recognize.warm_up()
+    assert "weather" in await recognize.transcribe_beside(pcm[3200:])  # the worker is up (other audio: not cached)
+    ticks: list[float] = []
+    done = False
+
+    async def ticker() -> None:
+        while not done:
+            ticks.append(asyncio.get_running_loop().time())
+            await asyncio.sleep(0.01)
+
+    task = asyncio.create_task(ticker())
+    started = asyncio.get_running_loop().time()
+    text = await recognize.transcribe_beside(pcm)
+    took = asyncio.get_running_loop().time() - started
+    done = True
+    await task
+    assert "weather" in text
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert max(gaps) < 0.15, f"the loop stood still {max(gaps):.2f} s of the {took:.2f} s recognition"
+    assert await recognize.transcribe_beside(bytes(32000)) == "", "silence is not sent to the worker"
+
+
+async def test_the_same_utterance_asked_twice_is_recognised_once_and_a_cancel_spares_the_other():
+    """A client that moves to a new connection sends its unanswered speech again: the
+    new connection shares the recognition the old one started, even after the old one
+    went away (its waiter cancelled)."""
+    pcm = speech_pcm("what is the weather", lead_ms=200, tail_ms=200)
+    recognize.warm_up()
+    old = asyncio.create_task(recognize.transcribe_beside(pcm))
+    await asyncio.sleep(0.05)
+    new = asyncio.create_task(recognize.transcribe_beside(pcm))
+    await asyncio.sleep(0.05)
+    assert recognize._join(pcm) is recognize._join(pcm), "one job for one audio"
+    old.cancel()
+    assert await new == "what is the weather"
+    assert old.cancelled()
