@@ -45,7 +45,7 @@ async def refused(sim, model: str, config: Any, **http: Any) -> errors.APIError:
 
 async def ask(sim, model: str, config: Any, question: str = "What is the capital of France?"):
     async with client_for(sim).aio.live.connect(model=model, config=config) as session:
-        assert session.session_id, "setupComplete came"
+        assert session.setup_complete is not None, "setupComplete came"
         await session.send_client_content(turns={"role": "user", "parts": [{"text": question}]})
         return await read_turn(session)
 
@@ -232,7 +232,7 @@ async def test_extended_thinking_takes_its_levels_and_thoughts(sim):
 async def test_3_1_takes_every_thinking_level_and_blocking_calls(sim, level):
     config = {**AUDIO_OUT, "thinking_config": {"thinking_level": level}, "tools": [lights("BLOCKING"), lights(name="turn_off_the_lights")]}
     async with client_for(sim).aio.live.connect(model=FLASH_31, config=config) as session:
-        assert session.session_id
+        assert session.setup_complete is not None
 
 
 async def test_3_1_answers(sim):
@@ -260,19 +260,19 @@ async def test_the_translation_model_accepts_a_translation_setup(sim):
         translation_config=types.TranslationConfig(target_language_code="fr", echo_target_language=True),
     )
     async with client_for(sim).aio.live.connect(model=TRANSLATE, config=config) as session:
-        assert session.session_id
+        assert session.setup_complete is not None
 
 
 @pytest.mark.parametrize("config", [TEXT, {"input_audio_transcription": {}}, None])
 async def test_the_transcription_model_accepts_text_answers(sim, config):
     async with client_for(sim).aio.live.connect(model=TRANSCRIBE, config=config) as session:
-        assert session.session_id
+        assert session.setup_complete is not None
 
 
 async def test_models_prefix_and_every_catalogue_name_connect(sim):
     for model in (f"models/{MODEL}", EXTENDED, FLASH_31, NATIVE_25):
         async with client_for(sim).aio.live.connect(model=model, config=AUDIO_OUT) as session:
-            assert session.session_id
+            assert session.setup_complete is not None
 
 
 @pytest.mark.parametrize(
