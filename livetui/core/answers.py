@@ -12,7 +12,6 @@ service refuses TEXT) is asked for what the user chose, as before.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .events import AudioChunk, Event, Modality, OutputTranscript, TextDelta
 from .models import info
@@ -62,7 +61,6 @@ class Answers:
         return event
 
 
-@lru_cache(maxsize=64)  # called for every event of a session: a table lookup once per choice
 def answers_for(model: str, wanted: Modality, refused_text: bool = False) -> Answers:
     """`refused_text`: the service refused TEXT answers from this model (1007), which the
     console did not know; it is treated as the audio-only model it is."""
