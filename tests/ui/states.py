@@ -187,15 +187,16 @@ async def idle(pilot: Pilot) -> None:
 
 
 async def text_answer(pilot: Pilot) -> None:
-    """A short question, then a long Markdown answer, read to its end."""
+    """A short question, then a long answer, read to its end: text answers from the
+    default model, which only speaks, are its spoken answer's transcript."""
     await idle(pilot)
     await ask_and_wait(pilot, "What is the capital of France?")
     await ask_and_wait(pilot, "Tell me a story in markdown")
 
 
 async def audio_session(pilot: Pilot) -> None:
-    """A text answer, ctrl+t to audio answers (context carried), then an audio answer:
-    the transcript panes and the token counter have content."""
+    """A text answer, ctrl+t to audio answers (at once, on the same connection), then an
+    audio answer: the transcript panes and the token counter have content."""
     app = pilot.app
     await idle(pilot)
     await ask_and_wait(pilot, "What is the capital of France?")
@@ -242,7 +243,7 @@ class State:
 
 STATES: tuple[State, ...] = (
     State("idle", "idle: connected, nothing typed", idle),
-    State("text_answer", "text answer streamed", text_answer),
+    State("text_answer", "text answer streamed (the transcript of a model that only speaks)", text_answer),
     State("audio_session", "audio session: transcripts, levels and tokens", audio_session),
     State("event_log", "event log (ctrl+e)", event_log),
     State("help", "help: every key (F1)", help_screen),
