@@ -21,6 +21,7 @@ import asyncio
 import dataclasses
 import re
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -171,9 +172,26 @@ async def ask(pilot: Pilot, text: str) -> None:
     await pilot.press("enter")
 
 
+async def played_out(pilot: Pilot) -> None:
+    """Until the last answer's audio would have played at real time, from its first chunk.
+
+    The service sends audio faster than real time and assumes it is all played: a
+    question asked before then cuts that answer short in its context, and the token
+    counts with it, whether the console played it or not (text answers do not). The
+    pictures' counts must not depend on how fast the test typed."""
+    entries = pilot.app.eventlog.entries()
+    asked = [i for i, e in enumerate(entries) if e.kind == "client_content"]
+    audio = [e for e in entries[asked[-1] if asked else 0 :] if e.kind == "serverContent.modelTurn" and e.summary.startswith("audio")]
+    if audio:
+        left = audio[0].at + sum(e.size for e in audio) / 48_000 + 0.2 - time.monotonic()  # 24 kHz, 16-bit
+        if left > 0:
+            await pilot.pause(left)
+
+
 async def ask_and_wait(pilot: Pilot, text: str) -> None:
     app = pilot.app
     n = len([t for t in app.conversation.turns if t.role == "model"]) + 1
+    await played_out(pilot)
     await ask(pilot, text)
     await until(pilot, lambda: answers_done(app, n), f"the answer to {text!r}")
 
