@@ -19,15 +19,22 @@ from livetui.ui.app import LiveTuiApp
 from ..ui.conftest import frames
 from ..ui.helpers import type_and_send, until
 from .test_voice_app import (
+    BRIEF,
+    PHRASE,
     SIZE,
     SPEAKER_RATE,
     answers,
+    answers_to,
     finished,
+    heard_by_sim,
     pane_texts,
     recording_covers,
+    say_into_mic,
     served,
     simulator,
     sounding,
+    sounds_like,
+    spoken_turns,
     start,
     status,
 )
@@ -114,3 +121,32 @@ async def test_switching_to_text_mid_answer_silences_the_speaker_at_once(pulse: 
     print(f"\n[switch mid-answer] story heard for {played:.2f} s; last sample {stop_ms:.1f} ms after ctrl+t")
     assert story.audio_seconds > played + 0.5, "little was queued: the test would not notice a missing flush"
     assert stop_ms <= 150
+
+
+async def test_a_spoken_question_gets_a_text_answer_and_silence(pulse: Pulse) -> None:
+    """Text answers, the mic unmuted with F4: the spoken question is transcribed as
+    the user's turn and answered in the chat as text, with nothing on the speaker."""
+    async with simulator(speed=1.0) as backend:
+        app = LiveTuiApp(Settings(system_instruction=BRIEF), backend)
+        async with app.run_test(size=SIZE) as pilot:
+            await start(pilot)
+            assert status(app).mic.startswith("mic muted")
+            await pilot.press("f4")
+            assert status(app).mic.startswith("mic live")
+            with pulse.speaker_recorder() as recorder:
+                speaker = say_into_mic(pulse)
+                await until(pilot, lambda: finished(app, 1), timeout=60, what="the answer to the spoken question")
+                sent = served(backend, "modelTurn")
+                spoken = sum(p["inlineData"]["data"] for r in sent for p in r["msg"]["serverContent"]["modelTurn"]["parts"]) / 2 / SPEAKER_RATE
+                await recording_covers(recorder, sent[-1]["t"] + 0.3)  # paced: the last chunk came as it would play
+                x = recorder.samples()
+            assert speaker.wait(timeout=10) == 0
+            [heard] = heard_by_sim(backend)
+            assert sounds_like(heard, PHRASE)
+            [said] = spoken_turns(app)
+            assert said.turn.text == heard
+            answer = answers(app)[0].turn
+            assert answer.modality == "TEXT" and answers_to(answer.text, heard) and answer.audio_seconds == 0
+            assert pane_texts(app, "said") == []
+    assert spoken > 0.5, "the service sent no spoken answer: the test would prove nothing"
+    assert len(sounding(x)) == 0, "a text answer was played on the speaker"
