@@ -37,11 +37,9 @@ class Answers:
     @property
     def divider(self) -> str:
         """The chat's line where answers switch without a new connection."""
-        if self.from_transcript:
-            return "text answers · the spoken answer's transcript, speaker silent · same connection"
-        if self.wanted == "AUDIO":
-            return "audio answers · on the speaker, with transcript · same connection"
-        return "text answers · same connection"
+        if self.from_transcript:  # short: the chat is about 45 columns wide at 80x24
+            return "text answers · from the transcript"
+        return "audio answers · on the speaker" if self.wanted == "AUDIO" else "text answers"
 
     def keeps_connection(self, other: Answers) -> bool:
         """Switching to `other` needs no new session: the service is asked for the same thing."""

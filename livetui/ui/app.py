@@ -648,7 +648,7 @@ class LiveTuiApp(App[int]):
         def chosen(yes: bool | None) -> None:
             if yes:  # from now on this model is asked for AUDIO, as a known audio-only one is
                 self.settings = replace(self.settings, refused_text_model=self.settings.model)
-                self.call_later(self._switch, "text answers from the spoken answer's transcript · context carried")
+                self.call_later(self._switch, self.settings.answers().divider)
 
         self.push_screen(
             ConfirmScreen(

@@ -76,10 +76,11 @@ def test_other_answers_pass_every_event_unchanged(answers: Answers) -> None:
         assert answers.present(event) is event
 
 
-def test_the_chat_divider_says_what_changed() -> None:
-    assert "transcript" in Answers("TEXT", "AUDIO").divider and "silent" in Answers("TEXT", "AUDIO").divider
-    assert "speaker" in Answers("AUDIO", "AUDIO").divider
-    assert all("same connection" in a.divider for a in (Answers("TEXT", "AUDIO"), Answers("AUDIO", "AUDIO")))
+def test_the_chat_divider_says_what_changed_and_fits_a_narrow_chat() -> None:
+    assert Answers("TEXT", "AUDIO").divider.startswith("text answers") and "transcript" in Answers("TEXT", "AUDIO").divider
+    assert Answers("AUDIO", "AUDIO").divider.startswith("audio answers") and "speaker" in Answers("AUDIO", "AUDIO").divider
+    dividers = [Answers("TEXT", "AUDIO").divider, Answers("AUDIO", "AUDIO").divider, Answers("TEXT", "TEXT").divider]
+    assert all(len(f"── {d} ──") <= 44 for d in dividers)  # one line in the chat at 80x24
 
 
 def test_the_mic_follows_the_answers_unless_the_user_said_otherwise() -> None:
