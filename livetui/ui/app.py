@@ -45,6 +45,7 @@ from ..core.events import (
     Event,
     GoAway,
     Interrupted,
+    Modality,
     ResumptionHandle,
     SessionError,
     SessionStarted,
@@ -265,7 +266,7 @@ class LiveTuiApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On a pushed screen the app's keys step aside, so the screen's own keys work.
-        if len(self.screen_stack) > 1 and action not in ("quit", "command_palette"):
+        if len(self.screen_stack) > 1 and action not in ("quit", "command_palette", "focus_next", "focus_previous"):
             return False
         return True
 
@@ -643,23 +644,14 @@ class LiveTuiApp(App[int]):
                     self.query_one(TokenCounter).show(totals)
 
     def _offer_audio_fallback(self, error: SessionError) -> None:
-        from .screens.confirm import ConfirmScreen
+        from .screens.confirm import transcript_offer
 
         def chosen(yes: bool | None) -> None:
             if yes:  # from now on this model is asked for AUDIO, as a known audio-only one is
                 self.settings = replace(self.settings, refused_text_model=self.settings.model)
                 self.call_later(self._switch, self.settings.answers().divider)
 
-        self.push_screen(
-            ConfirmScreen(
-                "This model answers only with audio",
-                f"The service refused text answers: “{error.message}”\n\n"
-                "Ask for audio answers and show their transcript as the text, the speaker silent? (ctrl+t then plays them)",
-                yes="Transcript as text",
-                no="Stay",
-            ),
-            chosen,
-        )
+        self.push_screen(transcript_offer(error.message), chosen)
 
     async def _switch(self, label: str) -> None:
         if self.store is not None:
@@ -704,9 +696,12 @@ class LiveTuiApp(App[int]):
     # -- actions ---------------------------------------------------------------
 
     async def action_toggle_modality(self) -> None:
-        """Text ⇄ audio answers: at once from a model that only speaks (core.answers), else a new session."""
+        await self._set_answers("AUDIO" if self.settings.modality == "TEXT" else "TEXT")
+
+    async def _set_answers(self, modality: Modality) -> None:
+        """Text or audio answers: at once from a model that only speaks (core.answers), else a new session."""
         before = self.settings.answers()
-        self.settings = self.settings.with_modality("AUDIO" if self.settings.modality == "TEXT" else "TEXT")
+        self.settings = self.settings.with_modality(modality)
         after = self.settings.answers()
         if not before.keeps_connection(after):
             await self._switch(f"{after.wanted} answers · context carried")
@@ -867,6 +862,9 @@ class LiveTuiApp(App[int]):
 
         def chosen(settings: Settings | None) -> None:
             if settings is not None and settings != self.settings:
+                if settings == self.settings.with_modality(settings.modality):  # only the answers: as ctrl+t does
+                    self.call_later(self._set_answers, settings.modality)
+                    return
                 self.settings = settings
                 self.call_later(self._switch, "new settings · context carried")
 

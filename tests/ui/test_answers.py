@@ -164,3 +164,23 @@ async def test_a_model_that_takes_text_is_asked_for_text_and_the_bar_says_so(bac
         answer = (await ask(pilot, "What is the capital of France?")).turn
         assert answer.modality == "TEXT" and "Paris" in answer.text
     assert [s["generationConfig"]["responseModalities"] for s in setups(backend)] == [["TEXT"]]
+
+
+async def test_answers_changed_in_settings_switch_at_once_too(backend) -> None:
+    """F2, Answers: Text -> Audio, save: only the answers changed, so it switches as
+    ctrl+t does, on the same connection."""
+    from livetui.ui.screens.settings import SettingsScreen
+
+    app = LiveTuiApp(Settings(), backend, audio=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: connected(app), what="connected")
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen), what="the settings")
+        await pilot.press("tab", "enter", "down", "enter")  # Answers: Text -> Audio (tab works on a pushed screen)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.settings.modality == "AUDIO", what="audio answers")
+        assert connected(app) and "AUDIO" in status(app)
+        assert dividers(app) == ["audio answers · on the speaker"]
+        rome = (await ask(pilot, "What is the capital of Italy?")).turn
+        assert rome.modality == "AUDIO" and rome.audio_seconds > 0
+        assert len(setups(backend)) == 1
