@@ -22,6 +22,7 @@ from typing import Any, Literal
 import platformdirs
 
 from .. import __version__
+from .answers import Answers, answers_for
 from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
 from .models import DEFAULT_MODEL
@@ -124,6 +125,9 @@ class Settings:
     # chat, or a pipeline model: the interpreter (`translate_to`: a BCP-47 tag) or dictation (core.modes)
     mode: Mode = "chat"
     translate_to: str | None = None
+    # A model the console did not know to be audio-only until the service refused TEXT
+    # answers from it (1007): its text answers come from the transcript (core.answers).
+    refused_text_model: str | None = None
     config_path: Path | None = None  # the file these came from, if any
 
     def __post_init__(self) -> None:
@@ -140,15 +144,16 @@ class Settings:
         """The LiveConnectConfig, as a plain dict for `client.aio.live.connect(config=...)`."""
         if self.mode != "chat":
             return mode_live_config(self)  # the interpreter and dictation take their own, smaller config
+        asked = self.answers().asked  # AUDIO from a model that only speaks, whatever the user chose
         config: dict[str, Any] = {
-            "response_modalities": [self.modality],
+            "response_modalities": [asked],
             # Typed and spoken turns both belong in the transcript, whatever the answer's modality:
             # spoken input into a TEXT session is transcribed too.
             "input_audio_transcription": {},
             "session_resumption": {},
         }
-        if self.modality == "AUDIO":
-            config["output_audio_transcription"] = {}  # spoken answers, as text in the history
+        if asked == "AUDIO":
+            config["output_audio_transcription"] = {}  # spoken answers, as text in the history (or as the text answer)
             speech: dict[str, Any] = {}
             if self.voice:
                 speech["voice_config"] = {"prebuilt_voice_config": {"voice_name": self.voice}}
@@ -183,6 +188,10 @@ class Settings:
         if model.thoughts and model.thinking != "none" and self.show_thoughts:
             config["include_thoughts"] = True
         return config
+
+    def answers(self) -> Answers:
+        """What this session asks the service for, and how its answers are shown and played."""
+        return answers_for(self.model, self.modality, refused_text=self.model == self.refused_text_model)
 
     def with_modality(self, modality: Modality) -> Settings:
         return replace(self, modality=modality)
@@ -403,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"livetui {__version__}")
     p.add_argument("--config", type=Path, metavar="PATH", help=f"settings file (default: {default_config_path()}, if it exists)")
     p.add_argument("--model", type=_flag(_model), help=f"Live model (default {DEFAULT_MODEL})")
-    p.add_argument("--modality", type=_flag(_modality), metavar="{text,audio}", help="how the model answers (default text)")
+    p.add_argument("--modality", type=_flag(_modality), metavar="{text,audio}", help="text or audio answers (default text; from a model that only speaks, text is its transcript)")
     p.add_argument("--voice", type=_flag(_text), help="prebuilt voice for audio answers, e.g. Kore")
     p.add_argument("--language", type=_flag(_language), metavar="TAG", help="BCP-47 language of spoken answers, e.g. en-US")
     p.add_argument("--system-instruction", metavar="TEXT|@FILE", help="system instruction, or @FILE to read it from a file")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from .answers import Answers, mic_live
 from .audio.jitter import PlaybackBuffer
 from .audio.levels import LevelMeter
 from .audio.queues import DropOldestQueue
@@ -72,7 +73,6 @@ class Voice:
         self.unavailable: str | None = None  # why there is no audio, in words
         self.muted = True
         self.talking = False  # push-to-talk: between activity_start and activity_end
-        self.speaker_muted = False
         self._skip_answer = False  # the user cut in locally: drop the rest of this answer
         self._answer_done = True  # the next chunk starts a new answer
         self.streaming_file = False
@@ -143,8 +143,7 @@ class Voice:
     # -- the speaker -----------------------------------------------------------
 
     def _speaker_source(self, frames: int) -> bytes:
-        data = self.buffer.read(frames * 2)
-        return bytes(frames * 2) if self.speaker_muted else data
+        return self.buffer.read(frames * 2)
 
     def play(self, pcm: bytes) -> None:
         """Model audio from the receive loop: straight to the buffer, no UI in between."""
@@ -181,6 +180,15 @@ class Voice:
         """What the device already holds goes too: silence in milliseconds, not blocks."""
         if self.playback is not None:
             self.playback.flush()
+
+    def answers_changed(self, answers: Answers, mic_on_start: bool | None) -> None:
+        """Text or audio answers, switched on the same connection: the mic follows the
+        choice, and with text answers the speaker falls silent now (the rest of the
+        answer in progress is never played)."""
+        if answers.from_transcript:
+            self.interrupted()
+        if self.available:
+            self.set_muted(not mic_live(answers.wanted, mic_on_start))
 
     def turn_complete(self) -> None:
         self.buffer.end_of_turn()

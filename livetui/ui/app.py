@@ -27,6 +27,7 @@ from textual.widgets import Footer
 from textual._compositor import CompositorUpdate
 from textual.worker import Worker, WorkerState
 
+from ..core.answers import mic_live
 from ..core.carryover import carry_over_turns
 from ..core.config import Settings
 from ..core.conversation import (
@@ -44,6 +45,7 @@ from ..core.events import (
     Event,
     GoAway,
     Interrupted,
+    Modality,
     ResumptionHandle,
     SessionError,
     SessionStarted,
@@ -115,7 +117,6 @@ class LiveTuiApp(App[int]):
         self._unsent = 0  # typed turns not yet accepted by a session
         self._resend: deque[str] = deque()  # typed turns to send before the outbox's, in order
         self._in_flight: list[str] = []  # typed turns this session took and has not answered yet
-        self.speaker_muted = False
         self.heard_fraction = 1.0  # of the last interrupted answer
         self._device_failed = False
         self._drops_logged = 0
@@ -130,7 +131,6 @@ class LiveTuiApp(App[int]):
         self._audio_enabled = audio  # tests of text-only behaviour leave the devices alone
         self.store = store  # the transcript on disk (core.store.TranscriptStore), if any
         self._restore = restore  # a saved conversation to continue (core.store.LoadedConversation)
-        self.text_from_transcript = False  # the 1007 fallback: audio answers shown as text
         self.voice: Voice | None = None  # created on mount; opens devices in a thread
         self._client: Any = None
         self._backend_started = False
@@ -266,22 +266,19 @@ class LiveTuiApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On a pushed screen the app's keys step aside, so the screen's own keys work.
-        if len(self.screen_stack) > 1 and action not in ("quit", "command_palette"):
+        if len(self.screen_stack) > 1 and action not in ("quit", "command_palette", "focus_next", "focus_previous"):
             return False
         return True
 
     def _status(self, **changes: str) -> None:
         s = self.settings
         vad = "auto" if s.vad.automatic else "push-to-talk"
-        modality = s.modality + (" → text" if self.text_from_transcript else "")
         notes = []
-        if self.speaker_muted:
-            notes.append("speaker muted")
         if self._goaway_deadline is not None:
             left = max(0, round(self._goaway_deadline - asyncio.get_running_loop().time()))
             notes.append(f"moving connection in {left} s")
         changes.pop("note", None)
-        self.query_one(StatusBar).set(model=s.model, modality=modality, vad=vad, note=" · ".join(notes), mic=self._mic_state(), **changes)
+        self.query_one(StatusBar).set(model=s.model, modality=s.answers().label, vad=vad, note=" · ".join(notes), mic=self._mic_state(), **changes)
 
     def _mic_state(self) -> str:
         voice = self.voice
@@ -353,6 +350,8 @@ class LiveTuiApp(App[int]):
             if voice is not None:
                 pump = asyncio.create_task(self._pump(voice, live, generation))
             async for event in live.events():
+                if (event := self.settings.answers().present(event)) is None:  # per event: a switch applies at once
+                    continue  # text answers from the transcript: their audio is not played
                 if voice is not None:
                     # Audio goes straight to the speaker, never through the UI.
                     match event:
@@ -410,8 +409,7 @@ class LiveTuiApp(App[int]):
         if voice is None or not voice.available:
             self._status()
             return
-        wanted = self.settings.audio.mic_on_start
-        live_mic = (self.settings.modality == "AUDIO") if wanted is None else wanted
+        live_mic = mic_live(self.settings.modality, self.settings.audio.mic_on_start)
         voice.automatic_vad = self.settings.vad.automatic
         voice.talking = False
         voice.muted = not live_mic
@@ -512,7 +510,7 @@ class LiveTuiApp(App[int]):
         self._requeue_unanswered()
         await self._render(self._end_cut_answer())
         diagnosis = diagnose(error)
-        if diagnosis.action == "audio_only" and self.settings.modality == "TEXT":
+        if diagnosis.action == "audio_only" and self.settings.answers().asked == "TEXT":
             self._status(state="failed")
             await self._render(self.conversation.add_system(f"session ended ({error.code}): {error.message}", "error"))
             self._offer_audio_fallback(error)
@@ -646,27 +644,14 @@ class LiveTuiApp(App[int]):
                     self.query_one(TokenCounter).show(totals)
 
     def _offer_audio_fallback(self, error: SessionError) -> None:
-        from .screens.confirm import ConfirmScreen
+        from .screens.confirm import transcript_offer
 
         def chosen(yes: bool | None) -> None:
-            if yes:
-                self.text_from_transcript = True
-                self.speaker_muted = True
-                if self.voice is not None:
-                    self.voice.speaker_muted = True
-                self.settings = self.settings.with_modality("AUDIO")
-                self.call_later(self._switch, "audio answers shown as text, speaker muted")
+            if yes:  # from now on this model is asked for AUDIO, as a known audio-only one is
+                self.settings = replace(self.settings, refused_text_model=self.settings.model)
+                self.call_later(self._switch, self.settings.answers().divider)
 
-        self.push_screen(
-            ConfirmScreen(
-                "This model answers only with audio",
-                f"The service refused text answers: “{error.message}”\n\n"
-                "Use audio answers instead, with their transcript shown as the text and the speaker muted?",
-                yes="Use audio as text",
-                no="Stay",
-            ),
-            chosen,
-        )
+        self.push_screen(transcript_offer(error.message), chosen)
 
     async def _switch(self, label: str) -> None:
         if self.store is not None:
@@ -711,13 +696,23 @@ class LiveTuiApp(App[int]):
     # -- actions ---------------------------------------------------------------
 
     async def action_toggle_modality(self) -> None:
-        new = "AUDIO" if self.settings.modality == "TEXT" else "TEXT"
-        self.settings = self.settings.with_modality(new)
-        self.text_from_transcript = False
-        self.speaker_muted = False
+        await self._set_answers("AUDIO" if self.settings.modality == "TEXT" else "TEXT")
+
+    async def _set_answers(self, modality: Modality) -> None:
+        """Text or audio answers: at once from a model that only speaks (core.answers), else a new session."""
+        before = self.settings.answers()
+        self.settings = self.settings.with_modality(modality)
+        after = self.settings.answers()
+        if not before.keeps_connection(after):
+            await self._switch(f"{after.wanted} answers · context carried")
+            return
         if self.voice is not None:
-            self.voice.speaker_muted = False
-        await self._switch(f"{new} answers · context carried")
+            self.voice.answers_changed(after, self.settings.audio.mic_on_start)
+        if self.store is not None:
+            self.store.write(Record.switch(modality=self.settings.modality, model=self.settings.model))
+        self.eventlog.add("info", "answers", 0, f"{after.label} answers on the same connection")
+        self._status()
+        await self._render(self.conversation.add_system(after.divider, "divider"))
 
     async def action_new_session(self) -> None:
         await self._render(self.conversation.apply(TurnComplete()))
@@ -867,6 +862,9 @@ class LiveTuiApp(App[int]):
 
         def chosen(settings: Settings | None) -> None:
             if settings is not None and settings != self.settings:
+                if settings == self.settings.with_modality(settings.modality):  # only the answers: as ctrl+t does
+                    self.call_later(self._set_answers, settings.modality)
+                    return
                 self.settings = settings
                 self.call_later(self._switch, "new settings · context carried")
 
@@ -940,7 +938,7 @@ class LiveTuiApp(App[int]):
     # -- (end of history and export) ---------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("Toggle modality", "Switch answers between text and audio (new session, context carried)", self.action_toggle_modality)
+        yield SystemCommand("Toggle modality", "Switch answers between text and audio (at once where the model only speaks)", self.action_toggle_modality)
         yield SystemCommand("New session", "Close this session and start a fresh one", self.action_new_session)
         yield SystemCommand("Settings", "Model, voice, language, system instruction, VAD", self.action_settings)
         yield SystemCommand("Event log", "Every message of the session", self.action_event_log)
@@ -974,7 +972,7 @@ class LiveTuiApp(App[int]):
             idle = "starting…" if voice is None or not voice.available else "idle"
         mic_muted = voice is not None and voice.available and voice.muted
         mic.set_level(self.mic_level(), idle_text="muted" if mic_muted else idle)
-        spk.set_level(self.speaker_level(), idle_text="muted" if self.speaker_muted else idle)
+        spk.set_level(self.speaker_level(), idle_text=idle)
         if voice is not None and voice.mic_queue.dropped != self._drops_logged:
             # The network fell behind the mic: the oldest chunks went. Say so in the log.
             new = voice.mic_queue.dropped - self._drops_logged

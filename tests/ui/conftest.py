@@ -49,3 +49,32 @@ async def backend():
 
 def frames(backend: SimBackend, direction: str, key: str) -> list[dict]:
     return [r for r in backend.sim.frames.records if r["dir"] == direction and key in r["msg"]]
+
+
+# Models outside today's lineup, added to both catalogues (the simulator's and the
+# console's) for one test: the simulator then serves them by its ordinary rules.
+
+
+@pytest.fixture
+def text_model(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A conversational model that accepts TEXT answers (none of today's does), known as such to the console."""
+    from livetui.core import models as console
+    from livetui.sim import models as service
+
+    name = "gemini-test-text-live"
+    served = service.Model(name, "Test Text Live", "Answers in TEXT or AUDIO.", modalities=frozenset({"TEXT", "AUDIO"}))
+    monkeypatch.setattr(service, "CATALOGUE", (*service.CATALOGUE, served))
+    monkeypatch.setattr(console, "KNOWN", (*console.KNOWN, console.ModelInfo(name, text_answers=True)))
+    return name
+
+
+@pytest.fixture
+def unknown_speaking_model(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A model the service serves, AUDIO answers only, that the console does not know (a newer one)."""
+    from livetui.core import models as console
+    from livetui.sim import models as service
+
+    name = "gemini-test-native-audio-live"
+    monkeypatch.setattr(service, "CATALOGUE", (*service.CATALOGUE, service.Model(name, "Test Native Audio", "Speaks only.")))
+    assert console.info(name) is None
+    return name

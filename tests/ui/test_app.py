@@ -35,16 +35,19 @@ async def test_type_a_question_read_the_streamed_answer(backend):
         await until(pilot, lambda: finished(app, 1), what="an answer")
         answer = answers(app)[0]
         assert "Paris" in answer.turn.text
-        assert answer.turn.modality == "TEXT"
+        assert answer.turn.modality == "TEXT"  # gemini-3.8-live only speaks: the text is its answer's transcript
         assert [u.turn.text for u in app.query(UserMessage)] == ["What is the capital of France?"]
         totals = app.query_one(TokenCounter).totals
         assert totals.turns == 1 and totals.response > 0 and totals.total == totals.prompt + totals.response
         status = app.query_one(StatusBar).status
-        assert status.service == "offline simulator" and status.modality == "TEXT"
+        assert status.service == "offline simulator" and status.modality == "TEXT · from transcript"
+    [setup] = frames(backend, "in", "setup")
+    assert setup["msg"]["setup"]["generationConfig"]["responseModalities"] == ["AUDIO"]  # never TEXT of it
 
 
-async def test_toggle_modality_carries_the_conversation(backend):
-    app = LiveTuiApp(Settings(), backend, audio=False)
+async def test_toggle_modality_carries_the_conversation(backend, text_model):
+    """A model that takes TEXT answers is asked for TEXT: ctrl+t is a new session, the conversation carried."""
+    app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: connected(app))
         await type_and_send(pilot, "What is the capital of France?")
@@ -72,19 +75,27 @@ async def test_text_typed_before_connecting_is_not_lost(backend):
         assert "Madrid" in answers(app)[0].turn.text
 
 
-async def test_a_native_audio_model_offers_the_audio_fallback(backend):
+async def test_an_unknown_model_that_refuses_text_offers_the_transcript(backend, unknown_speaking_model):
+    """A model the console does not know is asked for TEXT; refused (1007), the offer
+    makes it what a known audio-only model is: the transcript as the text answer."""
     from livetui.ui.screens.confirm import ConfirmScreen
 
-    app = LiveTuiApp(Settings(model="gemini-2.5-flash-native-audio-preview-12-2025"), backend, audio=False)
+    app = LiveTuiApp(Settings(model=unknown_speaking_model), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the fallback offer")
         assert app.query_one(StatusBar).status.state == "failed"
         await pilot.press("y")
         await until(pilot, lambda: connected(app))
-        assert app.settings.modality == "AUDIO" and app.speaker_muted and app.text_from_transcript
+        assert app.settings.modality == "TEXT" and app.settings.answers().from_transcript
+        assert app.query_one(StatusBar).status.modality == "TEXT · from transcript"
         await type_and_send(pilot, "What is the capital of Italy?")
         await until(pilot, lambda: finished(app, 1))
-        assert "Rome" in answers(app)[0].turn.text
+        answer = answers(app)[0].turn
+        assert "Rome" in answer.text and answer.modality == "TEXT" and answer.audio_seconds == 0
+        await pilot.press("ctrl+t")  # the same mechanism as a known audio-only model: no new session
+        assert app.query_one(StatusBar).status.modality == "AUDIO" and connected(app)
+    setups = frames(backend, "in", "setup")
+    assert [s["msg"]["setup"]["generationConfig"]["responseModalities"] for s in setups] == [["TEXT"], ["AUDIO"]]
 
 
 async def test_keys_can_be_remapped(backend):

@@ -136,14 +136,14 @@ def gap(backend: SimBackend, old: int, new: int, since: float | None = None) -> 
 # -- goAway ----------------------------------------------------------------------------
 
 
-async def test_goaway_mid_text_answer_finishes_it_then_moves_with_the_handle() -> None:
+async def test_goaway_mid_text_answer_finishes_it_then_moves_with_the_handle(text_model: str) -> None:
     """goAway arrives while a long Markdown answer streams: the answer completes on
     the old connection, whole; then the app moves by handle, and the conversation
     goes on from the service's memory."""
     # The story is ~700 tokens: 2.8 s at 250 tokens/s. goAway comes 1 s in; 8 s left.
     sim, backend = await sim_backend(speed=1.0, text_rate=250, goaway_after=1.0, goaway_time_left=8.0)
     try:
-        app = LiveTuiApp(Settings(), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "Tell me a story in markdown")
@@ -178,14 +178,14 @@ async def test_goaway_mid_text_answer_finishes_it_then_moves_with_the_handle() -
         await stop(sim)
 
 
-async def test_goaway_deadline_shorter_than_the_answer_moves_in_time() -> None:
+async def test_goaway_deadline_shorter_than_the_answer_moves_in_time(text_model: str) -> None:
     """goAway with 2 s left while a ~7 s answer streams: the app moves a second before
     the deadline (the service never has to close it: no "Deadline expired"), the cut
     answer stays as far as it got, marked interrupted, and is not continued by the
     next answer; the story is not asked twice; what is typed next is answered."""
     sim, backend = await sim_backend(speed=1.0, text_rate=100, goaway_after=1.0, goaway_time_left=2.0)
     try:
-        app = LiveTuiApp(Settings(), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "What is the capital of Norway?")
@@ -291,12 +291,12 @@ async def test_a_drop_during_setup_reconnects(monkeypatch: pytest.MonkeyPatch) -
         await stop(sim)
 
 
-async def test_a_drop_while_an_answer_streams_keeps_the_partial_answer() -> None:
+async def test_a_drop_while_an_answer_streams_keeps_the_partial_answer(text_model: str) -> None:
     """Cut mid-answer: the partial answer stays, ended and marked interrupted; the
     app reconnects by handle; its question is not asked again; a new one works."""
     sim, backend = await sim_backend(speed=1.0, text_rate=100)
     try:
-        app = LiveTuiApp(Settings(), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "What is the capital of Peru?")
@@ -358,13 +358,13 @@ def last_handle(backend: SimBackend) -> str | None:
 # -- backoff ---------------------------------------------------------------------------
 
 
-async def test_backoff_gives_up_and_typing_tries_again() -> None:
+async def test_backoff_gives_up_and_typing_tries_again(text_model: str) -> None:
     """The service goes away entirely: reconnecting 1/3…, 2/3…, 3/3…, then failed
     with one "gave up" line. When it is back, typing reconnects and is answered."""
     sim, backend = await sim_backend()
     revived: Simulator | None = None
     try:
-        app = LiveTuiApp(Settings(), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
         app.backoff = Backoff(**QUICK)
         async with app.run_test(size=SIZE) as pilot:
             states = States(app)
@@ -548,7 +548,7 @@ SOAK_QUESTION = "Question {} of the soak"
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-async def test_soak_goaways_and_drops_lose_and_duplicate_nothing() -> None:
+async def test_soak_goaways_and_drops_lose_and_duplicate_nothing(text_model: str) -> None:
     """300 turns with a goAway every 3 s (2 s to move) and connections cut at random
     moments (seeded): every question is answered exactly once, none is sent twice
     to one connection or resent without a lost connection, the service's memory
@@ -568,7 +568,7 @@ async def test_soak_goaways_and_drops_lose_and_duplicate_nothing() -> None:
     rss: list[float] = []  # after each clear
     began = time.monotonic()
     try:
-        app = LiveTuiApp(Settings(), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             rendered = Rendered(app)

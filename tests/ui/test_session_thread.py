@@ -16,23 +16,24 @@ from .states import SimProcessBackend
 
 
 def sent_text(log: Path) -> str:
-    """The answer text the simulator sent, from its frame log."""
+    """The answer's transcript the simulator sent, from its frame log (the default
+    model only speaks: its text answers are that transcript)."""
     records = [json.loads(line) for line in log.read_text().splitlines()]
     return "".join(
-        part.get("text", "")
+        r["msg"].get("serverContent", {}).get("outputTranscription", {}).get("text", "")
         for r in records if r.get("dir") == "out"
-        for part in r["msg"].get("serverContent", {}).get("modelTurn", {}).get("parts", [])
     )
 
 
 async def test_answers_keep_arriving_while_the_ui_loop_is_blocked(tmp_path: Path) -> None:
     # A simulator process, not one on this loop: blocking the UI's loop must not stop it.
     log = tmp_path / "frames.jsonl"
-    with SimProcess("--text-rate", "120", "--log", str(log)) as sim:
+    # The story (three minutes of speech) spoken 20 times faster than real time.
+    with SimProcess("--speed", "20", "--log", str(log)) as sim:
         app = LiveTuiApp(Settings(), SimProcessBackend(dict(sim.exports)), audio=False)
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: app.live is not None and app._connected.is_set(), timeout=20)
-            await type_and_send(pilot, "Tell me a story in markdown")  # about 700 tokens: six seconds or so
+            await type_and_send(pilot, "Tell me a story in markdown")
 
             def streaming() -> bool:
                 turn = app.conversation.model_turn

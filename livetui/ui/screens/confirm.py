@@ -76,3 +76,15 @@ class ConfirmScreen(ModalScreen[bool]):
     def pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "yes")
+
+
+def transcript_offer(refusal: str) -> ConfirmScreen:
+    """The 1007 fallback: a model the console did not know refused text answers. Yes:
+    treat it as the audio-only model it is (its transcript as the text answer)."""
+    return ConfirmScreen(
+        "This model answers only with audio",
+        f"The service refused text answers: “{refusal}”\n\n"
+        "Ask for audio answers and show their transcript as the text, the speaker silent? (ctrl+t then plays them)",
+        yes="Transcript as text",
+        no="Stay",
+    )
