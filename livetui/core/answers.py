@@ -71,3 +71,16 @@ def mic_live(wanted: Modality, mic_on_start: bool | None) -> bool:
     """The mic's state when answers start or switch: the user's setting, else live
     with audio answers and muted with text ones."""
     return wanted == "AUDIO" if mic_on_start is None else mic_on_start
+
+
+# Text or audio answers are a chat's choice: the interpreter's answer is its voice, and
+# dictation has no answer at all (core.modes).
+_FIXED = {
+    "translate": "The interpreter always speaks its translation: text/audio answers are for chat",
+    "transcribe": "Dictation only writes captions: text/audio answers are for chat",
+}
+
+
+def switch_refusal(mode: str) -> str:
+    """Why text/audio answers cannot be switched in this mode ("" in chat: they can)."""
+    return _FIXED.get(mode, "")

@@ -27,7 +27,7 @@ from textual.widgets import Footer
 from textual._compositor import CompositorUpdate
 from textual.worker import Worker, WorkerState
 
-from ..core.answers import mic_live
+from ..core.answers import mic_live, switch_refusal
 from ..core.carryover import carry_over_turns
 from ..core.config import Settings
 from ..core.conversation import (
@@ -700,6 +700,8 @@ class LiveTuiApp(App[int]):
 
     async def _set_answers(self, modality: Modality) -> None:
         """Text or audio answers: at once from a model that only speaks (core.answers), else a new session."""
+        if why := switch_refusal(self.settings.mode):
+            return self.notify(why, severity="warning")
         before = self.settings.answers()
         self.settings = self.settings.with_modality(modality)
         after = self.settings.answers()

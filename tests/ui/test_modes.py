@@ -85,6 +85,19 @@ async def test_typing_in_the_interpreter_is_refused_and_the_text_kept(backend):
         assert list(app.query(UserMessage)) == []
 
 
+async def test_ctrl_t_in_the_interpreter_says_why_and_keeps_the_voice(backend):
+    """The interpreter's answer is its voice: ctrl+t must not silence it (text answers from
+    the transcript would drop the translated audio), and it says so instead of doing nothing."""
+    app = LiveTuiApp(INTERPRETER, backend, audio=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: connected(app), what="the interpreter session")
+        before = app.settings
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: any("always speaks" in str(n.message) for n in app._notifications), what="the reason")
+        assert app.settings == before and app.settings.answers().wanted == "AUDIO"
+        assert len(frames(backend, "in", "setup")) == 1, "no new session"
+
+
 async def test_dictation_shows_captions_and_speaks_nothing(backend, spoken, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where `livetui export ID` looks
     store = TranscriptStore.create()

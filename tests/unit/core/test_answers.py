@@ -86,3 +86,11 @@ def test_the_chat_divider_says_what_changed_and_fits_a_narrow_chat() -> None:
 def test_the_mic_follows_the_answers_unless_the_user_said_otherwise() -> None:
     assert mic_live("AUDIO", None) and not mic_live("TEXT", None)
     assert mic_live("TEXT", True) and not mic_live("AUDIO", False)
+
+
+def test_only_chat_switches_text_and_audio_answers() -> None:
+    from livetui.core.answers import switch_refusal
+
+    assert switch_refusal("chat") == ""
+    assert "interpreter" in switch_refusal("translate").lower()
+    assert "dictation" in switch_refusal("transcribe").lower()
