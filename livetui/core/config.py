@@ -105,7 +105,7 @@ class AudioSettings:
 @dataclass(frozen=True)
 class Settings:
     model: str = DEFAULT_MODEL
-    modality: Modality = "TEXT"
+    modality: Modality = "AUDIO"
     voice: str | None = None
     language: str | None = None  # BCP-47, e.g. "en-US"
     system_instruction: str = ""
@@ -412,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"livetui {__version__}")
     p.add_argument("--config", type=Path, metavar="PATH", help=f"settings file (default: {default_config_path()}, if it exists)")
     p.add_argument("--model", type=_flag(_model), help=f"Live model (default {DEFAULT_MODEL})")
-    p.add_argument("--modality", type=_flag(_modality), metavar="{text,audio}", help="text or audio answers (default text; from a model that only speaks, text is its transcript)")
+    p.add_argument("--modality", type=_flag(_modality), metavar="{text,audio}", help="audio or text answers (default audio; from a model that only speaks, text answers are its transcript)")
     p.add_argument("--voice", type=_flag(_text), help="prebuilt voice for audio answers, e.g. Kore")
     p.add_argument("--language", type=_flag(_language), metavar="TAG", help="BCP-47 language of spoken answers, e.g. en-US")
     p.add_argument("--system-instruction", metavar="TEXT|@FILE", help="system instruction, or @FILE to read it from a file")

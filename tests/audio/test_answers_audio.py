@@ -47,7 +47,7 @@ pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("pulse")]
 
 async def test_text_answers_are_silent_and_audio_answers_are_heard(pulse: Pulse) -> None:
     async with simulator() as backend:  # bursts: a whole answer arrives long before it could play
-        app = LiveTuiApp(Settings(), backend)
+        app = LiveTuiApp(Settings(modality="TEXT"), backend)
         async with app.run_test(size=SIZE) as pilot:
             await start(pilot)
             assert status(app).modality == "TEXT · from transcript"
@@ -127,7 +127,7 @@ async def test_a_spoken_question_gets_a_text_answer_and_silence(pulse: Pulse) ->
     """Text answers, the mic unmuted with F4: the spoken question is transcribed as
     the user's turn and answered in the chat as text, with nothing on the speaker."""
     async with simulator(speed=1.0) as backend:
-        app = LiveTuiApp(Settings(system_instruction=BRIEF), backend)
+        app = LiveTuiApp(Settings(modality="TEXT", system_instruction=BRIEF), backend)
         async with app.run_test(size=SIZE) as pilot:
             await start(pilot)
             assert status(app).mic.startswith("mic muted")

@@ -384,7 +384,7 @@ async def test_a_wav_file_is_sent_as_a_spoken_turn(wav_files: tuple[Path, Path, 
     WAV gives one line saying so, and nothing else changes."""
     mono, stereo, bad = wav_files
     async with simulator() as backend:
-        app = LiveTuiApp(Settings(system_instruction=BRIEF), backend)  # TEXT answers; the mic stays muted
+        app = LiveTuiApp(Settings(modality="TEXT", system_instruction=BRIEF), backend)  # TEXT answers; the mic stays muted
         async with app.run_test(size=SIZE) as pilot:
             await start(pilot)
             assert status(app).mic.startswith("mic muted")

@@ -119,7 +119,7 @@ def sim_backend() -> Iterator[SimProcessBackend]:
 
 
 def make_app(backend: Any) -> LiveTuiApp:
-    """The app as pictured: default settings, a fixed clock, a repeatable event log."""
+    """The app as pictured: default settings (audio answers), a fixed clock, a repeatable event log."""
     app = LiveTuiApp(Settings(), backend, clock=TickingClock(), audio=False)
     app.eventlog = RepeatableEventLog()
     return app
@@ -205,19 +205,27 @@ async def idle(pilot: Pilot) -> None:
     await until(pilot, lambda: connected(pilot.app), "connected")
 
 
+async def text_answers(pilot: Pilot) -> None:
+    """ctrl+t: from the default audio answers to text answers (the transcript), at once."""
+    await pilot.press("ctrl+t")
+    await until(pilot, lambda: connected(pilot.app, "TEXT"), "text answers")
+
+
 async def text_answer(pilot: Pilot) -> None:
-    """A short question, then a long answer, read to its end: text answers from the
-    default model, which only speaks, are its spoken answer's transcript."""
+    """ctrl+t to text answers, a short question, then a long answer, read to its end: text
+    answers from the default model, which only speaks, are its spoken answer's transcript."""
     await idle(pilot)
+    await text_answers(pilot)
     await ask_and_wait(pilot, "What is the capital of France?")
     await ask_and_wait(pilot, "Tell me a story in markdown")
 
 
 async def audio_session(pilot: Pilot) -> None:
-    """A text answer, ctrl+t to audio answers (at once, on the same connection), then an
+    """A text answer, ctrl+t back to audio answers (at once, on the same connection), then an
     audio answer: the transcript panes and the token counter have content."""
     app = pilot.app
     await idle(pilot)
+    await text_answers(pilot)
     await ask_and_wait(pilot, "What is the capital of France?")
     await pilot.press("ctrl+t")
     await until(pilot, lambda: connected(app, "AUDIO"), "the audio session")

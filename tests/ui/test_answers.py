@@ -67,7 +67,7 @@ async def test_ctrl_t_switches_answers_at_once_on_the_same_connection(backend, t
     ctrl+t gives audio answers and back, with no new setup, no context replayed; the
     transcript on disk records each switch and keeps text answers as text."""
     store = TranscriptStore.create(tmp_path / "conversations", environ={})
-    app = LiveTuiApp(Settings(), backend, audio=False, store=store)
+    app = LiveTuiApp(Settings(modality="TEXT"), backend, audio=False, store=store)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: connected(app), what="connected")
         assert "TEXT · from transcript" in status(app)
@@ -156,7 +156,7 @@ async def test_an_answer_in_progress_switches_from_the_next_chunk() -> None:
 
 
 async def test_a_model_that_takes_text_is_asked_for_text_and_the_bar_says_so(backend, text_model: str) -> None:
-    app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
+    app = LiveTuiApp(Settings(model=text_model, modality="TEXT"), backend, audio=False)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: connected(app), what="connected")
         bar = app.query_one(StatusBar).status
@@ -171,7 +171,7 @@ async def test_answers_changed_in_settings_switch_at_once_too(backend) -> None:
     ctrl+t does, on the same connection."""
     from livetui.ui.screens.settings import SettingsScreen
 
-    app = LiveTuiApp(Settings(), backend, audio=False)
+    app = LiveTuiApp(Settings(modality="TEXT"), backend, audio=False)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: connected(app), what="connected")
         await pilot.press("f2")

@@ -27,7 +27,7 @@ def finished(app: LiveTuiApp, n: int) -> bool:
 
 
 async def test_type_a_question_read_the_streamed_answer(backend):
-    app = LiveTuiApp(Settings(), backend, audio=False)
+    app = LiveTuiApp(Settings(modality="TEXT"), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: connected(app), what="connected")
         assert app.focused is app.query_one(PromptArea)
@@ -47,7 +47,7 @@ async def test_type_a_question_read_the_streamed_answer(backend):
 
 async def test_toggle_modality_carries_the_conversation(backend, text_model):
     """A model that takes TEXT answers is asked for TEXT: ctrl+t is a new session, the conversation carried."""
-    app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
+    app = LiveTuiApp(Settings(model=text_model, modality="TEXT"), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: connected(app))
         await type_and_send(pilot, "What is the capital of France?")
@@ -80,7 +80,7 @@ async def test_an_unknown_model_that_refuses_text_offers_the_transcript(backend,
     makes it what a known audio-only model is: the transcript as the text answer."""
     from livetui.ui.screens.confirm import ConfirmScreen
 
-    app = LiveTuiApp(Settings(model=unknown_speaking_model), backend, audio=False)
+    app = LiveTuiApp(Settings(model=unknown_speaking_model, modality="TEXT"), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the fallback offer")
         assert app.query_one(StatusBar).status.state == "failed"
@@ -99,7 +99,7 @@ async def test_an_unknown_model_that_refuses_text_offers_the_transcript(backend,
 
 
 async def test_keys_can_be_remapped(backend):
-    app = LiveTuiApp(Settings(keys={"toggle_modality": "ctrl+o"}), backend, audio=False)
+    app = LiveTuiApp(Settings(modality="TEXT", keys={"toggle_modality": "ctrl+o"}), backend, audio=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: connected(app))
         await pilot.press("ctrl+t")

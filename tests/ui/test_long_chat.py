@@ -80,7 +80,7 @@ async def test_only_the_latest_turns_are_widgets_and_pageup_brings_back_earlier(
 
 async def test_a_long_saved_conversation_draws_only_its_end(backend: SimBackend, tmp_path: Path) -> None:
     path = save(tmp_path, "long", [(f"Question {n}?", f"Answer **{n}**.") for n in range(30)], at=datetime(2026, 1, 2, 3, 4, 5))
-    app = LiveTuiApp(Settings(), backend, audio=False, restore=load(path))
+    app = LiveTuiApp(Settings(modality="TEXT"), backend, audio=False, restore=load(path))
     async with app.run_test(size=SIZE) as pilot:
         chat = app.query_one(ChatView)
         await until(pilot, lambda: any("continuing conversation" in t.text for t in app.conversation.turns))

@@ -143,7 +143,7 @@ async def test_goaway_mid_text_answer_finishes_it_then_moves_with_the_handle(tex
     # The story is ~700 tokens: 2.8 s at 250 tokens/s. goAway comes 1 s in; 8 s left.
     sim, backend = await sim_backend(speed=1.0, text_rate=250, goaway_after=1.0, goaway_time_left=8.0)
     try:
-        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model, modality="TEXT"), backend, audio=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "Tell me a story in markdown")
@@ -185,7 +185,7 @@ async def test_goaway_deadline_shorter_than_the_answer_moves_in_time(text_model:
     next answer; the story is not asked twice; what is typed next is answered."""
     sim, backend = await sim_backend(speed=1.0, text_rate=100, goaway_after=1.0, goaway_time_left=2.0)
     try:
-        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model, modality="TEXT"), backend, audio=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "What is the capital of Norway?")
@@ -296,7 +296,7 @@ async def test_a_drop_while_an_answer_streams_keeps_the_partial_answer(text_mode
     app reconnects by handle; its question is not asked again; a new one works."""
     sim, backend = await sim_backend(speed=1.0, text_rate=100)
     try:
-        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model, modality="TEXT"), backend, audio=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "What is the capital of Peru?")
@@ -364,7 +364,7 @@ async def test_backoff_gives_up_and_typing_tries_again(text_model: str) -> None:
     sim, backend = await sim_backend()
     revived: Simulator | None = None
     try:
-        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model, modality="TEXT"), backend, audio=False)
         app.backoff = Backoff(**QUICK)
         async with app.run_test(size=SIZE) as pilot:
             states = States(app)
@@ -568,7 +568,7 @@ async def test_soak_goaways_and_drops_lose_and_duplicate_nothing(text_model: str
     rss: list[float] = []  # after each clear
     began = time.monotonic()
     try:
-        app = LiveTuiApp(Settings(model=text_model), backend, audio=False)
+        app = LiveTuiApp(Settings(model=text_model, modality="TEXT"), backend, audio=False)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             rendered = Rendered(app)

@@ -368,7 +368,7 @@ async def test_event_log_closes(key: str) -> None:
 
 def _settings(**changes: Any) -> Settings:
     # A model that takes thinking settings, so that every field of the form is live.
-    return Settings(**{"model": "gemini-3.1-flash-live-preview", **changes})
+    return Settings(**{"model": "gemini-3.1-flash-live-preview", "modality": "TEXT", **changes})
 
 
 async def _open_settings(pilot) -> SettingsScreen:

@@ -24,9 +24,10 @@ def test_a_model_that_only_speaks_is_always_asked_for_audio(model: str, wanted: 
     assert config["input_audio_transcription"] == {}
 
 
-def test_the_default_model_gives_text_answers_from_its_transcript() -> None:
-    answers = Settings().answers()
-    assert (Settings().model, Settings().modality) == (DEFAULT_MODEL, "TEXT")
+def test_the_default_model_gives_audio_answers_and_text_from_its_transcript() -> None:
+    assert (Settings().model, Settings().modality) == (DEFAULT_MODEL, "AUDIO")  # a voice console: it speaks
+    assert Settings().answers() == Answers(wanted="AUDIO", asked="AUDIO")
+    answers = Settings(modality="TEXT").answers()
     assert answers == Answers(wanted="TEXT", asked="AUDIO")
     assert answers.from_transcript and answers.label == "TEXT · from transcript"
     assert Settings(modality="AUDIO").answers().label == "AUDIO"
@@ -38,24 +39,24 @@ def test_a_model_that_may_take_text_is_asked_for_what_the_user_chose(model: str)
     assert answers_for(model, "TEXT") == Answers("TEXT", "TEXT")
     assert answers_for(model, "AUDIO") == Answers("AUDIO", "AUDIO")
     assert answers_for(model, "TEXT").label == "TEXT"
-    config = Settings(model=model).live_config()
+    config = Settings(model=model, modality="TEXT").live_config()
     assert config["response_modalities"] == ["TEXT"] and "output_audio_transcription" not in config
 
 
 def test_a_model_that_refused_text_is_then_treated_as_speaking_only() -> None:
-    unknown = Settings(model="gemini-not-in-the-catalogue")
+    unknown = Settings(model="gemini-not-in-the-catalogue", modality="TEXT")
     assert unknown.answers().asked == "TEXT"
-    refused = Settings(model="gemini-not-in-the-catalogue", refused_text_model="gemini-not-in-the-catalogue")
+    refused = Settings(model="gemini-not-in-the-catalogue", modality="TEXT", refused_text_model="gemini-not-in-the-catalogue")
     assert refused.answers() == Answers("TEXT", "AUDIO")
     assert refused.live_config()["response_modalities"] == ["AUDIO"]
     # Another model is not tarred with it: the refusal names one model.
-    assert Settings(model="gemini-other", refused_text_model="gemini-not-in-the-catalogue").answers().asked == "TEXT"
+    assert Settings(model="gemini-other", modality="TEXT", refused_text_model="gemini-not-in-the-catalogue").answers().asked == "TEXT"
 
 
 def test_ctrl_t_keeps_the_connection_only_where_the_service_is_asked_the_same() -> None:
     speaking = Settings()
-    assert speaking.answers().keeps_connection(speaking.with_modality("AUDIO").answers())
-    texting = Settings(model=TEXT_MODEL)
+    assert speaking.answers().keeps_connection(speaking.with_modality("TEXT").answers())
+    texting = Settings(model=TEXT_MODEL, modality="TEXT")
     assert not texting.answers().keeps_connection(texting.with_modality("AUDIO").answers())
 
 

@@ -47,7 +47,7 @@ def error_of(path: Path, *argv: str) -> str:
 def test_no_file_and_no_flags_give_the_defaults(home: dict[str, str]) -> None:
     settings = load_settings([], environ=home)
     assert settings == Settings()
-    assert settings.model == DEFAULT_MODEL and settings.modality == "TEXT" and settings.mouse
+    assert settings.model == DEFAULT_MODEL and settings.modality == "AUDIO" and settings.mouse
     assert settings.config_path is None
 
 
@@ -433,7 +433,7 @@ TEXT_MODEL = "gemini-not-in-the-catalogue"  # a model the console does not know 
 
 
 def test_text_live_config_is_minimal() -> None:
-    settings = Settings(model=TEXT_MODEL, voice="Kore", language="en-US")  # speech settings only apply to AUDIO
+    settings = Settings(model=TEXT_MODEL, modality="TEXT", voice="Kore", language="en-US")  # speech settings only apply to AUDIO
     assert settings.live_config() == {
         "response_modalities": ["TEXT"],
         "input_audio_transcription": {},
@@ -468,9 +468,9 @@ def test_audio_sessions_transcribe_both_directions(settings: Settings) -> None:
 @pytest.mark.parametrize(
     "settings",
     [
-        Settings(model=TEXT_MODEL),
-        Settings(model=TEXT_MODEL, vad=VadSettings(automatic=False)),
-        Settings(model=TEXT_MODEL, audio=AudioSettings(mic_on_start=True)),
+        Settings(model=TEXT_MODEL, modality="TEXT"),
+        Settings(model=TEXT_MODEL, modality="TEXT", vad=VadSettings(automatic=False)),
+        Settings(model=TEXT_MODEL, modality="TEXT", audio=AudioSettings(mic_on_start=True)),
     ],
 )
 def test_text_sessions_transcribe_spoken_input_only(settings: Settings) -> None:
@@ -526,7 +526,7 @@ def test_the_sdk_accepts_every_live_config(settings: Settings) -> None:
 
 
 def test_with_modality_returns_a_new_settings() -> None:
-    text = Settings(voice="Kore")
+    text = Settings(voice="Kore", modality="TEXT")
     audio = text.with_modality("AUDIO")
     assert audio.modality == "AUDIO" and audio.voice == "Kore"
     assert text.modality == "TEXT"
