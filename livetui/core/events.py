@@ -18,6 +18,7 @@ class SessionStarted:
     session_id: str | None
     modality: Modality
     model: str
+    line: str = ""  # what the chat says of it: the answers it gives, or the mode's own words
 
 
 @dataclass(frozen=True)

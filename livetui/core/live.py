@@ -18,7 +18,7 @@ from .eventlog import EventLog
 from .events import Event, SessionError, SessionStarted
 from .livemodels import UnusableModel
 from .models import retired
-from .modes import EventShaper
+from .modes import EventShaper, connected_line
 
 if TYPE_CHECKING:  # imported where used: the SDK takes half a second, not before the first frame
     from google.genai import types
@@ -98,7 +98,9 @@ class LiveSession:
         return self._session is not None
 
     def started(self) -> SessionStarted:
-        return SessionStarted(session_id=self.session_id, modality=self.settings.modality, model=self.settings.model)
+        return SessionStarted(
+            session_id=self.session_id, modality=self.settings.modality, model=self.settings.model, line=connected_line(self.settings)
+        )
 
     # -- sending ---------------------------------------------------------------
 

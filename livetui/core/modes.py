@@ -214,3 +214,10 @@ class EventShaper:
                 yield TurnComplete()  # closes the caption (the user turn) of this utterance
             case _:
                 yield event
+
+
+def connected_line(settings: Settings) -> str:
+    """The chat's line when a session starts: the mode's own, or which answers a chat gets
+    (e.g. "TEXT · from transcript" from a model that only speaks)."""
+    answers = settings.answers()
+    return labels(settings).connected or f"connected · {answers.wanted} answers" + (" from the transcript" if answers.from_transcript else "")

@@ -458,7 +458,7 @@ class LiveTuiApp(App[int]):
                     self._recovering = False
                     await self._render(self.conversation.add_system("reconnected · nothing lost", "info"))
                 elif self._announce_start:
-                    await self._render(self.conversation.add_system(f"connected · {event.modality} answers", "info"))
+                    await self._render(self.conversation.add_system(event.line, "info"))
                 else:
                     self.eventlog.add("info", "handoff", 0, "moved to the new connection")
                 self.backoff.reset()

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..core.models import DEFAULT_MODEL
-from ..core.modes import Mode, labels, mode_fields, target_language
+from ..core.modes import Mode, labels, language_name, mode_fields, target_language
 from .widgets.prompt import PromptArea
 from .widgets.transcripts import TranscriptPane
 
@@ -109,7 +109,8 @@ def switch_mode(app: LiveTuiApp, mode: Mode, target: str | None = None) -> None:
         fields = {"translate_to": None, **mode_fields(target, mode == "transcribe", None)}
         audio = settings.audio if settings.audio.mic_on_start is not None else replace(settings.audio, mic_on_start=True)
         app.settings = replace(settings, audio=audio, **fields)
-        label = labels(app.settings).connected
+        # The divider names the mode; the session's own first line says how it works.
+        label = f"interpreter · into {language_name(target or '')}" if mode == "translate" else "dictation"
     apply_labels(app)
     app.call_later(app._switch, label)
 

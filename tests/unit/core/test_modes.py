@@ -173,3 +173,11 @@ def test_resuming_an_interpreter_conversation_without_its_language_is_one_line(t
     assert capsys.readouterr().err == (
         f"livetui: that conversation was with the interpreter ({TRANSLATE_MODEL}): add --translate LANG to continue it\n"
     )
+
+
+def test_the_chat_says_which_answers_a_session_gives_and_a_mode_how_it_works() -> None:
+    from livetui.core.modes import connected_line
+
+    assert connected_line(Settings()) == "connected · AUDIO answers"
+    assert connected_line(Settings(modality="TEXT")) == "connected · TEXT answers from the transcript"
+    assert connected_line(Settings(mode="translate", translate_to="fr", model="gemini-3.5-live-translate-preview")).startswith("interpreter")
