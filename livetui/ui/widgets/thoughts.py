@@ -23,7 +23,7 @@ def title_for(text: str) -> str:
 class Thoughts(Collapsible):
     DEFAULT_CSS = """
     Thoughts { color: $text-muted; text-style: italic; background: transparent; border: none; padding: 0; margin: 0 0 1 0; }
-    Thoughts > CollapsibleTitle { color: $text-muted; padding: 0; }
+    Thoughts > CollapsibleTitle { color: $text-muted; padding: 0; width: 1fr; }  /* not its text: a longer count needs no new layout */
     Thoughts > Contents { padding: 0 0 0 2; }
     """
 
