@@ -63,7 +63,7 @@ def _clean(text: object, limit: int = 200) -> str:
 
 
 def _entry(name: str, display_name: str = "") -> LiveModel:
-    bare = name.removeprefix("models/")
+    bare = _clean(name.removeprefix("models/"), 120)  # the name too is the service's text
     return LiveModel(bare, _clean(display_name, 80), default=bare == DEFAULT_MODEL, retired=retired(bare))
 
 

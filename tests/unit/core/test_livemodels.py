@@ -62,11 +62,12 @@ async def test_only_live_models_are_kept_and_the_default_and_retired_are_marked(
                 model("gemini-3.5-flash", "Not live", ("generateContent",)),
                 model("gemini-live-2.5-flash-preview", "Old"),
                 model("some-new-live-model", "New\x1b[31m one\n"),
+                model("evil\x1b]52;c;bad\x07-live", "Evil"),
             ]
         )
     )
-    assert [m.name for m in listed] == ["gemini-3.8-live", "gemini-live-2.5-flash-preview", "some-new-live-model"]
-    default, old, new = listed
+    assert [m.name for m in listed] == ["gemini-3.8-live", "gemini-live-2.5-flash-preview", "some-new-live-model", "evil ]52;c;bad -live"]
+    default, old, new, _evil = listed
     assert default.default and default.note == "default" and default.display_name == "Gemini 3.8 Live"
     assert old.retired is not None and old.note == f"retired 2025-12-09: use {NATIVE}"
     assert new.note == "" and new.display_name == "New [31m one", "service text is data: no control characters"
