@@ -19,7 +19,6 @@ espeak-ng then speaks the result in the target language's voice.
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import re
 from dataclasses import dataclass

@@ -11,7 +11,6 @@ moves, the mic's speech and the speaker's sound can be lined up.
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 import time
 from typing import TYPE_CHECKING, Any

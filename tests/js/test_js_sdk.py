@@ -12,7 +12,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from livetui.testing.simproc import SimProcess
 
