@@ -221,3 +221,18 @@ def connected_line(settings: Settings) -> str:
     (e.g. "TEXT · from transcript" from a model that only speaks)."""
     answers = settings.answers()
     return labels(settings).connected or f"connected · {answers.wanted} answers" + (" from the transcript" if answers.from_transcript else "")
+
+
+def fields_for_model(settings: Settings, model: str) -> dict[str, Any]:
+    """The mode a model picked in the settings belongs to: a conversation model is chat
+    (leaving the interpreter or dictation), the transcriber is dictation. ValueError for
+    the interpreter, whose target language the settings do not ask."""
+    known = model_info(model)
+    kind = "conversation" if known is None else known.kind
+    if kind == "translate":
+        if settings.mode == "translate":
+            return {}
+        raise ValueError("the interpreter needs a language: use the palette's “Interpreter: translate into…”")
+    if kind == "transcribe":
+        return {} if settings.mode == "transcribe" else {"mode": "transcribe", "translate_to": None, "modality": "TEXT"}
+    return {} if settings.mode == "chat" else {"mode": "chat", "translate_to": None}

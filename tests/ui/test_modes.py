@@ -170,3 +170,22 @@ async def test_a_target_the_service_refuses_is_one_clear_line(backend, monkeypat
         assert len(errors) == 1
         assert "1007" in errors[0] and 'Unsupported target_language_code "tlh"' in errors[0]
         assert len(frames(backend, "in", "setup")) == 1, "not retried: a retry cannot fix it"
+
+
+async def test_a_chat_model_picked_in_the_settings_leaves_the_interpreter(backend):
+    """F2 in the interpreter, the model above (a conversation model), save: a chat
+    session on that model, and the panes say chat again (not the translation's)."""
+    from livetui.ui.screens.settings import SettingsScreen
+
+    app = LiveTuiApp(INTERPRETER, backend, audio=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: connected(app), what="the interpreter session")
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen.models_loaded, what="the settings")
+        await pilot.press("enter", "up", "enter")  # the model listed above the interpreter's
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.settings.mode == "chat" and connected(app), what="a chat session")
+        assert app.settings.model == "gemini-2.5-flash-native-audio-preview-12-2025" and app.settings.translate_to is None
+        setup = frames(backend, "in", "setup")[-1]["msg"]["setup"]
+        assert "translationConfig" not in setup.get("generationConfig", {}) and "translation_config" not in setup.get("generationConfig", {})
+        await until(pilot, lambda: app.query_one("#said", TranscriptPane).border_title == "Gemini said", what="the chat's panes")

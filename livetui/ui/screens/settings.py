@@ -24,6 +24,7 @@ from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 from ...core.config import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
 from ...core.livemodels import ListingError, LiveModel, known_live_models, list_live_models
 from ...core.models import describe, retired
+from ...core.modes import fields_for_model
 from ...core.modelsettings import show_thoughts_for, thinking_level_for
 from .help import first_key
 
@@ -272,6 +273,10 @@ class SettingsScreen(ModalScreen[Settings | None]):
         model = self._choice("model")
         if gone := describe(model):
             raise Invalid("model", f"Model: {gone}")
+        try:
+            mode = fields_for_model(self.settings, model)  # a chat model leaves the interpreter or dictation
+        except ValueError as why:
+            raise Invalid("model", f"Model: {why}") from None
         language = self._text("language")
         if language and not _BCP47.fullmatch(language):
             raise Invalid("language", "Language: a BCP-47 tag like en-US, or blank for the default")
@@ -291,7 +296,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
             record_dir=self._folder("record_dir"),
             meter_hz=self._whole("meter_hz", "Meter rate", METER_HZ_RANGE, "updates a second"),
         )
-        return replace(
+        chosen = replace(
             self.settings,
             model=model,
             modality=self._choice("modality"),
@@ -304,6 +309,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
             vad=vad,
             audio=audio,
         )
+        return replace(chosen, **mode)
 
     def _text(self, id: str) -> str:
         return self.query_one(f"#{id}", Input).value.strip()
@@ -351,6 +357,10 @@ class SettingsScreen(ModalScreen[Settings | None]):
             widget.disabled = False  # a bad value must be reachable to be fixed
             widget.focus()
             return
+        if settings.mode != self.settings.mode:  # the panes and the prompt name the new mode
+            from ..modes import apply_labels
+
+            self.app.call_after_refresh(apply_labels, self.app)
         self.dismiss(settings)
 
     def action_cancel(self) -> None:

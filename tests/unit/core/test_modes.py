@@ -181,3 +181,16 @@ def test_the_chat_says_which_answers_a_session_gives_and_a_mode_how_it_works() -
     assert connected_line(Settings()) == "connected · AUDIO answers"
     assert connected_line(Settings(modality="TEXT")) == "connected · TEXT answers from the transcript"
     assert connected_line(Settings(mode="translate", translate_to="fr", model="gemini-3.5-live-translate-preview")).startswith("interpreter")
+
+
+def test_a_model_picked_in_the_settings_brings_its_mode() -> None:
+    from livetui.core.modes import fields_for_model
+
+    chat = Settings()
+    interpreter = Settings(mode="translate", translate_to="fr", model="gemini-3.5-live-translate-preview")
+    assert fields_for_model(chat, "gemini-3.1-flash-live-preview") == {}
+    assert fields_for_model(interpreter, "gemini-3.8-live") == {"mode": "chat", "translate_to": None}
+    assert fields_for_model(interpreter, "gemini-3.5-live-translate-preview") == {}
+    assert fields_for_model(chat, "gemini-3.5-transcribe-live")["mode"] == "transcribe"
+    with pytest.raises(ValueError, match="language"):
+        fields_for_model(chat, "gemini-3.5-live-translate-preview")
