@@ -28,6 +28,7 @@ from .core.store import (
     export_markdown,
     list_conversations,
     load,
+    load_to_resume,
     write_export,
 )
 
@@ -95,7 +96,7 @@ def open_transcript(resume: str | None) -> tuple[TranscriptStore, LoadedConversa
         if not found:
             raise StoreError("no saved conversation to resume yet")
         resume = found[0].id
-    loaded = load(resume)
+    loaded = load_to_resume(resume)  # a foreign file is refused, untouched
     return TranscriptStore.resume(loaded.path), loaded
 
 
