@@ -23,6 +23,7 @@ import pytest
 from livetui import __version__, cli
 from livetui.backend import SimulatorBackend
 from livetui.cli import Scrubber, stderr_to_log
+from livetui.core.store import StoreError, TranscriptStore
 from livetui.testing.simproc import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +89,23 @@ def test_bad_inputs_are_one_line_each_and_change_nothing(tmp_path: Path) -> None
         result = run_livetui(*args, tmp_path=tmp_path)
         assert (result.returncode, result.stderr, result.stdout) == (code, f"livetui: {message}\n", ""), args
     assert [(p.read_bytes(), p.stat().st_mode) for p in (foreign, random_bytes)] == before
-    assert not (tmp_path / "state").exists() or not any((tmp_path / "state").rglob("*.jsonl"))  # no new transcript either
+
+
+def test_resume_latest_passes_over_files_livetui_did_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with pytest.raises(StoreError, match="no saved conversation to resume yet"):
+        cli.open_transcript(cli.LATEST)
+    ours = TranscriptStore.create()
+    ours.append("start", model="m", modality="TEXT", service=None)
+    ours.append("user", turn=1, text="hello")
+    ours.close()
+    foreign = ours.path.with_name("zz-newer.jsonl")
+    foreign.write_bytes(b'{"kind":"note","text":"not ours"}\n')
+    os.utime(foreign, (time.time() + 60, time.time() + 60))  # the newest file in the folder
+    store, loaded = cli.open_transcript(cli.LATEST)
+    store.close()
+    assert loaded is not None and loaded.path == ours.path and [t.text for t in loaded.turns] == ["hello"]
+    assert foreign.read_bytes() == b'{"kind":"note","text":"not ours"}\n'
 
 
 def test_version_and_bad_flags(tmp_path: Path) -> None:

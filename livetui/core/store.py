@@ -677,12 +677,12 @@ def load_to_resume(id_or_path: str | Path, directory: Path | str | None = None, 
     """A saved conversation to continue, refused (StoreError, the file untouched) when it
     is not a livetui transcript: appending to someone else's file would corrupt it."""
     path = resolve(id_or_path, directory, environ)
-    if (why := _not_a_transcript(path)) is not None:
+    if (why := not_a_transcript(path)) is not None:
         raise StoreError(f"{path} is not a livetui transcript ({why}); left it unchanged")
     return load(path, directory, environ)
 
 
-def _not_a_transcript(path: Path) -> str | None:
+def not_a_transcript(path: Path) -> str | None:
     """Why the file is not one livetui wrote, judged by its first line (every transcript
     begins with a start record) without reading the rest; None when it is one."""
     try:
