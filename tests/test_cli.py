@@ -76,7 +76,7 @@ def test_bad_inputs_are_one_line_each_and_change_nothing(tmp_path: Path) -> None
     keys = tmp_path / "keys.toml"
     keys.write_text('[keys]\nhelp = "ctrl+notakey"\n')
     cases = [
-        (["--resume", str(foreign)], 1, f"{foreign} is not a livetui transcript (its first line is not a livetui start record); left it unchanged"),
+        (["--resume", str(foreign)], 1, f"{foreign} is not a livetui transcript (its first line is not a livetui record); left it unchanged"),
         (["--resume", str(random_bytes)], 1, f"{random_bytes} is not a livetui transcript (its first line is not JSON); left it unchanged"),
         (["--resume", str(tmp_path) + "/"], 1, f"{tmp_path} is a folder, not a conversation file"),
         (["--system-instruction", f"@{tmp_path / 'pipe'}"], 2, f"--system-instruction: {tmp_path / 'pipe'} is a FIFO (named pipe), not a text file"),

@@ -670,7 +670,7 @@ def load(id_or_path: str | Path, directory: Path | str | None = None, environ: M
     )
 
 
-_HEAD_BYTES = 64 * 1024  # a start record is a few hundred bytes
+_HEAD_BYTES = 64 * 1024  # a first record (start, or a system line) is a few hundred bytes
 
 
 def load_to_resume(id_or_path: str | Path, directory: Path | str | None = None, environ: Mapping[str, str] | None = None) -> LoadedConversation:
@@ -683,8 +683,8 @@ def load_to_resume(id_or_path: str | Path, directory: Path | str | None = None, 
 
 
 def not_a_transcript(path: Path) -> str | None:
-    """Why the file is not one livetui wrote, judged by its first line (every transcript
-    begins with a start record) without reading the rest; None when it is one."""
+    """Why the file is not one livetui wrote, judged by its first line (every line of a
+    transcript carries "v", "t" and "kind") without reading the rest; None when it is one."""
     try:
         if (kind := special_file(path)) is not None:
             return f"it is {kind}"
@@ -699,8 +699,8 @@ def not_a_transcript(path: Path) -> str | None:
         data = json.loads(first.decode("utf-8"))
     except (ValueError, RecursionError):
         return "its first line is not JSON" if b"\n" in head or len(head) < _HEAD_BYTES else "its first line is too long"
-    if not isinstance(data, dict) or data.get("kind") != "start" or "v" not in data:
-        return "its first line is not a livetui start record"
+    if not (isinstance(data, dict) and isinstance(data.get("v"), int) and isinstance(data.get("kind"), str) and "t" in data):
+        return "its first line is not a livetui record"
     return None
 
 

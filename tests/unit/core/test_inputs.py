@@ -166,8 +166,8 @@ def snapshot(path: Path) -> tuple[bytes, int]:
     ("content", "why"),
     [
         (os.urandom(3000).replace(b"\n", b"") + b"\n", "its first line is not JSON"),
-        (b'{"kind":"start"}\n{"other":"tool"}\n', "its first line is not a livetui start record"),
-        (b'{"v":1,"kind":"message","text":"hi"}\n', "its first line is not a livetui start record"),
+        (b'{"kind":"start"}\n{"other":"tool"}\n', "its first line is not a livetui record"),
+        (b'{"v":1,"kind":"message","text":"hi"}\n', "its first line is not a livetui record"),
         (b"", "it is empty"),
         (b"x" * 70000, "its first line is too long"),
     ],
@@ -196,8 +196,9 @@ def test_resume_refuses_a_special_file_without_opening_it(tmp_path: Path, fifo: 
 
 def test_resume_takes_a_transcript_livetui_wrote(tmp_path: Path) -> None:
     store = TranscriptStore.create(tmp_path, environ={})
+    store.append("system", text="no audio: no audio devices found", level="error")  # written before the start record
     store.append("start", model="m", modality="TEXT", service=None)
     store.append("user", turn=1, text="hello")
     store.close()
     loaded = load_to_resume(store.path)
-    assert [t.text for t in loaded.turns] == ["hello"]
+    assert [t.text for t in loaded.turns] == ["no audio: no audio devices found", "hello"]
