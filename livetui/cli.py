@@ -28,6 +28,8 @@ from .core.store import (
     export_markdown,
     list_conversations,
     load,
+    load_to_resume,
+    not_a_transcript,
     write_export,
 )
 
@@ -91,11 +93,11 @@ def open_transcript(resume: str | None) -> tuple[TranscriptStore, LoadedConversa
     if resume is None:
         return TranscriptStore.create(), None
     if resume == LATEST:
-        found = list_conversations()
+        found = [c for c in list_conversations() if not_a_transcript(c.path) is None]  # never someone else's file
         if not found:
             raise StoreError("no saved conversation to resume yet")
         resume = found[0].id
-    loaded = load(resume)
+    loaded = load_to_resume(resume)  # a foreign file is refused, untouched
     return TranscriptStore.resume(loaded.path), loaded
 
 

@@ -23,6 +23,7 @@ import pytest
 from livetui import __version__, cli
 from livetui.backend import SimulatorBackend
 from livetui.cli import Scrubber, stderr_to_log
+from livetui.core.store import StoreError, TranscriptStore
 from livetui.testing.simproc import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +62,50 @@ def test_broken_toml_is_one_line_too(tmp_path: Path) -> None:
 def test_a_missing_config_file_is_an_error(tmp_path: Path) -> None:
     result = run_livetui("--config", str(tmp_path / "nope.toml"), tmp_path=tmp_path)
     assert (result.returncode, result.stderr) == (2, f"livetui: {tmp_path / 'nope.toml'}: no such config file\n")
+
+
+def test_bad_inputs_are_one_line_each_and_change_nothing(tmp_path: Path) -> None:
+    """Files that are not what a flag wants: refused before the app starts, one line
+    naming the file and why, the file as it was (content and mode)."""
+    foreign = tmp_path / "notes.jsonl"
+    foreign.write_bytes(b'{"role":"user","content":"hi"}\n')
+    foreign.chmod(0o644)
+    random_bytes = tmp_path / "noise.jsonl"
+    random_bytes.write_bytes(os.urandom(4096).replace(b"\n", b"") + b"\n")
+    os.mkfifo(tmp_path / "pipe")
+    keys = tmp_path / "keys.toml"
+    keys.write_text('[keys]\nhelp = "ctrl+notakey"\n')
+    cases = [
+        (["--resume", str(foreign)], 1, f"{foreign} is not a livetui transcript (its first line is not a livetui record); left it unchanged"),
+        (["--resume", str(random_bytes)], 1, f"{random_bytes} is not a livetui transcript (its first line is not JSON); left it unchanged"),
+        (["--resume", str(tmp_path) + "/"], 1, f"{tmp_path} is a folder, not a conversation file"),
+        (["--system-instruction", f"@{tmp_path / 'pipe'}"], 2, f"--system-instruction: {tmp_path / 'pipe'} is a FIFO (named pipe), not a text file"),
+        (["--system-instruction", "@/dev/zero"], 2, "--system-instruction: /dev/zero is a character device, not a text file"),
+        (["--config", str(tmp_path)], 2, f"{tmp_path}: is a folder, not a config file"),
+        (["--config", str(keys)], 2, f"{keys}, line 2: keys.help = 'ctrl+notakey': 'ctrl+notakey' is not a key name (like 'ctrl+o', 'f10', 'pageup', 'slash')"),
+    ]
+    before = [(p.read_bytes(), p.stat().st_mode) for p in (foreign, random_bytes)]
+    for args, code, message in cases:
+        result = run_livetui(*args, tmp_path=tmp_path)
+        assert (result.returncode, result.stderr, result.stdout) == (code, f"livetui: {message}\n", ""), args
+    assert [(p.read_bytes(), p.stat().st_mode) for p in (foreign, random_bytes)] == before
+
+
+def test_resume_latest_passes_over_files_livetui_did_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with pytest.raises(StoreError, match="no saved conversation to resume yet"):
+        cli.open_transcript(cli.LATEST)
+    ours = TranscriptStore.create()
+    ours.append("start", model="m", modality="TEXT", service=None)
+    ours.append("user", turn=1, text="hello")
+    ours.close()
+    foreign = ours.path.with_name("zz-newer.jsonl")
+    foreign.write_bytes(b'{"kind":"note","text":"not ours"}\n')
+    os.utime(foreign, (time.time() + 60, time.time() + 60))  # the newest file in the folder
+    store, loaded = cli.open_transcript(cli.LATEST)
+    store.close()
+    assert loaded is not None and loaded.path == ours.path and [t.text for t in loaded.turns] == ["hello"]
+    assert foreign.read_bytes() == b'{"kind":"note","text":"not ours"}\n'
 
 
 def test_version_and_bad_flags(tmp_path: Path) -> None:

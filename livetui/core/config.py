@@ -25,6 +25,8 @@ from .. import __version__
 from .answers import Answers, answers_for
 from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
+from .files import special_file
+from .keynames import bad_key_names
 from .models import DEFAULT_MODEL
 from .models import info as model_info
 from .modelsettings import LEVELS, thinking_fix, thinking_problems
@@ -332,6 +334,9 @@ _thinking_level = _choice(*LEVELS)  # which of them the model takes is checked o
 
 def _key_binding(value: object) -> str:
     if isinstance(value, str) and value.strip():
+        if bad := bad_key_names(value):  # a binding to an unknown name would never fire
+            names = ", ".join(repr(b) for b in bad)
+            raise _Bad(f"= {_show(value)}: {names} is not a key name (like 'ctrl+o', 'f10', 'pageup', 'slash')")
         return value.strip()
     raise _Bad(f"must be a non-empty string of key names like 'ctrl+o', not {_show(value)}")
 
@@ -347,13 +352,32 @@ def _instruction(value: object, base: Path) -> str:
         return text
     path = base / Path(text[1:]).expanduser()
     try:
-        return path.read_text(encoding="utf-8").strip()
+        return _read_small_text(path).strip()
     except FileNotFoundError:
         raise _Bad(f"no such file: {path}") from None
     except UnicodeDecodeError:
         raise _Bad(f"{path} is not UTF-8 text") from None
     except OSError as exc:
         raise _Bad(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+INSTRUCTION_MAX_BYTES = 1_000_000  # a system instruction is prose; more is a wrong file
+
+
+def _read_small_text(path: Path) -> str:
+    """A regular file's text, refused (before reading) when it is a FIFO, a device or a
+    folder (reading one could hang or never end) or larger than INSTRUCTION_MAX_BYTES."""
+    if (why := special_file(path)) is not None:
+        raise _Bad(f"{path} is {why}, not a text file")
+    # O_NONBLOCK: a FIFO swapped in after the check must not block the open
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as f:
+        if (why := special_file(os.fstat(fd))) is not None:
+            raise _Bad(f"{path} is {why}, not a text file")
+        data = f.read(INSTRUCTION_MAX_BYTES + 1)
+    if len(data) > INSTRUCTION_MAX_BYTES:
+        raise _Bad(f"{path} is larger than {INSTRUCTION_MAX_BYTES // 1_000_000} MB: not a system instruction")
+    return data.decode("utf-8")
 
 
 # Top-level keys of the file -> (Settings field, check).
@@ -582,10 +606,12 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         if not path.exists():
             raise ConfigError("no such config file", path)
         if not path.is_file():
-            raise ConfigError("is not a file", path)
+            raise ConfigError(f"is {special_file(path)}, not a config file", path)
     else:
         candidate = default_config_path(environ)
         path = candidate if candidate.is_file() else None  # the default file is optional
+        if path is None and candidate.exists():  # there, but not a file: say so, not ignore it
+            raise ConfigError(f"is {special_file(candidate)}, not a config file", candidate)
 
     top: dict[str, Any] = {}
     vad: dict[str, Any] = {}

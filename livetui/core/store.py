@@ -35,6 +35,7 @@ from .. import __version__
 from .carryover import PastTurn
 from .conversation import Turn
 from .events import Usage
+from .files import special_file
 from .usage import UsageTotals
 
 APP_NAME = "livetui"
@@ -557,7 +558,11 @@ def resolve(id_or_path: str | Path, directory: Path | str | None = None, environ
         path = Path(text).expanduser()
         if path.is_file():
             return path
-        raise StoreError(f"no such conversation file: {path}")
+        try:
+            kind = special_file(path)
+        except OSError:
+            raise StoreError(f"no such conversation file: {path}") from None
+        raise StoreError(f"{path} is {kind}, not a conversation file")
     if not text:
         raise StoreError("no conversation id given")
     folder = Path(directory) if directory is not None else conversations_dir(environ)
@@ -663,6 +668,40 @@ def load(id_or_path: str | Path, directory: Path | str | None = None, environ: M
         started=started,
         skipped=skipped,
     )
+
+
+_HEAD_BYTES = 64 * 1024  # a first record (start, or a system line) is a few hundred bytes
+
+
+def load_to_resume(id_or_path: str | Path, directory: Path | str | None = None, environ: Mapping[str, str] | None = None) -> LoadedConversation:
+    """A saved conversation to continue, refused (StoreError, the file untouched) when it
+    is not a livetui transcript: appending to someone else's file would corrupt it."""
+    path = resolve(id_or_path, directory, environ)
+    if (why := not_a_transcript(path)) is not None:
+        raise StoreError(f"{path} is not a livetui transcript ({why}); left it unchanged")
+    return load(path, directory, environ)
+
+
+def not_a_transcript(path: Path) -> str | None:
+    """Why the file is not one livetui wrote, judged by its first line (every line of a
+    transcript carries "v", "t" and "kind") without reading the rest; None when it is one."""
+    try:
+        if (kind := special_file(path)) is not None:
+            return f"it is {kind}"
+        with path.open("rb") as f:
+            head = f.read(_HEAD_BYTES)
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    if not head.strip():
+        return "it is empty"
+    first = head.lstrip().split(b"\n", 1)[0]
+    try:
+        data = json.loads(first.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return "its first line is not JSON" if b"\n" in head or len(head) < _HEAD_BYTES else "its first line is too long"
+    if not (isinstance(data, dict) and isinstance(data.get("v"), int) and isinstance(data.get("kind"), str) and "t" in data):
+        return "its first line is not a livetui record"
+    return None
 
 
 def list_conversations(directory: Path | str | None = None, environ: Mapping[str, str] | None = None) -> list[ConversationInfo]:

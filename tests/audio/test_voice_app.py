@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import math
+import os
 import subprocess
 import time
 import wave
@@ -414,6 +415,15 @@ async def test_a_wav_file_is_sent_as_a_spoken_turn(wav_files: tuple[Path, Path, 
             assert len(app.conversation.turns) == turns + 1  # that line, nothing more
             assert len(backend.sim.frames.records) == records  # nothing was sent
             assert status(app).state == "connected" and app.voice is not None and not app.voice.streaming_file
+
+            fifo = bad.with_name("pipe.wav")
+            os.mkfifo(fifo)  # a FIFO would wait for a writer, /dev/zero never ends: both refused unread
+            for special, kind in ((fifo, "a FIFO (named pipe)"), (Path("/dev/zero"), "a character device")):
+                await type_and_send(pilot, f"/wav {special}")
+                line = f"cannot send {special}: {special}: is {kind}, not a WAV file"
+                await until(pilot, lambda line=line: line in system_lines(app), timeout=10, what=line)
+            assert len(backend.sim.frames.records) == records  # still nothing sent
+            assert status(app).state == "connected" and not app.voice.streaming_file
 
             await type_and_send(pilot, "What is the capital of France?")
             await until(pilot, lambda: finished(app, 3), timeout=30, what="the typed question's answer")

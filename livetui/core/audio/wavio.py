@@ -15,6 +15,7 @@ from typing import BinaryIO, Self
 import numpy as np
 import soxr
 
+from ..files import special_file
 from .pcm import SAMPLE_WIDTH
 
 INPUT_RATE = 16000  # what the Live API takes
@@ -99,6 +100,8 @@ def read_wav_16k_mono(path: str | os.PathLike[str]) -> bytes:
     file, for anything else."""
     path = Path(path)
     try:
+        if (kind := special_file(path)) is not None:  # /dev/zero or a FIFO would never end
+            raise WavError(f"{path}: is {kind}, not a WAV file")
         data = path.read_bytes()
     except OSError as e:
         raise WavError(f"{path}: cannot read ({e.strerror or e})") from e

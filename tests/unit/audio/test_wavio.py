@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import threading
@@ -162,3 +163,22 @@ def test_recorder_never_overwrites_an_earlier_recording(tmp_path: Path) -> None:
     assert first.input_path != second.input_path
     assert read_back(first.input_path)[3] == bytes(640)
     assert read_back(second.input_path)[3] == bytes(320)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_special_files_are_refused_before_reading(tmp_path: Path, kind: str) -> None:
+    # /dev/zero would be read forever and a FIFO would wait for a writer: stat says no first
+    if kind == "fifo":
+        path = tmp_path / "pipe.wav"
+        os.mkfifo(path)
+        what = "a FIFO (named pipe)"
+    elif kind == "device":
+        path, what = Path("/dev/zero"), "a character device"
+    else:
+        path, what = tmp_path, "a folder"
+    result: list[BaseException] = []
+    thread = threading.Thread(target=lambda: result.append(pytest.raises(WavError, read_wav_16k_mono, path).value), daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "read_wav_16k_mono blocked on a special file"
+    assert str(result[0]) == f"{path}: is {what}, not a WAV file"
