@@ -35,6 +35,7 @@ from .. import __version__
 from .carryover import PastTurn
 from .conversation import Turn
 from .events import Usage
+from .sanitize import escape_in_json, safe_text
 from .usage import UsageTotals
 
 APP_NAME = "livetui"
@@ -645,7 +646,7 @@ def load(id_or_path: str | Path, directory: Path | str | None = None, environ: M
                     turns.append(turn)
             case "system":
                 level = _str_or(record.get("level"), "info")
-                turns.append(StoredTurn("system", _str_or(record.get("text"), ""), level=level, at=record.time))
+                turns.append(StoredTurn("system", safe_text(_str_or(record.get("text"), "")), level=level, at=record.time))
             case "usage":
                 usage = usage.add(_usage(record))
             case "handle":
@@ -696,7 +697,7 @@ def _stored_turn(record: Record) -> StoredTurn:
     role: Literal["user", "model"] = "user" if record.kind == "user" else "model"
     return StoredTurn(
         role=role,
-        text=_str_or(record.get("text"), ""),
+        text=safe_text(_str_or(record.get("text"), "")),  # read back from disk: data, shown not obeyed
         modality=_str_or(record.get("modality"), "TEXT"),
         interrupted=record.get("interrupted") is True,
         partial=record.partial,
@@ -744,8 +745,9 @@ def _one_line(text: str, limit: int) -> str:
 
 
 def export_jsonl(loaded: LoadedConversation, environ: Mapping[str, str] | None = None) -> str:
-    """The file as written, without the lines that are not records."""
-    return "".join(scrub_secrets(line, environ) + "\n" for line in loaded.lines)
+    """The file as written, without the lines that are not records; control codes that
+    JSON leaves raw (DEL, C1, bidi) as \\u escapes: the same text, safe to print."""
+    return "".join(escape_in_json(scrub_secrets(line, environ)) + "\n" for line in loaded.lines)
 
 
 def export_markdown(loaded: LoadedConversation, environ: Mapping[str, str] | None = None) -> str:
@@ -758,7 +760,9 @@ def export_markdown(loaded: LoadedConversation, environ: Mapping[str, str] | Non
         out += _markdown_turn(turn)
     out += ["---", "", _usage_line(loaded.usage_total), ""]
     text = "\n".join(out).encode("utf-8", "replace").decode()  # no lone surrogates: it must print
-    return scrub_secrets(text, environ)
+    # A file on disk may hold raw control codes (an older version, an edit): Markdown is
+    # read in a terminal, so they are shown, not obeyed. JSONL keeps them, JSON-escaped.
+    return scrub_secrets(safe_text(text), environ)
 
 
 def _markdown_turn(turn: StoredTurn) -> list[str]:
