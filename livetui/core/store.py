@@ -737,7 +737,7 @@ def _seconds(value: Any) -> float:
 
 
 def _one_line(text: str, limit: int) -> str:
-    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    flat = " ".join(safe_text(text).split())  # joiners and marks kept: 👩‍👩‍👧 stays one emoji
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

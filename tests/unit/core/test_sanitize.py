@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from livetui.core.decode import describe_message, events_from_message
 from livetui.core.events import FunctionCall, InputTranscript, OutputTranscript, TextDelta, ToolCall, TurnComplete
 from livetui.core.sanitize import escape_in_json, is_safe, safe_text
-from livetui.core.store import Record, TranscriptStore, export_jsonl, export_markdown, load
+from livetui.core.store import Record, TranscriptStore, export_jsonl, export_markdown, list_conversations, load
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J"  # retitle the terminal, then clear it
 SHOWN = "␛]0;pwned␇␛[2J"
@@ -148,3 +148,13 @@ def test_turns_read_back_from_disk_are_shown_not_obeyed(tmp_path: Path) -> None:
 def test_the_stand_ins_are_visible_characters() -> None:
     for c in "␛␇␀␡":
         assert unicodedata.category(c) == "So"
+
+
+def test_a_listed_title_is_one_line_shown_safely_with_its_joiners_kept(tmp_path: Path) -> None:
+    _hostile_transcript(tmp_path)
+    [info] = list_conversations(tmp_path)
+    assert info.title == f"paste {SHOWN}"
+    with TranscriptStore.create(tmp_path, conversation_id="20261125-093100-cd34", environ={}) as store:
+        store.write(Record.user(1, f"family \U0001f469\u200d\U0001f469\u200d\U0001f467\n\tnext \u202eabc"))
+    titles = {info.id: info.title for info in list_conversations(tmp_path)}
+    assert titles["20261125-093100-cd34"] == "family \U0001f469\u200d\U0001f469\u200d\U0001f467 next <U+202E>abc"
