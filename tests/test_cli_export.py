@@ -102,7 +102,7 @@ def test_history_lists_the_saved_conversations(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         "id                    started           turns  title",
         "20261125-093000-ab12  2026-11-25 09:30      2  What is the capital of France?",  # written last: first
-        "20261126-100000-cd34  2026-11-25 09:30      2  Second one [31mred",  # no escape reaches the terminal
+        "20261126-100000-cd34  2026-11-25 09:30      2  Second one ␛[31mred",  # the escape is shown, never sent
     ]
 
 

@@ -1,7 +1,8 @@
 """From SDK messages to the console's typed events, and to one-line log summaries.
 
 This is the only place that reads `LiveServerMessage` fields; everything after it
-(state, UI, store) sees `core.events` only.
+(state, UI, store) sees `core.events` only. Text the model or service wrote passes
+`safe_text` here, so no control code from it reaches the screen, transcript or history.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .events import (
     TurnComplete,
     Usage,
 )
+from .sanitize import safe_text
 
 DEFAULT_OUTPUT_RATE = 24000
 SUMMARY_TEXT_CHARS = 60  # quoted text in a log summary is cut to this
@@ -55,7 +57,7 @@ def events_from_message(msg: types.LiveServerMessage) -> list[Event]:
     events: list[Event] = []
     if msg.tool_call is not None:
         calls = tuple(
-            FunctionCall(id=call.id or "", name=call.name or "", args=dict(call.args or {}))
+            FunctionCall(id=call.id or "", name=safe_text(call.name or ""), args=dict(call.args or {}))
             for call in msg.tool_call.function_calls or []
         )
         events.append(ToolCall(calls))
@@ -73,7 +75,7 @@ def events_from_message(msg: types.LiveServerMessage) -> list[Event]:
         ):
             # An empty text with finished=True still matters: it closes the transcript.
             if transcript is not None and (transcript.text or transcript.finished):
-                events.append(make(transcript.text or "", finished=bool(transcript.finished)))
+                events.append(make(safe_text(transcript.text or ""), finished=bool(transcript.finished)))
         if content.interrupted:
             events.append(Interrupted())
         if content.generation_complete:
@@ -88,6 +90,7 @@ def events_from_message(msg: types.LiveServerMessage) -> list[Event]:
 
     if content is not None and content.turn_complete:
         reason = _enum_name(content.turn_complete_reason)
+        reason = safe_text(reason) if reason is not None else None  # an unknown value is the service's text
         events.append(TurnComplete(reason=reason, in_progress=status == "IN_PROGRESS"))
 
     if msg.go_away is not None:
@@ -108,7 +111,7 @@ def _interaction_status(content: types.LiveServerContent | None) -> str | None:
 def _part_events(part: types.Part) -> list[Event]:
     events: list[Event] = []
     if part.text:
-        events.append(TextDelta(part.text, thought=bool(part.thought)))
+        events.append(TextDelta(safe_text(part.text), thought=bool(part.thought)))
     blob = part.inline_data
     if blob is not None and blob.data and (blob.mime_type or "").startswith("audio/pcm"):
         events.append(AudioChunk(blob.data, rate=audio_rate(blob.mime_type)))
@@ -229,8 +232,9 @@ def describe_message(msg: types.LiveServerMessage) -> tuple[str, str]:
 
     if not pieces:
         present = sorted(msg.model_dump(exclude_none=True))
-        return "other", ", ".join(present) or "empty message"
-    return pieces[0][0], "; ".join(text for _, text in pieces)
+        return "other", safe_text(", ".join(present)) or "empty message"
+    # Names, ids and quoted text are the service's: JSON quoting leaves C1 codes raw.
+    return pieces[0][0], safe_text("; ".join(text for _, text in pieces))
 
 
 def _describe_part(part: types.Part) -> str:

@@ -36,6 +36,7 @@ from .carryover import PastTurn
 from .conversation import Turn
 from .events import Usage
 from .files import special_file
+from .sanitize import escape_in_json, safe_text
 from .usage import UsageTotals
 
 APP_NAME = "livetui"
@@ -650,7 +651,7 @@ def load(id_or_path: str | Path, directory: Path | str | None = None, environ: M
                     turns.append(turn)
             case "system":
                 level = _str_or(record.get("level"), "info")
-                turns.append(StoredTurn("system", _str_or(record.get("text"), ""), level=level, at=record.time))
+                turns.append(StoredTurn("system", safe_text(_str_or(record.get("text"), "")), level=level, at=record.time))
             case "usage":
                 usage = usage.add(_usage(record))
             case "handle":
@@ -735,7 +736,7 @@ def _stored_turn(record: Record) -> StoredTurn:
     role: Literal["user", "model"] = "user" if record.kind == "user" else "model"
     return StoredTurn(
         role=role,
-        text=_str_or(record.get("text"), ""),
+        text=safe_text(_str_or(record.get("text"), "")),  # read back from disk: data, shown not obeyed
         modality=_str_or(record.get("modality"), "TEXT"),
         interrupted=record.get("interrupted") is True,
         partial=record.partial,
@@ -775,7 +776,7 @@ def _seconds(value: Any) -> float:
 
 
 def _one_line(text: str, limit: int) -> str:
-    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    flat = " ".join(safe_text(text).split())  # joiners and marks kept: 👩‍👩‍👧 stays one emoji
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -783,8 +784,9 @@ def _one_line(text: str, limit: int) -> str:
 
 
 def export_jsonl(loaded: LoadedConversation, environ: Mapping[str, str] | None = None) -> str:
-    """The file as written, without the lines that are not records."""
-    return "".join(scrub_secrets(line, environ) + "\n" for line in loaded.lines)
+    """The file as written, without the lines that are not records; control codes that
+    JSON leaves raw (DEL, C1, bidi) as \\u escapes: the same text, safe to print."""
+    return "".join(escape_in_json(scrub_secrets(line, environ)) + "\n" for line in loaded.lines)
 
 
 def export_markdown(loaded: LoadedConversation, environ: Mapping[str, str] | None = None) -> str:
@@ -797,7 +799,9 @@ def export_markdown(loaded: LoadedConversation, environ: Mapping[str, str] | Non
         out += _markdown_turn(turn)
     out += ["---", "", _usage_line(loaded.usage_total), ""]
     text = "\n".join(out).encode("utf-8", "replace").decode()  # no lone surrogates: it must print
-    return scrub_secrets(text, environ)
+    # A file on disk may hold raw control codes (an older version, an edit): Markdown is
+    # read in a terminal, so they are shown, not obeyed. JSONL keeps them, JSON-escaped.
+    return scrub_secrets(safe_text(text), environ)
 
 
 def _markdown_turn(turn: StoredTurn) -> list[str]:

@@ -9,7 +9,7 @@ from livetui.ui.widgets.thoughts import Thoughts, plain, title_for
 
 
 def test_thought_text_is_data_not_control_codes():
-    assert plain("a\x1b[31mred\x07\nnext") == "a [31mred \nnext"
+    assert plain("a\x1b[31mred\x07\nnext") == "a\u241b[31mred\u2407\nnext"  # ␛ and ␇: shown, not obeyed
     assert title_for("one") == "thoughts (1 word)" and title_for("a b c") == "thoughts (3 words)"
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from textual.widgets import Collapsible, Static
 
+from ...core.sanitize import safe_text
+
 
 def plain(text: str) -> str:
-    """The text as cells can show it: control codes become spaces, lines stay lines."""
-    return "".join(c if c.isprintable() or c == "\n" else " " for c in text)
+    """The text as cells can show it: the one rule for outside text (control codes shown
+    as visible stand-ins, lines stay lines, joiners and marks kept)."""
+    return safe_text(text)
 
 
 def title_for(text: str) -> str:
