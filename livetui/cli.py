@@ -30,6 +30,7 @@ from .core.store import (
     load,
     write_export,
 )
+from .stopsignals import StopOnSignals
 
 LATEST = "latest"
 
@@ -111,6 +112,7 @@ def run_app(
     log_path = state_dir() / "livetui.log"
     scrub = Scrubber(os.environ)
     failure = ""
+    signalled = False
     with stderr_to_log(log_path, scrub):
         print(f"--- livetui started {time.strftime('%Y-%m-%d %H:%M:%S')} ---", file=sys.stderr, flush=True)
         # Library logging goes to the log (stderr is the log now); --debug says more.
@@ -120,8 +122,10 @@ def run_app(
             from .ui.app import LiveTuiApp
 
             app = LiveTuiApp(settings, backend, store=store, restore=restore)
-            app.run(mouse=settings.mouse)
-            code = app.return_code or 0  # Textual has written any traceback to sys.stderr: the log
+            with StopOnSignals(app) as stop:  # SIGTERM, SIGHUP: the same clean end as ctrl+q
+                app.run(mouse=settings.mouse)
+            code = stop.exit_code(app.return_code or 0)  # Textual has written any traceback to sys.stderr: the log
+            signalled = stop.received is not None  # asked to stop: no error to report
         except Exception as exc:  # noqa: BLE001 - whatever it is, one line on the screen
             traceback.print_exc()  # into the log, never onto the screen
             first = (str(exc).splitlines() or [""])[0]
@@ -129,7 +133,7 @@ def run_app(
             code = 1
         finally:
             backend.close()  # the simulator must not outlive the console, whatever the app did
-    if code:
+    if code and not signalled:
         print(scrub(f"livetui: stopped by an error{failure}; details in {log_path}"), file=sys.stderr)
     return code
 
