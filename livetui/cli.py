@@ -11,7 +11,7 @@ import sys
 import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -333,9 +333,11 @@ def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[Tex
         finally:
             sys.stderr = current
             sys.__stderr__ = original
-            terminal.flush()
+            with suppress(OSError):  # a hung-up terminal (its window closed) takes no more output
+                terminal.flush()
             os.dup2(saved, 2)
-            terminal.close()
+            with suppress(OSError):
+                terminal.close()  # the descriptor is closed even when the flush in it fails
             python_side.close()
             log.close()
 

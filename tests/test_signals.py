@@ -91,7 +91,7 @@ def test_a_signal_after_an_answer_ends_like_ctrl_q(tmp_path: Path, signum: int) 
     saved = _saved(tmp_path)
     assert len(saved) == 1
     transcript = saved[0].read_bytes()
-    assert b"capital of Portugal" in transcript and b"Lisbon" in transcript
+    assert b"capital of Portugal" in transcript and b"Lisbon" in transcript, transcript.decode()
     assert not _alive(simulator), "the simulator outlived the console"
 
 
@@ -113,3 +113,37 @@ def test_a_signal_before_anything_is_said_leaves_no_conversation(tmp_path: Path,
     while _alive(simulator):  # reaped by the console before it exits; allow for a slow /proc
         assert time.monotonic() < deadline, "the simulator outlived the console"
         time.sleep(0.05)
+
+
+def test_closing_the_terminal_window_saves_the_answer_and_stops_the_simulator(tmp_path: Path) -> None:
+    # The real hang-up: the kernel sends SIGHUP to the terminal's foreground processes and
+    # the terminal takes no more output. The simulator, in its own process group, is stopped
+    # by the console (SIGTERM), so it removes its CA folder from TMPDIR as it does after ctrl+q.
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    console = Console(["--no-mic"], {**_env(tmp_path), "TMPDIR": str(tmp)})
+    try:
+        console.expect(b"connected")
+        simulator = _simulator_of(console.pid)
+        assert list(tmp.glob("livetui-sim-*"))  # its CA is there while it runs
+        console.send(b"What is the capital of Portugal?")
+        console.expect(b"Portugal?")
+        console.send(b"\r")
+        console.expect(b"Lisbon")
+        os.close(console.fd)  # the window closes
+        deadline = time.monotonic() + 30
+        while not (done := os.waitpid(console.pid, os.WNOHANG))[0]:
+            assert time.monotonic() < deadline, "the console outlived its terminal"
+            time.sleep(0.05)
+        console.status = os.waitstatus_to_exitcode(done[1])
+    finally:
+        if console.status is None:
+            os.kill(console.pid, signal.SIGKILL)
+            os.waitpid(console.pid, 0)
+    assert console.status == 128 + signal.SIGHUP
+    (saved,) = _saved(tmp_path)
+    assert b"Lisbon" in saved.read_bytes()
+    assert not _alive(simulator)
+    assert list(tmp.glob("livetui-sim-*")) == []
+    log = (tmp_path / "state" / "livetui" / "livetui.log").read_text()
+    assert "Traceback" not in log  # the dead terminal is no error of ours
