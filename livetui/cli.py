@@ -300,6 +300,22 @@ class _ScrubbedStream(io.TextIOBase):
         return getattr(self._target, "encoding", "utf-8")
 
 
+class _Terminal(io.TextIOWrapper):
+    """The terminal Textual draws on. Once hung up (its window closed) it takes no more
+    output: writing then fails (EIO), which would kill Textual's writer thread and leave
+    the app blocked on its full queue instead of ending cleanly. Such output is dropped."""
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except OSError:
+            return len(text)
+
+    def flush(self) -> None:
+        with suppress(OSError):
+            super().flush()
+
+
 @contextmanager
 def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[TextIO]:
     """File descriptor 2 and sys.stderr go to `log_path`; the terminal stays reachable.
@@ -320,7 +336,8 @@ def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[Tex
     # Opened here and closed in `finally`: they must outlive the `yield`.
     log = open_log(log_path)
     saved = os.dup(2)  # non-inheritable: child processes never get the terminal through it
-    terminal = open(saved, "w", encoding=original.encoding, errors=original.errors, closefd=True)  # noqa: SIM115
+    raw = open(saved, "wb", closefd=True)  # noqa: SIM115
+    terminal = _Terminal(raw, encoding=original.encoding, errors=original.errors, line_buffering=raw.isatty())
     os.dup2(log.fileno(), 2)
     python_side = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)  # noqa: SIM115
     sys.__stderr__ = terminal
