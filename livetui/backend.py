@@ -159,6 +159,9 @@ class SimulatorBackend(Backend):
                 stderr=log,  # the child keeps its own copy of the descriptor
                 env=env,
                 preexec_fn=_die_with_parent(),  # noqa: PLW1509 - only prctl and getppid, resolved before the fork
+                # Its own process group: the terminal's signals (SIGHUP when its window closes) are
+                # the console's to handle; the console stops the simulator cleanly (SIGTERM) itself.
+                process_group=0,
             )
         try:
             exports = await asyncio.wait_for(asyncio.to_thread(self._read_exports, self._proc), START_TIMEOUT)

@@ -11,7 +11,7 @@ import sys
 import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -32,6 +32,7 @@ from .core.store import (
     not_a_transcript,
     write_export,
 )
+from .stopsignals import StopOnSignals
 
 LATEST = "latest"
 
@@ -113,6 +114,7 @@ def run_app(
     log_path = state_dir() / "livetui.log"
     scrub = Scrubber(os.environ)
     failure = ""
+    signalled = False
     with stderr_to_log(log_path, scrub):
         print(f"--- livetui started {time.strftime('%Y-%m-%d %H:%M:%S')} ---", file=sys.stderr, flush=True)
         # Library logging goes to the log (stderr is the log now); --debug says more.
@@ -122,8 +124,10 @@ def run_app(
             from .ui.app import LiveTuiApp
 
             app = LiveTuiApp(settings, backend, store=store, restore=restore)
-            app.run(mouse=settings.mouse)
-            code = app.return_code or 0  # Textual has written any traceback to sys.stderr: the log
+            with StopOnSignals(app) as stop:  # SIGTERM, SIGHUP: the same clean end as ctrl+q
+                app.run(mouse=settings.mouse)
+            code = stop.exit_code(app.return_code or 0)  # Textual has written any traceback to sys.stderr: the log
+            signalled = stop.received is not None  # asked to stop: no error to report
         except Exception as exc:  # noqa: BLE001 - whatever it is, one line on the screen
             traceback.print_exc()  # into the log, never onto the screen
             first = (str(exc).splitlines() or [""])[0]
@@ -131,7 +135,7 @@ def run_app(
             code = 1
         finally:
             backend.close()  # the simulator must not outlive the console, whatever the app did
-    if code:
+    if code and not signalled:
         print(scrub(f"livetui: stopped by an error{failure}; details in {log_path}"), file=sys.stderr)
     return code
 
@@ -298,6 +302,22 @@ class _ScrubbedStream(io.TextIOBase):
         return getattr(self._target, "encoding", "utf-8")
 
 
+class _Terminal(io.TextIOWrapper):
+    """The terminal Textual draws on. Once hung up (its window closed) it takes no more
+    output: writing then fails (EIO), which would kill Textual's writer thread and leave
+    the app blocked on its full queue instead of ending cleanly. Such output is dropped."""
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except OSError:
+            return len(text)
+
+    def flush(self) -> None:
+        with suppress(OSError):
+            super().flush()
+
+
 @contextmanager
 def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[TextIO]:
     """File descriptor 2 and sys.stderr go to `log_path`; the terminal stays reachable.
@@ -318,7 +338,8 @@ def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[Tex
     # Opened here and closed in `finally`: they must outlive the `yield`.
     log = open_log(log_path)
     saved = os.dup(2)  # non-inheritable: child processes never get the terminal through it
-    terminal = open(saved, "w", encoding=original.encoding, errors=original.errors, closefd=True)  # noqa: SIM115
+    raw = open(saved, "wb", closefd=True)  # noqa: SIM115
+    terminal = _Terminal(raw, encoding=original.encoding, errors=original.errors, line_buffering=raw.isatty())
     os.dup2(log.fileno(), 2)
     python_side = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)  # noqa: SIM115
     sys.__stderr__ = terminal
@@ -331,9 +352,11 @@ def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[Tex
         finally:
             sys.stderr = current
             sys.__stderr__ = original
-            terminal.flush()
+            with suppress(OSError):  # a hung-up terminal (its window closed) takes no more output
+                terminal.flush()
             os.dup2(saved, 2)
-            terminal.close()
+            with suppress(OSError):
+                terminal.close()  # the descriptor is closed even when the flush in it fails
             python_side.close()
             log.close()
 

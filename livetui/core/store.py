@@ -22,7 +22,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -432,12 +432,12 @@ class TranscriptStore:
         self._partial_at[key] = now
         return True
 
-    def write_turn(self, turn: Turn, *, partial: bool = False) -> bool:
-        """A conversation turn: final (at TurnEnded) or partial (throttled, while it streams)."""
+    def write_turn(self, turn: Turn, *, partial: bool = False, force: bool = False) -> bool:
+        """A conversation turn: final (at TurnEnded) or partial (throttled, while it streams, unless `force`)."""
         record = Record.from_turn(turn, partial=partial)
         if partial and turn.role in ("user", "model"):
             fields = {k: v for k, v in record.fields.items() if k not in ("turn", "text", "partial")}
-            return self.partial(turn.id, turn.role, turn.text, **fields)  # type: ignore[arg-type]
+            return self.partial(turn.id, turn.role, turn.text, force=force, **fields)  # type: ignore[arg-type]
         return self.write(record)
 
     def checkpoint(self) -> bool:
@@ -451,10 +451,16 @@ class TranscriptStore:
             return False
         return True
 
-    def close(self) -> None:
-        """Checkpoint and close; a file this store created that holds no turn is removed."""
+    def close(self, unfinished: Iterable[Turn | None] = ()) -> None:
+        """Checkpoint and close; a file this store created that holds no turn is removed.
+
+        `unfinished`: the turns still streaming, written as they stand now (past the
+        partial throttle), so quitting mid-answer keeps its last words."""
         if self._fd is None:
             return
+        for turn in unfinished:
+            if turn is not None and turn.open and turn.text:
+                self.write_turn(turn, partial=True, force=True)
         self.checkpoint()
         fd, self._fd = self._fd, None
         if fd is not None:

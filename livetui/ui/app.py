@@ -1013,8 +1013,8 @@ class LiveTuiApp(App[int]):
             await self.backend.stop()
         if self.voice is not None:
             self.voice.close()
-        if self.store is not None:
-            self.store.close()
+        if self.store is not None:  # an answer cut short by quitting keeps its last words
+            self.store.close(unfinished=(self.conversation.model_turn, self.conversation.spoken_turn))
 
     def post_event(self, event: Event) -> None:
         """For tests and tools: feed an event as if the session sent it."""

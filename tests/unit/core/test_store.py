@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from livetui.core import store as store_module
-from livetui.core.conversation import Conversation, TurnEnded
+from livetui.core.conversation import Conversation, TurnAdded, TurnEnded, TurnText
 from livetui.core.events import (
     AudioChunk,
     OutputTranscript,
@@ -233,6 +233,32 @@ def test_the_final_record_supersedes_the_partials_and_no_partial_comes_after_it(
     assert [(r["text"], r["partial"]) for r in lines(store.path)] == [("Hel", True), ("Hello", True), ("Hello there.", False)]
     (turn,) = load(store.path).turns
     assert (turn.text, turn.partial, turn.interrupted) == ("Hello there.", False, True)
+
+
+def test_closing_mid_answer_writes_its_last_words_past_the_throttle(tmp_path: Path) -> None:
+    # Quitting (ctrl+q, SIGTERM, SIGHUP) while an answer streams: what the screen shows is on disk.
+    clock = Monotonic()
+    store = new_store(tmp_path, monotonic=clock)
+    conversation = Conversation()
+    store.write_turn(conversation.add_user_text("Capital of Portugal?")[0].turn)
+    for piece in ("The capital", " is Lisbon."):
+        for change in conversation.apply(OutputTranscript(piece)):
+            if isinstance(change, TurnAdded | TurnText):
+                store.write_turn(change.turn, partial=True)  # the second is too soon: throttled
+    assert [r["text"] for r in lines(store.path)][-1] == "The capital"
+    store.close(unfinished=(conversation.model_turn, conversation.spoken_turn))
+    (_, answer) = load(store.path).turns
+    assert (answer.role, answer.text, answer.partial) == ("model", "The capital is Lisbon.", True)
+
+
+def test_closing_writes_nothing_for_ended_turns_and_still_drops_an_empty_file(tmp_path: Path) -> None:
+    conversation = Conversation()
+    conversation.apply(OutputTranscript("Hi"))
+    conversation.apply(TurnComplete())
+    ended = conversation.turns[-1]
+    store = new_store(tmp_path)
+    store.close(unfinished=(ended, None))
+    assert not store.path.exists()
 
 
 # --- failures: the conversation goes on in memory ----------------------------------------
