@@ -155,6 +155,6 @@ def test_a_listed_title_is_one_line_shown_safely_with_its_joiners_kept(tmp_path:
     [info] = list_conversations(tmp_path)
     assert info.title == f"paste {SHOWN}"
     with TranscriptStore.create(tmp_path, conversation_id="20261125-093100-cd34", environ={}) as store:
-        store.write(Record.user(1, f"family \U0001f469\u200d\U0001f469\u200d\U0001f467\n\tnext \u202eabc"))
+        store.write(Record.user(1, "family \U0001f469\u200d\U0001f469\u200d\U0001f467\n\tnext \u202eabc"))
     titles = {info.id: info.title for info in list_conversations(tmp_path)}
     assert titles["20261125-093100-cd34"] == "family \U0001f469\u200d\U0001f469\u200d\U0001f467 next <U+202E>abc"
