@@ -29,27 +29,33 @@ def _or(items: tuple[str, ...]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def thinking_level_for(model: str) -> Availability:
+def _no_thinking(model: str, unknown: str) -> Availability | None:
+    """Why `model` takes no thinking setting at all (retired, unknown, or none), else None."""
     known = info(model)
     if retired(model):
         return Availability(False, f"{model} was retired")
     if known is None:
-        return Availability(False, f"livetui does not know which thinking levels {model} takes")
+        return Availability(False, unknown)
     if known.thinking == "none":
         return Availability(False, f"{known.name} takes no thinking settings")
+    return None
+
+
+def thinking_level_for(model: str) -> Availability:
+    if refused := _no_thinking(model, f"livetui does not know which thinking levels {model} takes"):
+        return refused
+    known = info(model)
+    assert known is not None
     if known.thinking != "level":
         return Availability(False, f"{known.name} takes a thinking budget, not a level")
     return Availability(True, levels=known.thinking_levels)
 
 
 def show_thoughts_for(model: str) -> Availability:
+    if refused := _no_thinking(model, f"livetui does not know whether {model} sends thoughts"):
+        return refused
     known = info(model)
-    if retired(model):
-        return Availability(False, f"{model} was retired")
-    if known is None:
-        return Availability(False, f"livetui does not know whether {model} sends thoughts")
-    if known.thinking == "none":
-        return Availability(False, f"{known.name} takes no thinking settings")
+    assert known is not None
     if not known.thoughts:
         return Availability(False, f"{known.name} sends no thoughts")
     return Availability(True)

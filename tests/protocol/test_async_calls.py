@@ -188,8 +188,7 @@ async def test_content_without_turn_complete_waits_for_what_follows(sim):
         )
         await session.send_client_content(turns=ask("What is the capital of France?"), turn_complete=False)
         await session.send_client_content(turns=ask("What was my first question?"), turn_complete=False)
-        # Nothing is said until the turn is complete.
-        await asyncio.sleep(0)
+        # Nothing is said until the turn is complete (the frame times below show it).
         await session.send_client_content(turn_complete=True)
         turn = await read_turn(session)
     assert "capital of Spain" in turn.output_transcript  # the history with roles was taken in
