@@ -12,26 +12,14 @@ from pathlib import Path
 import pytest
 
 from livetui.testing.pty import Console
-from livetui.testing.simproc import clean_env
+
+from .helpers import console_env, saved
 
 # What Textual's driver writes as it leaves application mode (a ctrl+q exit ends so):
 # the alternate screen left, the cursor shown, mouse tracking off.
 RESTORING = (b"\x1b[?1049l", b"\x1b[?25h", b"\x1b[?1000l", b"\x1b[?1003l", b"\x1b[?1015l", b"\x1b[?1006l")
 FINAL_MODES = re.compile(rb"(?:\x1b\[[?<>]?[0-9;]*[a-zA-Z])+\Z")  # the escape sequences the output ends with
 SIGNALS = [pytest.param(signal.SIGTERM, id="SIGTERM"), pytest.param(signal.SIGHUP, id="SIGHUP")]
-
-
-def _env(tmp_path: Path) -> dict[str, str]:
-    return clean_env(
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_STATE_HOME=str(tmp_path / "state"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        TERM="xterm-256color",
-    )
-
-
-def _saved(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "data" / "livetui" / "conversations").glob("*.jsonl"))
 
 
 def _simulator_of(pid: int) -> int:
@@ -73,7 +61,7 @@ def _stop(console: Console, signum: int) -> int:
 
 @pytest.mark.parametrize("signum", SIGNALS)
 def test_a_signal_after_an_answer_ends_like_ctrl_q(tmp_path: Path, signum: int) -> None:
-    console = Console(["--no-mic"], _env(tmp_path))  # no key: the built-in simulator
+    console = Console(["--no-mic"], console_env(tmp_path))  # no key: the built-in simulator
     try:
         console.expect(b"connected")
         simulator = _simulator_of(console.pid)
@@ -88,27 +76,27 @@ def test_a_signal_after_an_answer_ends_like_ctrl_q(tmp_path: Path, signum: int) 
     assert status == 128 + signum  # the shell's convention: stopped by that signal, not an error
     _assert_terminal_restored(bytes(console.screen))
     assert b"stopped by an error" not in console.screen
-    saved = _saved(tmp_path)
-    assert len(saved) == 1
-    transcript = saved[0].read_bytes()
+    files = saved(tmp_path)
+    assert len(files) == 1
+    transcript = files[0].read_bytes()
     assert b"capital of Portugal" in transcript and b"Lisbon" in transcript, transcript.decode()
     assert not _alive(simulator), "the simulator outlived the console"
 
 
 @pytest.mark.parametrize("signum", SIGNALS)
 def test_a_signal_before_anything_is_said_leaves_no_conversation(tmp_path: Path, signum: int) -> None:
-    console = Console(["--no-mic"], _env(tmp_path))
+    console = Console(["--no-mic"], console_env(tmp_path))
     try:
         console.expect(b"connected")
         simulator = _simulator_of(console.pid)
-        assert len(_saved(tmp_path)) == 1  # the file exists while the console runs...
+        assert len(saved(tmp_path)) == 1  # the file exists while the console runs...
         status = _stop(console, signum)
     finally:
         if console.status is None:
             console.kill()
     assert status == 128 + signum
     _assert_terminal_restored(bytes(console.screen))
-    assert _saved(tmp_path) == []  # ...and an empty one goes, as after ctrl+q
+    assert saved(tmp_path) == []  # ...and an empty one goes, as after ctrl+q
     deadline = time.monotonic() + 5
     while _alive(simulator):  # reaped by the console before it exits; allow for a slow /proc
         assert time.monotonic() < deadline, "the simulator outlived the console"
@@ -121,7 +109,7 @@ def test_closing_the_terminal_window_saves_the_answer_and_stops_the_simulator(tm
     # by the console (SIGTERM), so it removes its CA folder from TMPDIR as it does after ctrl+q.
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    console = Console(["--no-mic"], {**_env(tmp_path), "TMPDIR": str(tmp)})
+    console = Console(["--no-mic"], {**console_env(tmp_path), "TMPDIR": str(tmp)})
     try:
         console.expect(b"connected")
         simulator = _simulator_of(console.pid)
@@ -141,8 +129,8 @@ def test_closing_the_terminal_window_saves_the_answer_and_stops_the_simulator(tm
             os.kill(console.pid, signal.SIGKILL)
             os.waitpid(console.pid, 0)
     assert console.status == 128 + signal.SIGHUP
-    (saved,) = _saved(tmp_path)
-    assert b"Lisbon" in saved.read_bytes()
+    (file,) = saved(tmp_path)
+    assert b"Lisbon" in file.read_bytes()
     assert not _alive(simulator)
     assert list(tmp.glob("livetui-sim-*")) == []
     log = (tmp_path / "state" / "livetui" / "livetui.log").read_text()

@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from livetui.testing.pty import Console
-from livetui.testing.simproc import SimProcess, clean_env
+from livetui.testing.simproc import SimProcess
+
+from .helpers import console_env, foreign_sequences
 
 # TOML's \u escapes: the script carries the raw control characters to the simulator.
 SCRIPT = r'''
@@ -25,32 +27,21 @@ HOSTILE = (b"\x1b]0;pwned", b"\x1b]52;c;cHduZWQ", b"\x1b[2Jafter-clear")
 def test_escape_codes_from_the_model_are_shown_not_obeyed(tmp_path: Path) -> None:
     script = tmp_path / "hostile.toml"
     script.write_text(SCRIPT)
-    homes = {name: tmp_path / name for name in ("config", "data", "state", "cache")}
-    for folder in homes.values():
-        folder.mkdir()
     with SimProcess("--speed", "max", "--script", str(script)) as sim:
-        env = clean_env(
-            GOOGLE_GEMINI_BASE_URL=sim.exports["GOOGLE_GEMINI_BASE_URL"],
-            SSL_CERT_FILE=sim.exports["SSL_CERT_FILE"],
-            GEMINI_API_KEY="any",
-            XDG_CONFIG_HOME=str(homes["config"]),
-            XDG_DATA_HOME=str(homes["data"]),
-            XDG_STATE_HOME=str(homes["state"]),
-            XDG_CACHE_HOME=str(homes["cache"]),
-            TERM="xterm-256color",
-        )
+        env = console_env(tmp_path, sim)
         console = Console(["--modality", "audio"], env, size=(160, 40))  # the answer's transcript is on screen
         try:
             console.expect(b"connected")
             console.send(b"hello\r")
             console.expect("␛[2Jafter-clear".encode())  # drawn as text
-            console.expect("<U+202E>txt.exe".encode())
+            console.expect(b"<U+202E>txt.exe")
             status = console.quit()
         finally:
             if console.status is None:
                 console.kill()
     drawn = bytes(console.screen)
     assert status == 0
+    assert foreign_sequences(drawn) == []
     for sequence in HOSTILE:
         assert sequence not in drawn, f"{sequence!r} reached the terminal"
     text = drawn.decode("utf-8", "replace")
