@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .backend import KEY_VARS, Backend, choose_backend, open_log, state_dir
-from .core.config import ConfigError, Settings, build_parser, settings_from_args
+from .core.config import (
+    ConfigError,
+    Settings,
+    build_parser,
+    check_binding_ids,
+    settings_from_args,
+)
 from .core.modes import resumed
 from .core.store import (
     LoadedConversation,
@@ -62,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         return list_devices()
     try:
         settings = settings_from_args(args)
+        if settings.keys:  # the ids live in the UI's bindings: asked only when [keys] names some
+            from .ui.keymap import binding_ids
+
+            check_binding_ids(settings, binding_ids())
     except ConfigError as exc:
         print(f"livetui: {exc}", file=sys.stderr)
         return 2

@@ -91,6 +91,20 @@ def test_bad_inputs_are_one_line_each_and_change_nothing(tmp_path: Path) -> None
     assert [(p.read_bytes(), p.stat().st_mode) for p in (foreign, random_bytes)] == before
 
 
+def test_an_unknown_binding_id_is_refused_before_the_app_starts(tmp_path: Path) -> None:
+    from livetui.ui.keymap import binding_ids
+
+    conf = tmp_path / "keys.toml"
+    conf.write_text('[keys]\nhelp = "f1"\ntoggle_modalty = "ctrl+o"\n')
+    result = run_livetui("--config", str(conf), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == "" and not (tmp_path / "state").exists()  # refused before anything ran
+    assert result.stderr == (
+        f"livetui: {conf}, line 3: [keys]: no action called 'toggle_modalty' (did you mean 'toggle_modality'?) · "
+        f"the actions are: {', '.join(binding_ids())}\n"
+    )
+
+
 def test_resume_latest_passes_over_files_livetui_did_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     with pytest.raises(StoreError, match="no saved conversation to resume yet"):

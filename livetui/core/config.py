@@ -44,6 +44,7 @@ __all__ = [
     "Settings",
     "VadSettings",
     "build_parser",
+    "check_binding_ids",
     "default_config_path",
     "load_settings",
     "settings_from_args",
@@ -115,7 +116,7 @@ class Settings:
     audio: AudioSettings = AudioSettings()
     mouse: bool = True
     sim: bool = False  # force the built-in simulator
-    # binding id -> key(s), applied with App.set_keymap; the UI reports unknown ids
+    # binding id -> key(s), applied with App.set_keymap; ids checked by check_binding_ids at start-up
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     # Past this many tokens in context the service drops the oldest turns (half of them).
     context_trigger_tokens: int = 100_000
@@ -650,3 +651,23 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
     if top.get("mode"):
         audio.setdefault("mic_on_start", True)  # a pipeline only hears: the mic is live unless told otherwise
     return Settings(**top, vad=VadSettings(**vad), audio=AudioSettings(**audio), keys=keys, config_path=path)
+
+
+def check_binding_ids(settings: Settings, known: Sequence[str]) -> None:
+    """Refuse a [keys] entry naming no binding: it would never fire. `known` comes from
+    the UI (the one place bindings are defined); core itself knows none of them."""
+    unknown = [name for name in settings.keys if name not in known]
+    if not unknown:
+        return
+    name = unknown[0]
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    message = f"[keys]: no action called '{name}'{hint} · the actions are: {', '.join(known)}"
+    path = settings.config_path
+    if path is None:
+        raise ConfigError(message)
+    try:
+        line = _key_line(path.read_text(encoding="utf-8"), "keys", name)
+    except (OSError, UnicodeDecodeError):  # read once already; a line number is a bonus
+        line = None
+    raise ConfigError(message, path, line)

@@ -173,7 +173,7 @@ class LiveTuiApp(App[int]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._apply_keymap()
+        self.set_keymap(dict(self.settings.keys))  # [keys] ids were checked at start-up (cli)
         self._fit(self.size.width, self.size.height)
         self.query_one("#meters").border_title = "Levels"
         self.query_one(PromptArea).focus()
@@ -248,21 +248,6 @@ class LiveTuiApp(App[int]):
     def _fit(self, width: int, height: int) -> None:
         """Below about 70x14 the chat gets the whole screen; the sidebar comes back when there is room."""
         self.query_one("#side").display = width >= 70 and height >= 14
-
-    def _apply_keymap(self) -> None:
-        keys = dict(self.settings.keys)
-        if not keys:
-            return
-        from .screens.help import key_rows
-
-        known = {row.binding_id for row in key_rows(self) if row.binding_id}
-        unknown = sorted(set(keys) - known)
-        for name in unknown:
-            keys.pop(name)
-        if unknown:
-            where = self.settings.config_path or "the config file"
-            self.notify(f"Unknown key binding id(s) in {where}: {', '.join(unknown)}", severity="warning", timeout=8)
-        self.set_keymap(keys)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On a pushed screen the app's keys step aside, so the screen's own keys work.
