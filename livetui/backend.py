@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 import platformdirs
 
 from .core.config import Settings
+from .core.private import make_private_dirs
 
 if TYPE_CHECKING:
     from google import genai
@@ -51,12 +53,16 @@ def state_dir() -> Path:
 
 
 def open_log(path: Path) -> IO[bytes]:
-    """`path` opened for appending (created 0600, folders made); restarted once it is large."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """`path` opened for appending (created 0600, folders made 0700); restarted once it is large."""
+    ours = state_dir()  # livetui's own log folder is tightened too; a folder elsewhere is not
+    make_private_dirs(path.parent, ours=ours if path.parent == ours else None)
     flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
     if path.exists() and path.stat().st_size > LOG_LIMIT:
         flags |= os.O_TRUNC
-    return os.fdopen(os.open(path, flags, 0o600), "ab", buffering=0)
+    fd = os.open(path, flags, 0o600)
+    with suppress(OSError):  # a log an older livetui (or the umask) left readable to others becomes private
+        os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "ab", buffering=0)
 
 
 @dataclass

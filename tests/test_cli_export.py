@@ -84,6 +84,28 @@ def test_export_to_an_unwritable_place_is_one_line_and_exit_1(tmp_path: Path) ->
     assert result.stderr == f"livetui: cannot write {tmp_path / 'file' / 'out.md'}: Not a directory\n"
 
 
+def test_export_over_an_existing_readable_file_leaves_it_0600(tmp_path: Path) -> None:
+    path = saved_conversation(tmp_path)
+    out = tmp_path / "out.md"
+    out.write_text("an older export, readable by all\n" * 50)
+    out.chmod(0o644)
+    result = run("export", CID, "-o", str(out), tmp_path=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert out.read_text() == export_markdown(load(path), environ={})
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["out.md"]  # no temporary left
+
+
+def test_export_to_a_fifo_or_device_is_refused_and_waits_for_nothing(tmp_path: Path) -> None:
+    saved_conversation(tmp_path)
+    os.mkfifo(tmp_path / "pipe")
+    for target, kind in ((tmp_path / "pipe", "a FIFO (named pipe)"), (Path("/dev/null"), "a character device")):
+        result = run("export", CID, "-o", str(target), tmp_path=tmp_path)
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr == f"livetui: cannot write {target}: it is {kind}, not a regular file\n"
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
 def test_export_never_shows_the_api_key(tmp_path: Path) -> None:
     saved_conversation(tmp_path, question=f"is {KEY} my key?")
     for fmt in ("md", "jsonl"):

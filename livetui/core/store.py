@@ -36,6 +36,7 @@ from .carryover import PastTurn
 from .conversation import Turn
 from .events import Usage
 from .files import special_file
+from .private import make_private_dirs, write_private
 from .sanitize import escape_in_json, safe_text
 from .usage import UsageTotals
 
@@ -222,23 +223,6 @@ class Record:
 # --- writing ---------------------------------------------------------------------------
 
 
-def _make_private_dirs(directory: Path) -> None:
-    """`directory` and any missing parents, each created 0700 whatever the umask."""
-    missing = []
-    for folder in (directory, *directory.parents):
-        if folder.is_dir():
-            break
-        missing.append(folder)
-    for folder in reversed(missing):
-        try:
-            folder.mkdir(mode=0o700)
-        except FileExistsError:
-            if not folder.is_dir():
-                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
-            continue  # made meanwhile by someone else: theirs to set
-        os.chmod(folder, 0o700)
-
-
 def _open_private(path: Path, *, exclusive: bool) -> int:
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | (os.O_EXCL if exclusive else 0)
     fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
@@ -332,7 +316,7 @@ class TranscriptStore:
         if conversation_id is not None and not _ID.fullmatch(conversation_id):
             raise ValueError(f"not a usable conversation id: {conversation_id!r}")
         try:
-            _make_private_dirs(folder)
+            make_private_dirs(folder, ours=folder.parent if directory is None else None)  # livetui's own data folder
         except OSError as exc:
             cid = conversation_id or new_conversation_id(clock())
             problem = _problem(f"cannot create the folder {folder}", exc)
@@ -852,7 +836,6 @@ def _escape(text: str) -> str:
 
 
 def write_export(path: Path, text: str) -> None:
-    """Write an export for the user: created 0600 (it holds the conversation). Raises OSError."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
+    """Write an export for the user: 0600 whether or not it existed (it holds the
+    conversation), whole or not at all. Raises OSError."""
+    write_private(path, text.encode("utf-8"))

@@ -16,6 +16,7 @@ import numpy as np
 import soxr
 
 from ..files import special_file
+from ..private import make_private_dirs
 from .pcm import SAMPLE_WIDTH
 
 INPUT_RATE = 16000  # what the Live API takes
@@ -117,6 +118,13 @@ def read_wav_16k_mono(path: str | os.PathLike[str]) -> bytes:
     return np.clip(np.rint(mono * 32768.0), -32768, 32767).astype("<i2").tobytes()
 
 
+def _private(path: str, flags: int) -> int:
+    """open()'s opener: the recording is created 0600, whatever the umask."""
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
 class _WavSink:
     """One PCM16 mono WAV file, opened on the first write."""
 
@@ -137,7 +145,7 @@ class _WavSink:
             if self._wav is None:
                 # Both stay open across writes and are closed in close(); "x":
                 # never overwrite an earlier recording.
-                self._file = open(self.path, "xb")  # noqa: SIM115
+                self._file = open(self.path, "xb", opener=_private)  # noqa: SIM115
                 self._wav = wave.open(self._file, "wb")  # noqa: SIM115
                 self._wav.setnchannels(1)
                 self._wav.setsampwidth(SAMPLE_WIDTH)
@@ -172,7 +180,7 @@ class WavRecorder:
 
     def __init__(self, dir: str | os.PathLike[str], stem: str | None = None) -> None:
         self.dir = Path(dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(self.dir)  # what it creates is 0700: recordings are what you said
         stem = stem or datetime.now().strftime("%Y%m%d-%H%M%S")
         base, n = stem, 1
         while self._paths(stem)[0].exists() or self._paths(stem)[1].exists():  # two in one second
