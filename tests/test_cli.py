@@ -91,6 +91,16 @@ def test_bad_inputs_are_one_line_each_and_change_nothing(tmp_path: Path) -> None
     assert [(p.read_bytes(), p.stat().st_mode) for p in (foreign, random_bytes)] == before
 
 
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_default_config_path_that_is_not_a_file_stops_the_start(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "cfg" / "livetui" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.mkdir() if kind == "folder" else os.mkfifo(path)
+    result = run_livetui(tmp_path=tmp_path)  # a FIFO is never opened: this cannot hang
+    what = "a folder" if kind == "folder" else "a FIFO (named pipe)"
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"livetui: {path}: is {what}, not a config file\n")
+
+
 def test_an_unknown_binding_id_is_refused_before_the_app_starts(tmp_path: Path) -> None:
     from livetui.ui.keymap import binding_ids
 

@@ -596,23 +596,37 @@ def load_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] 
     return settings_from_args(build_parser().parse_args(None if argv is None else list(argv)), environ)
 
 
+def _config_file(given: Path | None, environ: Mapping[str, str] | None) -> Path | None:
+    """The config file to read: `given` (--config), which must be one, or the default
+    path if anything is there. Whatever is at either path but is not a readable file is
+    an error, never silently passed over (the user's settings would vanish unseen)."""
+    path = given if given is not None else default_config_path(environ)
+    try:
+        kind = special_file(path)
+    except FileNotFoundError:
+        if path.is_symlink():  # a dotfiles link whose target moved
+            raise ConfigError(f"is a link to {os.readlink(path)}, which does not exist", path) from None
+        if given is not None:
+            raise ConfigError("no such config file", path) from None
+        return None  # the default file is optional
+    except NotADirectoryError:
+        if given is not None:
+            raise ConfigError("no such config file", path) from None
+        blocker = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), path.parent)
+        raise ConfigError(f"is a file, not a folder: the settings go in {path}", blocker) from None
+    except OSError as exc:  # permission denied on a folder above, a symlink loop...
+        raise ConfigError(f"cannot read it: {exc.strerror or exc}", path) from None
+    if kind is not None:
+        raise ConfigError(f"is {kind}, not a config file", path)
+    return path
+
+
 def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from defaults, then the config file, then flags already parsed by `build_parser()`.
 
     Flags that are commands rather than settings (--list-devices) are the caller's to act on.
     """
-    path: Path | None
-    if args.config is not None:
-        path = args.config.expanduser()
-        if not path.exists():
-            raise ConfigError("no such config file", path)
-        if not path.is_file():
-            raise ConfigError(f"is {special_file(path)}, not a config file", path)
-    else:
-        candidate = default_config_path(environ)
-        path = candidate if candidate.is_file() else None  # the default file is optional
-        if path is None and candidate.exists():  # there, but not a file: say so, not ignore it
-            raise ConfigError(f"is {special_file(candidate)}, not a config file", candidate)
+    path = _config_file(args.config.expanduser() if args.config is not None else None, environ)
 
     top: dict[str, Any] = {}
     vad: dict[str, Any] = {}

@@ -202,3 +202,48 @@ def test_resume_takes_a_transcript_livetui_wrote(tmp_path: Path) -> None:
     store.close()
     loaded = load_to_resume(store.path)
     assert [t.text for t in loaded.turns] == ["no audio: no audio devices found", "hello"]
+
+
+# --- what else can be at the default config path (none of it is passed over) -----------
+
+
+def test_a_fifo_at_the_default_config_path_is_reported_without_waiting(tmp_path: Path) -> None:
+    folder = tmp_path / "xdg" / "livetui"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "config.toml")
+    with pytest.raises(ConfigError) as info:
+        no_hang(load_settings, [], {"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
+    assert str(info.value) == f"{folder / 'config.toml'}: is a FIFO (named pipe), not a config file"
+
+
+def test_a_dangling_link_at_the_default_config_path_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "xdg" / "livetui"
+    folder.mkdir(parents=True)
+    (folder / "config.toml").symlink_to(tmp_path / "dotfiles" / "livetui.toml")
+    with pytest.raises(ConfigError) as info:
+        load_settings([], {"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
+    assert str(info.value) == f"{folder / 'config.toml'}: is a link to {tmp_path / 'dotfiles' / 'livetui.toml'}, which does not exist"
+
+
+def test_a_link_loop_at_a_config_path_is_one_line(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(loop)
+    with pytest.raises(ConfigError) as info:
+        load_settings(["--config", str(loop)], {})
+    assert str(info.value) == f"{loop}: cannot read it: Too many levels of symbolic links"
+
+
+def test_a_file_where_the_config_folder_belongs_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "xdg").mkdir()
+    (tmp_path / "xdg" / "livetui").write_text('model = "m"\n')  # the settings, one level too high
+    with pytest.raises(ConfigError) as info:
+        load_settings([], {"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
+    assert str(info.value) == f"{tmp_path / 'xdg' / 'livetui'}: is a file, not a folder: the settings go in {tmp_path / 'xdg' / 'livetui' / 'config.toml'}"
+    with pytest.raises(ConfigError) as info:  # named by --config, it is simply not there
+        load_settings(["--config", str(tmp_path / "xdg" / "livetui" / "config.toml")], {})
+    assert str(info.value).endswith("config.toml: no such config file")
+
+
+def test_no_default_config_file_is_no_error(tmp_path: Path) -> None:
+    (tmp_path / "xdg").mkdir()
+    assert load_settings([], {"XDG_CONFIG_HOME": str(tmp_path / "xdg")}).config_path is None
