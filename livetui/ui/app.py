@@ -973,7 +973,7 @@ class LiveTuiApp(App[int]):
 
     async def _device_lost(self, problem: str) -> None:
         """A device failed or vanished: say so, keep the session, try again."""
-        await self._render(self.conversation.add_system(f"audio device lost ({problem}); retrying", "error"))
+        await self._render(self.conversation.add_system(f"audio device lost ({problem}) · typed turns still work; retrying in 2 s", "error"))
         if self.voice is not None:
             self.voice.close_devices()  # the recording goes on when the device comes back
         self.set_timer(2.0, self._retry_audio)
