@@ -243,7 +243,8 @@ def _tls_cause(chain: list[BaseException], target: Endpoint) -> NetCause | None:
             trusted = os.environ.get("SSL_CERT_FILE")
             if trusted:
                 return NetCause("unknown_ca", f"the certificate of {target.address} is not signed by the CA in SSL_CERT_FILE={trusted} ({said}) · "
-                                "a restarted livetui-sim has a new CA: export SSL_CERT_FILE from its latest output")  # fmt: skip
+                                "a restarted livetui-sim has a new CA: start livetui again with SSL_CERT_FILE from its latest output "
+                                "(with livetui-sim --ca-file PATH, reconnecting picks the new CA up)")  # fmt: skip
             return NetCause("unknown_ca", f"the certificate of {target.address} is from a CA this machine does not trust ({said}) · "
                             "if it is livetui-sim, export SSL_CERT_FILE from its output")  # fmt: skip
         return NetCause("tls", f"the certificate of {target.address} was refused ({said}) · {target.fix}")
