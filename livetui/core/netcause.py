@@ -183,8 +183,8 @@ def trust_file_problem(environ: os._Environ[str] | dict[str, str] | None = None)
 def classify(exc: BaseException, endpoint: Endpoint | None = None, transport: Transport = "live") -> NetCause | None:
     """The cause of a failed connection to `endpoint`, or None when `exc` is no network failure."""
     chain = _chain(exc)
-    target = endpoint or Endpoint(DEFAULT_HOST)
-    proxy = proxy_for(target, transport) if endpoint is not None else None
+    target = endpoint or endpoint_of(None)  # without a client: the address the environment chooses
+    proxy = proxy_for(target, transport)
     return (_setup_cause(chain) or _proxy_cause(chain, target, proxy) or _tls_cause(chain, target) or _socket_cause(chain, target, proxy)
             or _http_cause(chain, target))  # fmt: skip
 
