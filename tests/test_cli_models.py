@@ -64,7 +64,8 @@ def test_an_unreachable_service_is_one_line_exit_1(tmp_path: Path) -> None:
         exports = {**sim.exports, "GEMINI_API_KEY": KEY}  # not its own key "livetui-sim": that word would be scrubbed
     result = run(tmp_path=tmp_path, **exports)  # the simulator has stopped: nothing listens there now
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr.startswith("livetui: cannot reach the service to list the models (")
+    port = sim.exports["GOOGLE_GEMINI_BASE_URL"].rsplit(":", 1)[1]
+    assert result.stderr.startswith(f"livetui: cannot list the models: nothing is listening at 127.0.0.1:{port} — is livetui-sim running?")
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     (tmp_path / "ca.pem").unlink()  # and with the CA file gone as well, as when livetui-sim cleans up
     result = run(tmp_path=tmp_path, **exports)

@@ -135,6 +135,7 @@ class SessionError:
     message: str
     code: int | None = None
     retired_model: str | None = None  # set when the console would not connect: the model was shut down
+    cause: str = ""  # a failed connection's kind (core.netcause.Kind): what recovery decides by
 
 
 @dataclass(frozen=True)

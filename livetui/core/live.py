@@ -19,15 +19,28 @@ from .events import Event, SessionError, SessionStarted
 from .livemodels import UnusableModel
 from .models import retired
 from .modes import EventShaper, connected_line
+from .netcause import Endpoint, classify, endpoint_of
+from .pending import Pending
 
 if TYPE_CHECKING:  # imported where used: the SDK takes half a second, not before the first frame
     from google.genai import types
 
 
-def describe_error(exc: BaseException) -> SessionError:
-    """A failure in words a person can act on, with the close code when there is one."""
+class ConnectFailed(Exception):
+    """Opening the session failed; `error` says why, named while the endpoint was known."""
+
+    def __init__(self, error: SessionError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def describe_error(exc: BaseException, endpoint: Endpoint | None = None) -> SessionError:
+    """A failure in words a person can act on, with the close code when there is one.
+    `endpoint`: where the session connects, so a failed connection names its real cause."""
     from google.genai import errors
 
+    if isinstance(exc, ConnectFailed):
+        return exc.error
     if isinstance(exc, UnusableModel):
         return SessionError(message=str(exc), retired_model=exc.model)
     if isinstance(exc, errors.APIError):
@@ -44,6 +57,8 @@ def describe_error(exc: BaseException) -> SessionError:
         if close is None:
             return SessionError(message="the connection was lost", code=1006)
         return SessionError(message=close.reason or f"closed with code {close.code}", code=close.code)
+    if (cause := classify(exc, endpoint)) is not None:
+        return SessionError(message=cause.line, cause=cause.kind)
     name = type(exc).__name__
     if "SSL" in name or "Certificate" in name:
         return SessionError(message=f"TLS failed: {exc}")
@@ -58,8 +73,11 @@ class LiveSession:
     """Open with `async with LiveSession(client, settings) as live:`, then read
     `live.events()` in one task while other tasks send."""
 
-    def __init__(self, client: Any, settings: Settings, log: EventLog | None = None, resume_handle: str | None = None) -> None:
+    def __init__(
+        self, client: Any, settings: Settings, log: EventLog | None = None, resume_handle: str | None = None, pending: Pending | None = None
+    ) -> None:
         self.client = client
+        self.pending = pending if pending is not None else Pending()  # what the status bar shows as waiting
         self.settings = settings
         self.resume_handle = resume_handle  # continue a session the service still holds
         self.log = log if log is not None else EventLog()
@@ -77,9 +95,13 @@ class LiveSession:
         if self.resume_handle:
             config["session_resumption"] = {"handle": self.resume_handle}
         self.log.client("setup", {"model": self.settings.model, "config": config})
-        self._session = await self._stack.enter_async_context(
-            self.client.aio.live.connect(model=self.settings.model, config=config)
-        )
+        try:
+            self._session = await self._stack.enter_async_context(
+                self.client.aio.live.connect(model=self.settings.model, config=config)
+            )
+        except Exception as exc:  # named here, where the endpoint and its proxy are known
+            raise ConnectFailed(describe_error(exc, endpoint_of(self.client))) from exc
+        self.pending.connected()
         self.session_id = getattr(self._session, "session_id", None)
         self.log.add("in", "setupComplete", 0, f"session {self.session_id or '-'}")
         return self
@@ -109,6 +131,7 @@ class LiveSession:
         turns = {"role": "user", "parts": [{"text": text}]}
         self.log.client("client_content", {"turns": turns, "turn_complete": True})
         await self._session.send_client_content(turns=turns, turn_complete=True)
+        self.pending.sent()
 
     async def send_context(self, turns: Sequence[dict[str, Any]]) -> None:
         """Earlier conversation, as context only: the model does not answer it.
@@ -164,6 +187,7 @@ class LiveSession:
                 async for msg in self._session.receive():
                     self.log.server(msg)
                     for event in shaper.shape(events_from_message(msg)):
+                        self.pending.heard(event)
                         yield event
         except Exception as exc:  # an APIError, or the socket died some other way: words, not a traceback
-            yield describe_error(exc)
+            yield describe_error(exc, endpoint_of(self.client))

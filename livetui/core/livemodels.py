@@ -7,11 +7,13 @@ only marks the default and the retired ones from what the console knows
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from .models import DEFAULT_MODEL, KNOWN, Retired, retired
+from .netcause import Endpoint, classify, endpoint_of
 
 __all__ = [
     "LIVE_ACTION",
@@ -27,6 +29,7 @@ __all__ = [
 
 LIVE_ACTION = "bidiGenerateContent"  # what a model must support to hold a Live session
 CHOOSE = "choose another with F2 or --model (`livetui models` lists them)"
+LIST_TIMEOUT_S = 20.0  # the SDK's REST calls have no timeout of their own: a silent server would hang the listing
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,11 @@ async def list_live_models(client: Any) -> tuple[LiveModel, ...]:
     Raises ListingError with one line when the service refuses or offers none.
     """
     try:
-        pager = await client.aio.models.list()
-        models = [m async for m in pager if LIVE_ACTION in (getattr(m, "supported_actions", None) or [])]
+        async with asyncio.timeout(LIST_TIMEOUT_S):
+            pager = await client.aio.models.list()
+            models = [m async for m in pager if LIVE_ACTION in (getattr(m, "supported_actions", None) or [])]
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, one line
-        raise ListingError(listing_problem(exc)) from exc
+        raise ListingError(listing_problem(exc, endpoint_of(client))) from exc
     if not models:
         raise ListingError(f"the service offers no Live models (none supports {LIVE_ACTION}) · check the API key's project")
     return tuple(_entry(m.name or "", m.display_name or "") for m in models if m.name)
@@ -88,8 +92,9 @@ def known_live_models() -> tuple[LiveModel, ...]:
     return tuple(_entry(m.name) for m in KNOWN)
 
 
-def listing_problem(exc: BaseException) -> str:
-    """Why the listing failed, in one line, with the fix where there is one."""
+def listing_problem(exc: BaseException, endpoint: Endpoint | None = None) -> str:
+    """Why the listing failed, in one line, with the fix where there is one (a failed
+    connection in `core.netcause`'s words, the same as the Live session's)."""
     from google.genai import errors  # here: the SDK takes half a second to import
 
     if isinstance(exc, errors.APIError):
@@ -105,6 +110,8 @@ def listing_problem(exc: BaseException) -> str:
         if code == 429:
             return f"too many requests or quota reached ({where}) · wait, or check your plan"
         return f"the service could not list the models ({where}) · try again later"
+    if (cause := classify(exc, endpoint, "rest")) is not None:
+        return f"cannot list the models: {cause.line}"
     text = _clean(exc) or type(exc).__name__
     if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in type(exc).__name__:
         return f"TLS failed: {text} · if you use livetui-sim, set SSL_CERT_FILE from its output"

@@ -8,6 +8,7 @@ from typing import Literal
 
 from .events import SessionError
 from .livemodels import not_found_line, not_found_model
+from .netcause import TLS_TRUST, TRANSIENT
 
 # audio_only: the model refuses TEXT answers; the console can offer audio shown as text.
 Action = Literal["retry", "restore", "audio_only", "fatal"]
@@ -18,14 +19,23 @@ class Diagnosis:
     action: Action
     message: str  # one line, in words, with the fix where there is one
     heading: str = "session ended"  # what the chat's line starts with
+    # Make a new client before the retry: the SDK reads SSL_CERT_FILE once per client, and
+    # a restarted livetui-sim (same --ca-file) has a new CA there.
+    reload_trust: bool = False
 
 
-def diagnose(error: SessionError) -> Diagnosis:
+def diagnose(error: SessionError, fresh_trust: bool = True) -> Diagnosis:
     """Transient failures are retried; a refused handle starts afresh with the
-    conversation restored; everything a retry cannot fix is said once."""
+    conversation restored; everything a retry cannot fix is said once.
+    `fresh_trust`: the client read SSL_CERT_FILE after the last good connection, so
+    reading it again cannot help an untrusted certificate."""
     text = error.message
     if error.retired_model:  # never connected: the console knows the model was shut down
         return Diagnosis("fatal", text, heading="not connected")
+    if error.cause:  # a failed connection, named by core.netcause
+        if error.cause in TLS_TRUST and not fresh_trust:
+            return Diagnosis("retry", text, heading="not connected", reload_trust=True)
+        return Diagnosis("retry" if error.cause in TRANSIENT else "fatal", text, heading="not connected")
     low = text.lower()
     code = error.code
     if code == 1007 and "api key" in low:

@@ -55,6 +55,7 @@ from ..core.recovery import Backoff, Diagnosis, diagnose
 from ..core.store import Record
 from ..core.live import LiveSession, describe_error
 from ..core.netloop import NetLoop
+from ..core.pending import Pending
 from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
@@ -122,6 +123,8 @@ class LiveTuiApp(App[int]):
         self._drops_logged = 0
         self.handle: str | None = None  # the latest resumable handle from the service
         self.backoff = Backoff()
+        self.pending = Pending()  # how long the service keeps us waiting, for the status bar
+        self._fresh_trust = True  # the client read SSL_CERT_FILE after the last good connection
         self._recovering = False
         self._announce_start = True  # the next SessionStarted gets a "connected" line in the chat
         self._handoff_pending = False
@@ -181,6 +184,7 @@ class LiveTuiApp(App[int]):
         self.voice = Voice(self.settings.audio, automatic_vad=self.settings.vad.automatic, loop=self.net.loop)
         self.set_interval(1 / max(1, self.settings.audio.meter_hz), self._pull_levels)
         self.run_sender()
+        self.query_one(StatusBar).follow(self.pending.line)
         self.call_after_refresh(self._begin)
         if self._audio_enabled:
             self.open_audio()
@@ -296,6 +300,7 @@ class LiveTuiApp(App[int]):
         # A move or a reconnect is not news in the chat (the status bar shows it); a start is.
         self._announce_start = state == "connecting"
         self._status(state=state)
+        self.pending.connecting(state)
         self.run_session(carry, self.generation, resume)
 
     @work(exclusive=True, group="session", exit_on_error=False)
@@ -318,7 +323,7 @@ class LiveTuiApp(App[int]):
         """One connection, on the session's loop (core/netloop.py): it only posts
         messages to the UI, and audio goes straight between it and the devices."""
         try:
-            live = LiveSession(self._client, self.settings, self.eventlog, resume_handle=resume)
+            live = LiveSession(self._client, self.settings, self.eventlog, resume_handle=resume, pending=self.pending)
             await live.__aenter__()
         except Exception as exc:
             self.post_message(LiveEvent(describe_error(exc), generation))
@@ -447,6 +452,7 @@ class LiveTuiApp(App[int]):
                 else:
                     self.eventlog.add("info", "handoff", 0, "moved to the new connection")
                 self.backoff.reset()
+                self._fresh_trust = False
                 self._connected.set()
             case SessionError():
                 await self._session_failed(event)
@@ -494,7 +500,10 @@ class LiveTuiApp(App[int]):
         self._cancel_goaway()
         self._requeue_unanswered()
         await self._render(self._end_cut_answer())
-        diagnosis = diagnose(error)
+        self.pending.stopped()
+        diagnosis = diagnose(error, self._fresh_trust)
+        if diagnosis.reload_trust:  # the SDK reads SSL_CERT_FILE once per client: the next try makes a new one
+            self._client, self._fresh_trust = None, True
         if diagnosis.action == "audio_only" and self.settings.answers().asked == "TEXT":
             self._status(state="failed")
             await self._render(self.conversation.add_system(f"session ended ({error.code}): {error.message}", "error"))

@@ -451,8 +451,8 @@ ERRORS = {
     "unknown model": ErrorCase(options={"reject_models": frozenset({"gemini-nope"})}, settings={"model": "gemini-nope"},
                                says=("not connected (1008)", "gemini-nope: not found (retired or unknown)", "F2", "livetui models")),
     "quota": ErrorCase(options={"quota_after": 0}, says=("(1011)", "quota", "check your plan")),
-    "TLS": ErrorCase(backend=TlsBackend, says=("TLS failed", "CERTIFICATE_VERIFY_FAILED", "SSL_CERT_FILE")),
-    "connection refused": ErrorCase(backend=ClosedPortBackend, says=("cannot connect", "gave up after 3 tries"), retried=True),
+    "TLS": ErrorCase(backend=TlsBackend, says=("not connected", "is from a CA this machine does not trust", "SSL_CERT_FILE")),
+    "connection refused": ErrorCase(backend=ClosedPortBackend, says=("nothing is listening at", "gave up after 3 tries"), retried=True),
 }
 
 

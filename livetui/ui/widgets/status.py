@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.widgets import Static
@@ -26,6 +27,7 @@ class Status:
     vad: str = "auto"
     note: str = ""  # e.g. "speaker muted"
     mic: str = ""  # e.g. "mic live · headset"
+    wait: str = ""  # e.g. "connecting… 4 s", "waiting for the reply… 3 s" (core.pending)
 
 
 class StatusBar(Static):
@@ -42,12 +44,22 @@ class StatusBar(Static):
     def on_mount(self) -> None:
         self.update(self._render_status())
 
+    def follow(self, wait: Callable[[], str]) -> None:
+        """Show `wait()` (how long the service keeps us waiting) twice a second; unchanged text costs nothing."""
+        self.set_interval(0.5, lambda: self.set(wait=wait()))
+
     def _render_status(self) -> Text:
         """Most important first, so a narrow terminal loses the model name, not the state."""
         s = self.status
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("● ", style=STATE_STYLE.get(s.state, ""))
-        text.append(s.state, style=STATE_STYLE.get(s.state, ""))
+        style = STATE_STYLE.get(s.state, "")
+        text.append("● ", style=style)
+        # While connecting the wait replaces the state ("connecting… 4 s"); once connected it follows it.
+        connected = s.state == "connected"
+        text.append(s.wait if s.wait and not connected else s.state, style=style)
+        if s.wait and connected:
+            text.append(" │ ", style="dim")
+            text.append(s.wait, style="italic yellow")
         if s.work:
             text.append(" │ ", style="dim")
             text.append(s.work, style="italic yellow")

@@ -97,7 +97,7 @@ def api_error(code: int, status: str, message: str, reason: str = "") -> errors.
         (api_error(404, "NOT_FOUND", "Not Found"), ("no model list at this address", "GOOGLE_GEMINI_BASE_URL")),
         (api_error(429, "RESOURCE_EXHAUSTED", "Quota exceeded"), ("quota", "429")),
         (errors.ServerError(503, {"error": {"code": 503, "status": "UNAVAILABLE", "message": "overloaded"}}), ("could not list", "try again")),
-        (httpx2.ConnectError("[Errno 111] Connection refused"), ("cannot reach the service", "Connection refused")),
+        (httpx2.ConnectError("[Errno 111] Connection refused"), ("cannot list the models", "nothing is listening at")),
         (httpx2.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), ("TLS failed", "SSL_CERT_FILE")),
     ],
 )
