@@ -1,4 +1,4 @@
-"""The status bar: connection, model, modality, VAD, and which service."""
+"""The status bar: connection, a WAV file being sent, model, modality, VAD, and which service."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ STATE_STYLE = {
 class Status:
     state: str = "connecting"
     work: str = ""  # e.g. "still working…" while the model reasons in the background
+    sending: str = ""  # e.g. "sending talk.wav 0:12 / 1:45:03" while a /wav streams
     service: str = ""
     model: str = ""
     modality: str = "TEXT"
@@ -51,6 +52,10 @@ class StatusBar(Static):
         if s.work:
             text.append(" │ ", style="dim")
             text.append(s.work, style="italic yellow")
+        if s.sending:
+            text.append(" │ ", style="dim")
+            text.append(s.sending, style="bold cyan")
+            text.append(" esc stops", style="dim")
         mic_style = "bold reverse red" if s.mic.startswith("TALKING") else ("bold green" if s.mic.startswith("mic live") else "")
         for part, style in ((s.modality, "bold"), (s.mic, mic_style), (f"VAD {s.vad}", ""), (s.note, "italic"), (s.service, "bold"), (s.model, "dim")):
             if part:
