@@ -39,7 +39,7 @@ def sparse_wav(path: Path) -> Path:
 
 def rss_kb(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1))
 
 
 def sent_audio(log: Path) -> list[str]:
