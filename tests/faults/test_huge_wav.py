@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import re
 import struct
+import time
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +42,15 @@ def sparse_wav(path: Path) -> Path:
 def rss_kb(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1))
+
+
+def until_shown(console: Console, condition: Callable[[list[str]], bool], what: str, timeout: float = 10) -> None:
+    """Read what the console draws until `condition(rows on screen)` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition(console.text().splitlines()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never saw {what}; the screen:\n{console.text()}")
+        console.read_once(0.2)
 
 
 def sent_audio(log: Path) -> list[str]:
@@ -75,7 +86,7 @@ def test_a_200_mb_wav_streams_with_flat_memory_and_escape_stops_it(tmp_path: Pat
             console.mark()
             console.send(b"\x1b")  # Escape
             console.expect(b"stopped sending huge.wav at 0:0", timeout=15)
-            assert "sending huge.wav" not in console.text().splitlines()[0]  # the progress is gone
+            until_shown(console, lambda rows: "sending huge.wav" not in rows[0], "the progress gone from the status bar")
             console.send(b"What is the capital of France?\r")  # goes after whatever was sent
             console.expect(b"Paris")
             status = console.quit(timeout=30)

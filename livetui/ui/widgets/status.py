@@ -43,6 +43,14 @@ class StatusBar(Static):
     def on_mount(self) -> None:
         self.update(self._render_status())
 
+    def _stop_key(self) -> str | None:
+        """The key that stops a /wav (the app's cut_in) as the footer shows keys, remapped if
+        remapped; None when no key reaches it now (e.g. remapped to one the prompt takes)."""
+        for active in self.screen.active_bindings.values():
+            if active.binding.action == "cut_in":
+                return self.app.get_key_display(active.binding)
+        return None
+
     def _render_status(self) -> Text:
         """Most important first, so a narrow terminal loses the model name, not the state."""
         s = self.status
@@ -55,7 +63,8 @@ class StatusBar(Static):
         if s.sending:
             text.append(" │ ", style="dim")
             text.append(s.sending, style="bold cyan")
-            text.append(" esc stops", style="dim")
+            if key := self._stop_key():
+                text.append(f" {key} stops", style="dim")
         mic_style = "bold reverse red" if s.mic.startswith("TALKING") else ("bold green" if s.mic.startswith("mic live") else "")
         for part, style in ((s.modality, "bold"), (s.mic, mic_style), (f"VAD {s.vad}", ""), (s.note, "italic"), (s.service, "bold"), (s.model, "dim")):
             if part:
