@@ -964,7 +964,7 @@ class LiveTuiApp(App[int]):
     def _pull_levels(self) -> None:
         """High-rate values are pulled here at 20 Hz; the audio layer provides them."""
         try:
-            mic, spk = self.query_one("#mic", LevelMeter), self.query_one("#spk", LevelMeter)
+            mic, spk, bar = self.query_one("#mic", LevelMeter), self.query_one("#spk", LevelMeter), self.query_one(StatusBar)
         except NoMatches:  # quitting: the screens are gone before the app's timers stop
             return
         voice = self.voice
@@ -976,7 +976,7 @@ class LiveTuiApp(App[int]):
             idle = "starting…" if voice is None or not voice.available else "idle"
         mic_muted = voice is not None and voice.available and voice.muted
         sending = voice.file if voice is not None else None  # read once: the session's loop clears it
-        self.query_one(StatusBar).set(sending=sending.progress() if sending is not None else "")
+        bar.set(sending=sending.progress() if sending is not None else "")
         mic.set_level(self.mic_level(), idle_text="muted" if mic_muted else idle)
         spk.set_level(self.speaker_level(), idle_text=idle)
         if voice is not None and voice.mic_queue.dropped != self._drops_logged:
