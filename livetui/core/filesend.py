@@ -24,6 +24,8 @@ def clock(seconds: float) -> str:
 
 @dataclass(frozen=True)
 class FileSent:
+    """How a file's sending ended, for the line the chat shows."""
+
     name: str
     seconds: float  # of audio sent
     total: float  # the file's length
@@ -37,6 +39,8 @@ class FileSent:
 
 
 class FileSend:
+    """One file being sent; `Voice.send_file` owns it and closes the turn around `run`."""
+
     def __init__(self, stream: WavStream) -> None:
         self.stream = stream
         self.name = stream.path.name
