@@ -19,8 +19,10 @@ from .answers import Answers, mic_live
 from .audio.jitter import PlaybackBuffer
 from .audio.levels import LevelMeter
 from .audio.queues import DropOldestQueue
-from .audio.wavio import WavRecorder, read_wav_16k_mono
+from .audio.wavio import WavRecorder
+from .audio.wavread import open_wav
 from .config import AudioSettings
+from .filesend import FileSend, FileSent
 
 INPUT_RATE = 16000
 UNANSWERED_S = 10  # seconds of unanswered mic audio kept for a new connection
@@ -75,7 +77,7 @@ class Voice:
         self.talking = False  # push-to-talk: between activity_start and activity_end
         self._skip_answer = False  # the user cut in locally: drop the rest of this answer
         self._answer_done = True  # the next chunk starts a new answer
-        self.streaming_file = False
+        self.file: FileSend | None = None  # the WAV file being sent, if any
 
     # -- devices ---------------------------------------------------------------
 
@@ -209,27 +211,33 @@ class Voice:
         self.mic_queue.put_threadsafe(Control("activity_start" if self.talking else "activity_end"))
         return self.talking
 
-    async def send_file(self, path: Path) -> float:
-        """Stream a WAV file as the user's turn, in real time, then end the stream.
-        Raises WavError (a clear message) for a bad file, before anything is sent.
-        Runs on the voice's loop, so its pace does not depend on the UI's."""
-        pcm = read_wav_16k_mono(path)
-        chunk = INPUT_RATE * 2 * self.settings.chunk_ms // 1000
-        self.streaming_file = True
+    @property
+    def streaming_file(self) -> bool:
+        return self.file is not None
+
+    async def send_file(self, path: Path) -> FileSent:
+        """Stream a WAV file as the user's turn, in real time, then end the turn: the
+        model answers what was sent, the whole file or, if stopped (`self.file.stop()`),
+        the part before. A file being sent is stopped first (its turn ended) when the new
+        one is good. Raises WavError (a clear message) for a bad file, before anything is
+        sent. Runs on the voice's loop, so its pace does not depend on the UI's."""
+        stream = await asyncio.to_thread(open_wav, path)
         try:
+            while (old := self.file) is not None:
+                old.stop()
+                await old.finished.wait()
+            send = self.file = FileSend(stream)
+            put = self.mic_queue.put_nowait
             if not self.automatic_vad:
-                self.mic_queue.put_nowait(Control("activity_start"))
-            start = self.loop.time()
-            for i in range(0, len(pcm), chunk):
-                due = start + (i / 2 / INPUT_RATE)
-                delay = due - self.loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                self.mic_queue.put_nowait(pcm[i : i + chunk])
-            self.mic_queue.put_nowait(Control("stream_end" if self.automatic_vad else "activity_end"))
+                put(Control("activity_start"))
+            try:
+                return await send.run(put, INPUT_RATE * 2 * self.settings.chunk_ms // 1000)
+            finally:  # stopped or cancelled too: an open activity would swallow the next turn
+                put(Control("stream_end" if self.automatic_vad else "activity_end"))
+                self.file = None
+                send.finished.set()
         finally:
-            self.streaming_file = False
-        return len(pcm) / 2 / INPUT_RATE
+            stream.close()
 
     async def pump(self, live: AudioSender) -> None:
         """The only sender of audio to the session. Ends when the session fails.

@@ -768,8 +768,10 @@ class LiveTuiApp(App[int]):
         self._status()
 
     async def action_cut_in(self) -> None:
-        """Stop the answer now (a barge-in by key, e.g. in speaker mode)."""
+        """Stop the WAV file being sent, if any; else stop the answer now (a barge-in by key)."""
         voice, turn = self.voice, self.conversation.model_turn
+        if voice is not None and (sending := voice.file) is not None:
+            return sending.stop()  # send_wav says where it stopped
         if voice is None or not voice.buffer.playing:
             return
         heard = voice.cut_in()
@@ -807,18 +809,18 @@ class LiveTuiApp(App[int]):
             self.notify(f"Recording both sides to {folder}")
         self._status()
 
-    @work(group="wav", exclusive=True, exit_on_error=False)
+    @work(group="wav", exit_on_error=False)  # not exclusive: a new file stops the old one, which says where
     async def send_wav(self, path: Path) -> None:
-        """A WAV file as the user's turn, streamed in real time like speech."""
+        """A WAV file as the user's turn, streamed from disk in real time like speech."""
         voice = self.voice
         if voice is None:
             return
         try:
-            seconds = await self.net.run(voice.send_file(path))
+            sent = await self.net.run(voice.send_file(path))
         except (WavError, OSError) as exc:
             await self._render(self.conversation.add_system(f"cannot send {path}: {exc}", "error"))
             return
-        await self._render(self.conversation.add_system(f"sent {path.name} ({seconds:.1f} s of audio)", "info"))
+        await self._render(self.conversation.add_system(sent.summary(), "info"))
 
     def action_send_wav_prompt(self) -> None:
         prompt = self.query_one(PromptArea)
@@ -956,7 +958,7 @@ class LiveTuiApp(App[int]):
     def _pull_levels(self) -> None:
         """High-rate values are pulled here at 20 Hz; the audio layer provides them."""
         try:
-            mic, spk = self.query_one("#mic", LevelMeter), self.query_one("#spk", LevelMeter)
+            mic, spk, bar = self.query_one("#mic", LevelMeter), self.query_one("#spk", LevelMeter), self.query_one(StatusBar)
         except NoMatches:  # quitting: the screens are gone before the app's timers stop
             return
         voice = self.voice
@@ -967,6 +969,8 @@ class LiveTuiApp(App[int]):
         else:
             idle = "starting…" if voice is None or not voice.available else "idle"
         mic_muted = voice is not None and voice.available and voice.muted
+        sending = voice.file if voice is not None else None  # read once: the session's loop clears it
+        bar.set(sending=sending.progress() if sending is not None else "")
         mic.set_level(self.mic_level(), idle_text="muted" if mic_muted else idle)
         spk.set_level(self.speaker_level(), idle_text=idle)
         if voice is not None and voice.mic_queue.dropped != self._drops_logged:

@@ -1,121 +1,22 @@
-"""WAV files: reading a prompt to send (any common PCM WAV, to 16 kHz mono) and
-recording both sides of a conversation."""
+"""WAV files: recording both sides of a conversation. Reading a prompt to send (any
+common PCM WAV, to 16 kHz mono) is in wavread.py; its names stay importable from here."""
 
 from __future__ import annotations
 
 import os
-import shlex
-import struct
 import threading
 import wave
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Self
 
-import numpy as np
-import soxr
-
-from ..files import special_file
 from ..private import make_private_dirs
 from .pcm import SAMPLE_WIDTH
+from .wavread import INPUT_RATE, WavError, read_wav_16k_mono
 
-INPUT_RATE = 16000  # what the Live API takes
-OUTPUT_RATE = 24000  # what it returns
+OUTPUT_RATE = 24000  # what the Live API returns
 
-_PCM = 0x0001
-_FLOAT = 0x0003
-_EXTENSIBLE = 0xFFFE
-
-
-class WavError(ValueError):
-    """A file that is not a WAV we can read; the message names the file and,
-    where it can, says how to convert it."""
-
-
-def _fix_hint(path: Path) -> str:
-    return f"convert with: sox {shlex.quote(str(path))} -b 16 out.wav"
-
-
-def _riff_chunks(path: Path, data: bytes) -> tuple[tuple[int, int, int, int], bytes]:
-    """(format tag, channels, rate, bits) and the sample data of a RIFF WAVE file.
-
-    Not `wave`: Python 3.11's reader rejects WAVE_FORMAT_EXTENSIBLE, which sox,
-    ffmpeg and most editors write for 24-bit and multichannel files.
-    """
-    if not data:
-        raise WavError(f"{path}: file is empty")
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise WavError(f"{path}: not a WAV file (no RIFF/WAVE header)")
-    fmt: tuple[int, int, int, int] | None = None
-    samples: bytes | None = None
-    pos = 12
-    while pos + 8 <= len(data) and (fmt is None or samples is None):
-        chunk_id = data[pos : pos + 4]
-        (size,) = struct.unpack_from("<I", data, pos + 4)
-        body = data[pos + 8 : pos + 8 + size]  # a writer that died leaves a short or unpatched size
-        if chunk_id == b"fmt ":
-            if len(body) < 16:
-                raise WavError(f"{path}: broken WAV header (fmt chunk of {len(body)} bytes)")
-            tag, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", body)
-            if tag == _EXTENSIBLE and len(body) >= 26:
-                (tag,) = struct.unpack_from("<H", body, 24)  # the sub-format GUID starts with the real tag
-            fmt = (tag, channels, rate, bits)
-        elif chunk_id == b"data":
-            samples = body
-        pos += 8 + size + (size & 1)  # chunks are word-aligned
-    if fmt is None:
-        raise WavError(f"{path}: broken WAV file (no fmt chunk)")
-    if samples is None:
-        raise WavError(f"{path}: broken WAV file (no data chunk)")
-    return fmt, samples
-
-
-def _decode(path: Path, tag: int, channels: int, bits: int, samples: bytes) -> np.ndarray:
-    """Integer PCM as float32 in [-1, 1), shape (frames, channels)."""
-    if tag == _FLOAT:
-        raise WavError(f"{path}: {bits}-bit float WAV is not supported; {_fix_hint(path)}")
-    if tag != _PCM:
-        raise WavError(f"{path}: WAV encoding {tag:#06x} is not supported, only integer PCM; {_fix_hint(path)}")
-    if bits not in (8, 16, 24, 32) or channels < 1:
-        raise WavError(f"{path}: {bits}-bit, {channels}-channel WAV is not supported; {_fix_hint(path)}")
-    width = bits // 8
-    usable = len(samples) - len(samples) % (width * channels)  # a cut-off last frame is dropped
-    raw = np.frombuffer(samples, dtype=np.uint8, count=usable)
-    if bits == 8:  # 8-bit WAV is unsigned
-        x = (raw.astype(np.float32) - 128.0) / 128.0
-    elif bits == 16:
-        x = raw.view("<i2").astype(np.float32) / 32768.0
-    elif bits == 24:
-        # Put each 3-byte sample in the top of a 4-byte word, so the sign comes along.
-        words = np.zeros((usable // 3, 4), dtype=np.uint8)
-        words[:, 1:] = raw.reshape(-1, 3)
-        x = words.view("<i4").ravel().astype(np.float32) / 2.0**31
-    else:
-        x = raw.view("<i4").astype(np.float32) / 2.0**31
-    return x.reshape(-1, channels)
-
-
-def read_wav_16k_mono(path: str | os.PathLike[str]) -> bytes:
-    """Any 8/16/24/32-bit integer PCM WAV, at any rate and channel count, as
-    16 kHz mono PCM16 (what the Live API takes). Raises WavError, naming the
-    file, for anything else."""
-    path = Path(path)
-    try:
-        if (kind := special_file(path)) is not None:  # /dev/zero or a FIFO would never end
-            raise WavError(f"{path}: is {kind}, not a WAV file")
-        data = path.read_bytes()
-    except OSError as e:
-        raise WavError(f"{path}: cannot read ({e.strerror or e})") from e
-    (tag, channels, rate, bits), samples = _riff_chunks(path, data)
-    if rate <= 0:
-        raise WavError(f"{path}: broken WAV header (sample rate {rate})")
-    frames = _decode(path, tag, channels, bits, samples)
-    if not len(frames):
-        raise WavError(f"{path}: no audio in the file")
-    mono = frames.mean(axis=1, dtype=np.float32)
-    if rate != INPUT_RATE:
-        mono = soxr.resample(mono, rate, INPUT_RATE)
-    return np.clip(np.rint(mono * 32768.0), -32768, 32767).astype("<i2").tobytes()
+__all__ = ["INPUT_RATE", "OUTPUT_RATE", "WavError", "WavRecorder", "read_wav_16k_mono"]
 
 
 def _private(path: str, flags: int) -> int:

@@ -56,7 +56,7 @@ DESCRIPTIONS = {
     "scroll_bottom": "Newest message (follow again)",
     "mute": "Mute / unmute the microphone",
     "talk": "Push to talk: start, then end your turn",
-    "cut_in": "Stop the answer being played",
+    "cut_in": "Stop the /wav being sent, or the answer",
     "vad_mode": "Automatic voice detection ⇄ push to talk",
     "echo_mode": "Speaker (half duplex) ⇄ headset mode",
     "record": "Record both sides as WAV files",

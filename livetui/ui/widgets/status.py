@@ -1,4 +1,4 @@
-"""The status bar: connection, model, modality, VAD, and which service."""
+"""The status bar: connection, a WAV file being sent, model, modality, VAD, and which service."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ STATE_STYLE = {
 class Status:
     state: str = "connecting"
     work: str = ""  # e.g. "still working…" while the model reasons in the background
+    sending: str = ""  # e.g. "sending talk.wav 0:12 / 1:45:03" while a /wav streams
     service: str = ""
     model: str = ""
     modality: str = "TEXT"
@@ -48,6 +49,14 @@ class StatusBar(Static):
         """Show `wait()` (how long the service keeps us waiting) twice a second; unchanged text costs nothing."""
         self.set_interval(0.5, lambda: self.set(wait=wait()))
 
+    def _stop_key(self) -> str | None:
+        """The key that stops a /wav (the app's cut_in) as the footer shows keys, remapped if
+        remapped; None when no key reaches it now (e.g. remapped to one the prompt takes)."""
+        for active in self.screen.active_bindings.values():
+            if active.binding.action == "cut_in":
+                return self.app.get_key_display(active.binding)
+        return None
+
     def _render_status(self) -> Text:
         """Most important first, so a narrow terminal loses the model name, not the state."""
         s = self.status
@@ -63,6 +72,11 @@ class StatusBar(Static):
         if s.work:
             text.append(" │ ", style="dim")
             text.append(s.work, style="italic yellow")
+        if s.sending:
+            text.append(" │ ", style="dim")
+            text.append(s.sending, style="bold cyan")
+            if key := self._stop_key():
+                text.append(f" {key} stops", style="dim")
         mic_style = "bold reverse red" if s.mic.startswith("TALKING") else ("bold green" if s.mic.startswith("mic live") else "")
         for part, style in ((s.modality, "bold"), (s.mic, mic_style), (f"VAD {s.vad}", ""), (s.note, "italic"), (s.service, "bold"), (s.model, "dim")):
             if part:
