@@ -59,6 +59,7 @@ from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
 from .screens.main import MainScreen
+from .safescreen import safe_update
 from .terminal import DiffUpdate, ShadowScreen
 from .widgets.chat import ChatView, ModelMessage, UserMessage
 from .widgets.meters import LevelMeter
@@ -152,8 +153,10 @@ class LiveTuiApp(App[int]):
         return MainScreen(id="_default")
 
     def _display(self, screen: Screen, renderable: Any) -> None:
-        if self._shadow is not None and isinstance(renderable, CompositorUpdate):
-            renderable = DiffUpdate(renderable, self._shadow)
+        if isinstance(renderable, CompositorUpdate):
+            renderable = safe_update(renderable)  # no control code in any text: ui/safescreen.py
+            if self._shadow is not None:
+                renderable = DiffUpdate(renderable, self._shadow)
         super()._display(screen, renderable)
 
     # -- layout ----------------------------------------------------------------
