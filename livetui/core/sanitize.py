@@ -41,6 +41,12 @@ def is_safe(text: str) -> bool:
     return not any(ord(c) in _TABLE for c in text)
 
 
+def pasted_text(text: str) -> str:
+    """Text pasted into the terminal, safe to keep: a terminal sends each line break of a
+    paste as CR (or CRLF), so those become newlines; the rest as `safe_text`."""
+    return safe_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 # A JSON string may hold DEL, C1 and bidi controls raw (JSON escapes only C0): as \u
 # escapes the value read back is the same, and the line is safe to print.
 _JSON_TABLE: dict[int, str] = {code: f"\\u{code:04x}" for code in _TABLE}
