@@ -60,6 +60,7 @@ from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
 from .screens.main import MainScreen
 from .safescreen import safe_update
+from .toasts import PlainToasts
 from .terminal import DiffUpdate, ShadowScreen
 from .widgets.chat import ChatView, ModelMessage, UserMessage
 from .widgets.meters import LevelMeter
@@ -69,7 +70,7 @@ from .widgets.tokens import TokenCounter
 from .widgets.transcripts import TranscriptPane
 
 
-class LiveTuiApp(App[int]):
+class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
     CSS_PATH = "livetui.tcss"
     TITLE = "livetui"
 
