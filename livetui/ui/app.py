@@ -21,6 +21,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.driver import Driver
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -59,6 +60,7 @@ from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
 from .screens.main import MainScreen
+from .safeinput import safe_input
 from .safescreen import safe_update
 from .toasts import PlainToasts
 from .terminal import DiffUpdate, ShadowScreen
@@ -149,6 +151,9 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
         if self._net is None:
             self._net = NetLoop()
         return self._net
+
+    def get_driver_class(self) -> type[Driver]:
+        return safe_input(super().get_driver_class())  # pastes whole and in order: ui/safeinput.py
 
     def get_default_screen(self) -> Screen:
         return MainScreen(id="_default")
