@@ -1,6 +1,5 @@
-"""Input from the terminal, read as data: pastes whole and in order, any bytes survived.
-
-Bracketed paste, taken whole: pasted text arrives as one Paste event, in order.
+"""Input from the terminal, read as data: a paste arrives whole and in order, and bytes
+that are not UTF-8 do not end the console.
 
 Textual's input parser reads an ESC inside a paste as the start of a key sequence: what
 follows it is sent as key presses (ESC itself as "^", BEL as ctrl+g, CR as Enter — a
@@ -15,7 +14,8 @@ Bytes that are not UTF-8 (a terminal in another encoding, 8-bit meta keys) made 
 input thread fail, and the console ended at once, silently: they are read as U+FFFD.
 
 Textual's Linux driver makes its parser and decoder from module-level names in
-`run_input_thread`; `SafeInputDriver` points those at these for the thread it starts.
+`run_input_thread`; `SafeInputDriver` points those names (in Textual's module, for the
+process: there is one terminal) at these before the thread starts reading.
 """
 
 from __future__ import annotations
