@@ -66,7 +66,7 @@ async def test_only_live_models_are_kept_and_the_default_and_retired_are_marked(
             ]
         )
     )
-    assert [m.name for m in listed] == ["gemini-3.8-live", "gemini-live-2.5-flash-preview", "some-new-live-model", "evil ]52;c;bad -live"]
+    assert [m.name for m in listed] == ["gemini-3.8-live", "gemini-live-2.5-flash-preview", "some-new-live-model", "evil␛]52;c;bad␇-live"]  # shown, not obeyed (core.sanitize)
     default, old, new, _evil = listed
     assert default.default and default.note == "default" and default.display_name == "Gemini 3.8 Live"
     assert old.retired is not None and old.note == f"retired 2025-12-09: use {NATIVE}"
