@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the SDK takes half a second to import: not before the first
     from google.genai import types
 
 from .decode import describe_message, payload_size
+from .sanitize import safe_text
 
 Direction = Literal["in", "out", "info"]  # "out" = client->server, "in" = server->client
 
@@ -54,7 +55,8 @@ class EventLog:
     def add(self, direction: Direction, kind: str, size: int, summary: str) -> LogEntry:
         at, wall = time.monotonic(), datetime.now().astimezone()
         with self._lock:
-            entry = LogEntry(seq=self._next_seq, at=at, wall=wall, direction=direction, kind=kind, size=size, summary=summary)
+            # What the service and the user sent, as data: the Event log shows it, never obeys it.
+            entry = LogEntry(seq=self._next_seq, at=at, wall=wall, direction=direction, kind=safe_text(kind), size=size, summary=safe_text(summary))
             self._next_seq += 1
             if len(self._entries) == self.limit:
                 dropped = self._entries[0]  # the deque drops it on append

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
+from .sanitize import safe_text
+
 Modality = Literal["TEXT", "AUDIO"]
 
 
@@ -136,6 +138,10 @@ class SessionError:
     code: int | None = None
     retired_model: str | None = None  # set when the console would not connect: the model was shut down
     cause: str = ""  # a failed connection's kind (core.netcause.Kind): what recovery decides by
+
+    def __post_init__(self) -> None:
+        # The words are the service's (a close reason) or a library's: shown and saved, never obeyed.
+        object.__setattr__(self, "message", safe_text(self.message))
 
 
 @dataclass(frozen=True)

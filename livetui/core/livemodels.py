@@ -14,6 +14,7 @@ from typing import Any
 
 from .models import DEFAULT_MODEL, KNOWN, Retired, retired
 from .netcause import Endpoint, classify, endpoint_of
+from .sanitize import safe_text
 
 __all__ = [
     "LIVE_ACTION",
@@ -60,8 +61,8 @@ class UnusableModel(Exception):
 
 
 def _clean(text: object, limit: int = 200) -> str:
-    # Service text is data: one line, no control characters, not a wall of text.
-    line = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
+    # Service text is data: one line, control characters shown (core.sanitize), not a wall of text.
+    line = " ".join(safe_text(str(text)).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 

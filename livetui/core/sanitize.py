@@ -9,6 +9,8 @@ combining marks, right-to-left letters, emoji — is kept exactly.
 
 from __future__ import annotations
 
+import re
+
 # Bidi embeddings, overrides and isolates: they reorder the characters after them.
 BIDI_CONTROLS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
 
@@ -39,6 +41,12 @@ def is_safe(text: str) -> bool:
     return not any(ord(c) in _TABLE for c in text)
 
 
+def pasted_text(text: str) -> str:
+    """Text pasted into the terminal, safe to keep: a terminal sends each line break of a
+    paste as CR (or CRLF), so those become newlines; the rest as `safe_text`."""
+    return safe_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 # A JSON string may hold DEL, C1 and bidi controls raw (JSON escapes only C0): as \u
 # escapes the value read back is the same, and the line is safe to print.
 _JSON_TABLE: dict[int, str] = {code: f"\\u{code:04x}" for code in _TABLE}
@@ -48,3 +56,14 @@ def escape_in_json(line: str) -> str:
     """A JSON text with every control character `safe_text` replaces written as a \\u escape
     (same value once parsed). Only for valid JSON, where such characters sit inside strings."""
     return line.translate(_JSON_TABLE)
+
+
+# A terminal cell holds neither a newline nor a tab (drawn raw, they move the cursor): the
+# screen writer shows those too as stand-ins. Precompiled: it checks every frame.
+_SCREEN_TABLE: dict[int, str] = {**_TABLE, 0x09: "\u2409", 0x0A: "\u240a"}
+SCREEN_UNSAFE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_SCREEN_TABLE)) + "]")
+
+
+def screen_text(text: str) -> str:
+    """`safe_text(text)` with tab and newline shown as stand-ins too (␉ ␊): text for cells."""
+    return text.translate(_SCREEN_TABLE)

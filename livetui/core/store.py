@@ -746,7 +746,7 @@ def _usage(record: Record) -> Usage:
 
 
 def _str_or(value: Any, default: Any) -> Any:
-    return value if isinstance(value, str) else default
+    return safe_text(value) if isinstance(value, str) else default  # read back from disk: data
 
 
 def _count(value: Any) -> int:

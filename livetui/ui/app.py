@@ -21,6 +21,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.driver import Driver
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -60,6 +61,9 @@ from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
 from .screens.main import MainScreen
+from .safeinput import safe_input
+from .safescreen import safe_update
+from .toasts import PlainToasts
 from .terminal import DiffUpdate, ShadowScreen
 from .widgets.chat import ChatView, ModelMessage, UserMessage
 from .widgets.meters import LevelMeter
@@ -69,7 +73,7 @@ from .widgets.tokens import TokenCounter
 from .widgets.transcripts import TranscriptPane
 
 
-class LiveTuiApp(App[int]):
+class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
     CSS_PATH = "livetui.tcss"
     TITLE = "livetui"
 
@@ -151,12 +155,17 @@ class LiveTuiApp(App[int]):
             self._net = NetLoop()
         return self._net
 
+    def get_driver_class(self) -> type[Driver]:
+        return safe_input(super().get_driver_class())  # pastes whole and in order: ui/safeinput.py
+
     def get_default_screen(self) -> Screen:
         return MainScreen(id="_default")
 
     def _display(self, screen: Screen, renderable: Any) -> None:
-        if self._shadow is not None and isinstance(renderable, CompositorUpdate):
-            renderable = DiffUpdate(renderable, self._shadow)
+        if isinstance(renderable, CompositorUpdate):
+            renderable = safe_update(renderable)  # no control code in any text: ui/safescreen.py
+            if self._shadow is not None:
+                renderable = DiffUpdate(renderable, self._shadow)
         super()._display(screen, renderable)
 
     # -- layout ----------------------------------------------------------------

@@ -34,6 +34,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, Self
 import numpy as np
 
 from livetui.core.audio.pcm import Resampler, to_mono
+from livetui.core.sanitize import safe_text
 
 if TYPE_CHECKING:
     import pyaudio
@@ -194,8 +195,8 @@ def _silence_alsa() -> None:
 def _pa_text(error: BaseException) -> str:
     """PyAudio raises OSError(text, code); make it read like a sentence."""
     if error.args and isinstance(error.args[0], str):
-        return error.args[0]
-    return str(error) or type(error).__name__
+        return safe_text(error.args[0])
+    return safe_text(str(error)) or type(error).__name__
 
 
 def _open_portaudio() -> pyaudio.PyAudio:
@@ -242,13 +243,13 @@ def _devices(pa: pyaudio.PyAudio) -> list[Device]:
         for i in range(pa.get_device_count()):
             info = pa.get_device_info_by_index(i)
             try:
-                host = str(pa.get_host_api_info_by_index(int(info["hostApi"]))["name"])
+                host = safe_text(str(pa.get_host_api_info_by_index(int(info["hostApi"]))["name"]))
             except (OSError, KeyError, ValueError):
                 host = ""
             devices.append(
                 Device(
                     index=i,
-                    name=str(info["name"]),
+                    name=safe_text(str(info["name"])),  # a device (a Bluetooth one) names itself: data
                     max_input_channels=int(info["maxInputChannels"]),
                     max_output_channels=int(info["maxOutputChannels"]),
                     default_rate=float(info["defaultSampleRate"]),

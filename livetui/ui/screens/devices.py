@@ -39,14 +39,14 @@ class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Audio devices"
-            yield Static("Looking for devices…", id="note")
+            yield Static("Looking for devices…", id="note", markup=False)
             with Horizontal():
                 with Vertical():
                     yield Label("Microphone")
-                    yield OptionList(id="input")
+                    yield OptionList(id="input", markup=False)  # device names are the devices' own
                 with Vertical():
                     yield Label("Speaker")
-                    yield OptionList(id="output")
+                    yield OptionList(id="output", markup=False)
             yield Static("Enter picks · tab switches list · ctrl+s applies · escape cancels", id="keys")
 
     def on_mount(self) -> None:

@@ -25,6 +25,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
@@ -122,7 +123,7 @@ class ExportPrompt(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
-            box.border_title = f"Export {self.conversation_id}"
+            box.border_title = f"Export {escape(self.conversation_id)}"  # a file name: not markup
             path = Input(str(self.default), id="path", select_on_focus=False)
             path.cursor_blink = False  # an idle screen writes nothing
             yield path

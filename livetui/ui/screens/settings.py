@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
@@ -210,11 +211,12 @@ class SettingsScreen(ModalScreen[Settings | None]):
 
     # -- the model, and the settings that follow it -------------------------------
 
-    def _model_options(self) -> list[tuple[str, str]]:
+    def _model_options(self) -> list[tuple[Content, str]]:
         models = list(self.models)
         if self.settings.model not in {m.name for m in models}:  # whatever it is, it stays on offer
             models.append(LiveModel(self.settings.model, retired=retired(self.settings.model)))
-        return [(f"{m.name} · {m.note.split(':')[0]}" if m.note else m.name, m.name) for m in models]
+        # Content, not a str: Select reads a str as markup, and these are the service's words.
+        return [(Content(f"{m.name} · {m.note.split(':')[0]}" if m.note else m.name), m.name) for m in models]
 
     async def _list_models(self) -> None:
         """The service's Live models replace the known ones; the known ones stay, with a note, if it cannot say."""

@@ -27,7 +27,7 @@ class UserMessage(Static):
     """What the user typed or said."""
 
     def __init__(self, turn: Turn) -> None:
-        super().__init__(classes="turn user")
+        super().__init__(classes="turn user", markup=False)  # "[/]" typed or heard is text, not markup
         self.turn = turn
         self.refresh_text()
 

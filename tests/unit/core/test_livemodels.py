@@ -66,11 +66,11 @@ async def test_only_live_models_are_kept_and_the_default_and_retired_are_marked(
             ]
         )
     )
-    assert [m.name for m in listed] == ["gemini-3.8-live", "gemini-live-2.5-flash-preview", "some-new-live-model", "evil ]52;c;bad -live"]
+    assert [m.name for m in listed] == ["gemini-3.8-live", "gemini-live-2.5-flash-preview", "some-new-live-model", "evil␛]52;c;bad␇-live"]  # shown, not obeyed (core.sanitize)
     default, old, new, _evil = listed
     assert default.default and default.note == "default" and default.display_name == "Gemini 3.8 Live"
     assert old.retired is not None and old.note == f"retired 2025-12-09: use {NATIVE}"
-    assert new.note == "" and new.display_name == "New [31m one", "service text is data: no control characters"
+    assert new.note == "" and new.display_name == "New␛[31m one", "service text is data: control characters shown, not obeyed"
 
 
 async def test_an_empty_list_or_one_without_live_models_is_one_line() -> None:
