@@ -26,6 +26,7 @@ class Status:
     vad: str = "auto"
     note: str = ""  # e.g. "speaker muted"
     mic: str = ""  # e.g. "mic live · headset"
+    saving: str = ""  # e.g. "⚠ not saving: disk full", while the transcript cannot be written
 
 
 class StatusBar(Static):
@@ -48,6 +49,9 @@ class StatusBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("● ", style=STATE_STYLE.get(s.state, ""))
         text.append(s.state, style=STATE_STYLE.get(s.state, ""))
+        if s.saving:  # right after the state: a narrow terminal must still show it
+            text.append(" │ ", style="dim")
+            text.append(s.saving, style="bold red")
         if s.work:
             text.append(" │ ", style="dim")
             text.append(s.work, style="italic yellow")
