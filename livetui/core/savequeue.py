@@ -85,7 +85,7 @@ class SavingResumed:
 
     @property
     def line(self) -> str:
-        line = f"saving again to {self.path}: {self.caught_up} record{'s' if self.caught_up != 1 else ''} caught up"
+        line = f"saving again: {self.caught_up} record{'s' if self.caught_up != 1 else ''} caught up"  # the path was in the failure's line
         if self.lost:
             line += f"; {self.lost} older ones did not fit in memory ({EXPORT_HINT})"
         return line

@@ -75,7 +75,7 @@ def test_a_write_cut_short_by_a_full_disk_leaves_no_torn_line(tmp_path: Path, mo
     disk.room = None  # space freed
     assert store.retry()
     assert news[1:] == [SavingResumed(store.path, 3)]
-    assert news[1].line == f"saving again to {store.path}: 3 records caught up"
+    assert news[1].line == "saving again: 3 records caught up"
     assert store.write(Record.user(3, "third"))
     store.close()
     texts = [r["text"] for r in every_line_parses(store.path)]
