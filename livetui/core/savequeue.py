@@ -66,8 +66,9 @@ class SavingStopped:
     @property
     def line(self) -> str:
         """One line for the chat (and the start-up problem)."""
-        kept = "kept in memory, retrying" if self.retrying else "kept in memory"
-        return f"transcript not saved: {self.what} ({self.cause}) · {kept} · {EXPORT_HINT}"
+        if not self.retrying:  # no file to write (nor anything kept to export): the conversation is on screen only
+            return f"transcript not saved: {self.what} ({self.cause}); the conversation goes on in memory only"
+        return f"transcript not saved: {self.what} ({self.cause}) · kept in memory, retrying · {EXPORT_HINT}"
 
     @property
     def marker(self) -> str:
