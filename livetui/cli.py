@@ -25,6 +25,7 @@ from .core.config import (
     settings_from_args,
 )
 from .core.modes import resumed
+from .core.rescue import unsaved_note
 from .core.store import (
     LoadedConversation,
     StoreError,
@@ -125,6 +126,7 @@ def run_app(
     scrub = Scrubber(os.environ)
     failure = ""
     signalled = False
+    unsaved = None
     with stderr_to_log(log_path, scrub):
         print(f"--- livetui started {time.strftime('%Y-%m-%d %H:%M:%S')} ---", file=sys.stderr, flush=True)
         # Library logging goes to the log (stderr is the log now); --debug says more.
@@ -138,6 +140,7 @@ def run_app(
                 app.run(mouse=settings.mouse)
             code = stop.exit_code(app.return_code or 0)  # Textual has written any traceback to sys.stderr: the log
             signalled = stop.received is not None  # asked to stop: no error to report
+            unsaved = unsaved_note(getattr(app, "store", None))  # the disk still refused some turns: where they are instead
         except Exception as exc:  # noqa: BLE001 - whatever it is, one line on the screen
             traceback.print_exc()  # into the log, never onto the screen
             first = (str(exc).splitlines() or [""])[0]
@@ -145,6 +148,8 @@ def run_app(
             code = 1
         finally:
             backend.close()  # the simulator must not outlive the console, whatever the app did
+    if unsaved:  # after the screen is gone, so it stays in the terminal
+        print(scrub(unsaved), file=sys.stderr)
     if code and not signalled:
         print(scrub(f"livetui: stopped by an error{failure}; details in {log_path}"), file=sys.stderr)
     return code

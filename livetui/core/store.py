@@ -6,8 +6,10 @@ as something happens, and the file is fsynced at each turn end (`checkpoint`).
 An answer still streaming is written as a record marked partial; the turn's final
 record supersedes it, because readers keep the last record per turn id.
 
-Writing never raises into the UI: when the disk is full or the folder unusable,
-the store stops writing and says why in `problem`; the conversation goes on in memory.
+Writing never raises into the UI: when the disk is full, read-only or the folder
+unusable, the store says why in `problem` (and tells its listener at once), keeps the
+records that could not be written, and writes them, in order, when it can again
+(core.savequeue); no line is ever torn.
 The store never receives an API key, and still scrubs any it finds (defence in depth).
 """
 
@@ -38,6 +40,7 @@ from .events import Usage
 from .files import special_file
 from .private import make_private_dirs, write_private
 from .sanitize import escape_in_json, safe_text
+from .savequeue import Pending, SaveNews, SaveQueue, SavingStopped, cause
 from .usage import UsageTotals
 
 APP_NAME = "livetui"
@@ -234,12 +237,6 @@ def _open_private(path: Path, *, exclusive: bool) -> int:
     return fd
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
 def _fsync_dir(directory: Path) -> None:
     """Best effort: the new file's name survives a crash too."""
     try:
@@ -262,10 +259,15 @@ def _ends_mid_line(path: Path) -> bool:
         return existing.read(1) != b"\n"
 
 
-def _reason(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full"
-    return exc.strerror or str(exc)
+def _reopener(path: Path) -> Callable[[], int]:
+    """How a failed store tries its file again: the folders made if gone, the file
+    appended to (created if need be)."""
+
+    def reopen() -> int:
+        _make_private_dirs(path.parent)
+        return _open_private(path, exclusive=False)
+
+    return reopen
 
 
 class TranscriptStore:
@@ -280,7 +282,8 @@ class TranscriptStore:
         path: Path,
         fd: int | None,
         *,
-        problem: str | None = None,
+        problem: SavingStopped | None = None,
+        retry: bool = True,
         created: bool = False,
         clock: Callable[[], datetime] = _now,
         environ: Mapping[str, str] | None = None,
@@ -288,15 +291,14 @@ class TranscriptStore:
     ) -> None:
         self.id = conversation_id
         self.path = path
-        self.problem = problem  # one line for the user; set once writing has failed
-        self._fd = fd
+        # `retry`: the path is this conversation's own file, so a failed store may (re)open it.
+        self._queue = SaveQueue(path, fd, reopen=_reopener(path) if retry else None, stopped=problem)
         self._created = created
         self._clock = clock
         self._monotonic = monotonic
         self._secrets = _secrets(os.environ if environ is None else environ)
         self._partial_at: dict[tuple[str, int], float] = {}
         self._finished: set[tuple[str, int]] = set()
-        self._wrote_turn = False
 
     # -- opening ---------------------------------------------------------------------
 
@@ -320,7 +322,7 @@ class TranscriptStore:
         except OSError as exc:
             cid = conversation_id or new_conversation_id(clock())
             problem = _problem(f"cannot create the folder {folder}", exc)
-            return cls(cid, folder / f"{cid}.jsonl", None, problem=problem, **options)
+            return cls(cid, folder / f"{cid}.jsonl", None, problem=problem, created=True, **options)
         for _ in range(20):  # ids collide only within one second: a few tries are plenty
             cid = conversation_id or new_conversation_id(clock())
             path = folder / f"{cid}.jsonl"
@@ -329,12 +331,14 @@ class TranscriptStore:
             except FileExistsError as exc:
                 if conversation_id is None:
                     continue
-                return cls(cid, path, None, problem=_problem(f"cannot create {path}", exc), **options)
+                # Someone else's file: never to be appended to, so no retrying either.
+                return cls(cid, path, None, problem=_problem(f"cannot create {path}", exc, False), retry=False, **options)
             except OSError as exc:
-                return cls(cid, path, None, problem=_problem(f"cannot create {path}", exc), **options)
+                return cls(cid, path, None, problem=_problem(f"cannot create {path}", exc), created=True, **options)
             _fsync_dir(folder)
             return cls(cid, path, fd, created=True, **options)
-        return cls(cid, path, None, problem=_problem(f"cannot create a new file in {folder}", None), **options)
+        problem = _problem(f"cannot create a new file in {folder}", None, False)
+        return cls(cid, path, None, problem=problem, retry=False, **options)
 
     @classmethod
     def resume(
@@ -355,31 +359,52 @@ class TranscriptStore:
         try:
             path = resolve(id_or_path, directory, environ)
         except StoreError as exc:
-            return cls(str(id_or_path), Path(str(id_or_path)), None, problem=f"transcript not saved: {exc}", **options)
+            problem = SavingStopped(str(exc), "no such conversation", "no file", retrying=False)
+            return cls(str(id_or_path), Path(str(id_or_path)), None, problem=problem, retry=False, **options)
         try:
             torn = _ends_mid_line(path)  # a crash tore the last line: start a fresh one
             fd = _open_private(path, exclusive=False)
         except OSError as exc:
             return cls(path.stem, path, None, problem=_problem(f"cannot open {path}", exc), **options)
         store = cls(path.stem, path, fd, **options)
-        if torn:
-            store._write_bytes(b"\n")
+        store._queue.writer.isolate = torn
         return store
 
     # -- state -----------------------------------------------------------------------
 
     @property
+    def problem(self) -> str | None:
+        """One line for the user while records are not being saved; None when they are."""
+        stopped = self._queue.stopped
+        return stopped.line if stopped is not None else None
+
+    @property
     def failed(self) -> bool:
-        return self.problem is not None
+        return self._queue.stopped is not None
+
+    @property
+    def stopped(self) -> SavingStopped | None:
+        return self._queue.stopped
+
+    def listen(self, listener: Callable[[SaveNews], None] | None) -> None:
+        """`listener` hears at once when saving stops (or its cause changes) and when it resumes."""
+        self._queue.listener = listener
+
+    @property
+    def waiting(self) -> int:
+        """Records kept in memory, not yet in the file."""
+        return len(self._queue.backlog)
 
     # -- writing ---------------------------------------------------------------------
 
     def append(self, kind: str, **fields: Any) -> bool:
-        """Write one record now (no fsync); False if nothing was written."""
+        """Write one record now (no fsync); False if it is not in the file (yet)."""
         return self.write(Record(kind, fields))
 
     def write(self, record: Record) -> bool:
-        if self._fd is None:
+        """True: in the file. False: kept to be written when the disk lets us (see
+        `failed`), or dropped by a store closed or without a file."""
+        if not self._queue.accepting:
             return False
         if record.t is None:
             record = replace(record, t=_stamp(self._clock()))
@@ -388,15 +413,16 @@ class TranscriptStore:
             line = line.replace(secret, "***")
         # A lone surrogate (JSON from the wire may carry one) becomes its \uXXXX escape:
         # it only occurs inside JSON strings, so the line stays valid JSON and reads back the same.
-        if not self._write_bytes((line + "\n").encode("utf-8", "backslashreplace")):
-            return False
+        data = (line + "\n").encode("utf-8", "backslashreplace")
         key = _turn_key(record)
-        if key is not None:
-            self._wrote_turn = True
-            if not record.partial:  # final: no later partial may supersede it
-                self._finished.add(key)
-                self._partial_at.pop(key, None)
-        return True
+        if key is not None and not record.partial:  # final: no later partial may supersede it
+            self._finished.add(key)
+            self._partial_at.pop(key, None)
+        return self._queue.put(Pending(data, record.kind, record.turn, record.partial))
+
+    def retry(self) -> bool:
+        """Write the records kept in memory, if the disk lets us now; True when none wait."""
+        return self._queue.retry()
 
     def partial(self, turn_id: int, kind: TurnKind, text: str, *, force: bool = False, **fields: Any) -> bool:
         """The turn as it stands, marked partial, so a crash loses at most the last moments.
@@ -405,16 +431,14 @@ class TranscriptStore:
         text so far) unless `force`; never after the turn's final record.
         """
         key = (kind, turn_id)
-        if key in self._finished:
+        if key in self._finished or not self._queue.accepting:
             return False
         now = self._monotonic()
         last = self._partial_at.get(key)
         if not force and last is not None and now - last < PARTIAL_EVERY_S:
             return False
-        if not self.write(Record(kind, {"turn": turn_id, "text": text, **fields, "partial": True})):
-            return False
-        self._partial_at[key] = now
-        return True
+        self._partial_at[key] = now  # in the file or kept: either way, the next one waits
+        return self.write(Record(kind, {"turn": turn_id, "text": text, **fields, "partial": True}))
 
     def write_turn(self, turn: Turn, *, partial: bool = False, force: bool = False) -> bool:
         """A conversation turn: final (at TurnEnded) or partial (throttled, while it streams, unless `force`)."""
@@ -425,35 +449,42 @@ class TranscriptStore:
         return self.write(record)
 
     def checkpoint(self) -> bool:
-        """fsync: what was written survives a crash or power loss. Call at each turn end."""
-        if self._fd is None:
-            return False
-        try:
-            os.fsync(self._fd)
-        except OSError as exc:
-            self._fail("cannot save", exc)
-            return False
-        return True
+        """fsync: what was written survives a crash or power loss. Call at each turn end.
+        While records wait, a retry."""
+        return self._queue.sync()
 
     def close(self, unfinished: Iterable[Turn | None] = ()) -> None:
         """Checkpoint and close; a file this store created that holds no turn is removed.
 
         `unfinished`: the turns still streaming, written as they stand now (past the
-        partial throttle), so quitting mid-answer keeps its last words."""
-        if self._fd is None:
+        partial throttle), so quitting mid-answer keeps its last words. Records that
+        still cannot be written stay in `unsaved()` (see core.savequeue.unsaved_note)."""
+        if self._queue.closed:
             return
         for turn in unfinished:
             if turn is not None and turn.open and turn.text:
                 self.write_turn(turn, partial=True, force=True)
-        self.checkpoint()
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)
-        if self._created and not self._wrote_turn:
+        self._queue.close()
+        if self._created and not self._queue.wrote_turn and not any(item.key for item in self._queue.backlog.items()):
             try:
                 self.path.unlink()
             except OSError:
                 pass
+
+    def unsaved(self) -> list[Record]:
+        """The records kept in memory that are not in the file."""
+        records = (Record.from_line(item.data.decode("utf-8", "replace")) for item in self._queue.backlog.items())
+        return [r for r in records if r is not None]
+
+    def snapshot(self) -> tuple[Path, int, list[str]]:
+        """(file, its size now, the lines kept in memory): what `in_memory` reads, off the
+        loop, as the whole conversation, without racing a catch-up that writes meanwhile."""
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            size = 0
+        lines = [item.data.decode("utf-8", "replace") for item in self._queue.backlog.items()]
+        return self.path, size, lines
 
     def __enter__(self) -> Self:
         return self
@@ -461,28 +492,10 @@ class TranscriptStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _write_bytes(self, data: bytes) -> bool:
-        assert self._fd is not None
-        try:
-            _write_all(self._fd, data)
-        except OSError as exc:
-            self._fail("cannot write", exc)
-            return False
-        return True
 
-    def _fail(self, action: str, exc: OSError) -> None:
-        self.problem = _problem(f"{action} {self.path}", exc)
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
-
-def _problem(what: str, exc: OSError | None) -> str:
-    why = f" ({_reason(exc)})" if exc is not None else ""
-    return f"transcript not saved: {what}{why}; the conversation goes on in memory only"
+def _problem(what: str, exc: OSError | None, retrying: bool = True) -> SavingStopped:
+    words, short = cause(exc)
+    return SavingStopped(what, words, short, retrying=retrying)
 
 
 def _turn_key(record: Record) -> tuple[str, int] | None:
@@ -581,12 +594,18 @@ def _files(folder: Path) -> list[Path]:
         raise StoreError(f"cannot read {folder}: {exc.strerror or exc}") from None
 
 
-def read_records(path: Path) -> tuple[list[str], list[Record], int]:
-    """(lines, records, skipped): every line that holds a record, and how many did not."""
+def read_records(path: Path, size: int | None = None) -> tuple[list[str], list[Record], int]:
+    """(lines, records, skipped): every line that holds a record, and how many did not
+    (of the first `size` bytes, when given)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read() if size is None else f.read(size)
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return _parse(data)
+
+
+def _parse(data: bytes) -> tuple[list[str], list[Record], int]:
     lines, records, skipped = [], [], 0
     for raw in data.split(b"\n"):
         if not raw.strip():
@@ -608,7 +627,21 @@ def read_records(path: Path) -> tuple[list[str], list[Record], int]:
 def load(id_or_path: str | Path, directory: Path | str | None = None, environ: Mapping[str, str] | None = None) -> LoadedConversation:
     """A saved conversation, read tolerantly: lines that are not records are skipped."""
     path = resolve(id_or_path, directory, environ)
-    lines, records, skipped = read_records(path)
+    return _assemble(path, *read_records(path))
+
+
+def in_memory(path: Path, size: int, kept: list[str]) -> LoadedConversation:
+    """The whole conversation of a store that could not write it all (`store.snapshot()`):
+    the first `size` bytes of its file, then the records kept in memory. Blocking."""
+    try:
+        lines, records, skipped = read_records(path, size) if size else ([], [], 0)
+    except StoreError:  # the file is unreadable too (an I/O error): what memory holds
+        lines, records, skipped = [], [], 0
+    more_lines, more_records, more_skipped = _parse("\n".join(kept).encode("utf-8", "replace"))
+    return _assemble(path, lines + more_lines, records + more_records, skipped + more_skipped)
+
+
+def _assemble(path: Path, lines: list[str], records: list[Record], skipped: int) -> LoadedConversation:
     turns: list[StoredTurn] = []
     slots: dict[tuple[int, str, int], int] = {}  # (session, kind, turn id) -> index in turns
     session = 0

@@ -60,6 +60,7 @@ from ..core.pending import Pending
 from ..core.audio.wavio import WavError, WavRecorder
 from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
+from .saving import SavingWatch
 from .screens.main import MainScreen
 from .safeinput import safe_input
 from .safescreen import safe_update
@@ -137,6 +138,7 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
         self._goaway_force: Any = None
         self._audio_enabled = audio  # tests of text-only behaviour leave the devices alone
         self.store = store  # the transcript on disk (core.store.TranscriptStore), if any
+        self.saving = SavingWatch(self, lambda text, level: self._render(self.conversation.add_system(text, level)))
         self._restore = restore  # a saved conversation to continue (core.store.LoadedConversation)
         self.voice: Voice | None = None  # created on mount; opens devices in a thread
         self._client: Any = None
@@ -231,6 +233,7 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
         if self.store is not None:
             if self.store.failed:
                 await self._render(self.conversation.add_system(self.store.problem, "error"))
+            self.saving.attach(self.store)  # says at once when saving stops, retries, says when it resumes
             self.store.write(Record.start(self.settings.model, self.settings.modality, self.backend.label))
 
     async def _show_saved(self, saved: Any) -> None:
@@ -896,6 +899,7 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
     async def _continue_saved(self, choice: Any) -> None:
         """Leave this conversation (saved as it stands) for a saved one: its turns
         on screen, its file appended to, and a session that carries it on."""
+        from ..core.rescue import unsaved_note
         from ..core.store import StoreError, TranscriptStore, load
 
         try:
@@ -909,38 +913,21 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
         await self._render(self.conversation.apply(TurnComplete()))  # an answer in progress ends here
         if self.store is not None:
             self.store.close()
+            if note := unsaved_note(self.store):  # the disk still refused it: a copy went elsewhere
+                self.notify(note, severity="error", timeout=20)
         self.store = TranscriptStore.resume(saved.path)
         await self.action_clear()
         await self._open_transcript()
         await self._show_saved(saved)
 
     def action_export(self, fmt: str = "md") -> None:
-        """This conversation to ~/livetui-<id>.md (or .jsonl), off the UI's loop."""
+        """This conversation to ~/livetui-<id>.md (or .jsonl), the part not yet saved included."""
         from .screens.history import default_export_path
 
-        store = self.store
-        if store is None:
-            self.notify("This conversation is not being saved: nothing to export", severity="warning")
-            return
-        if store.failed:
-            self.notify(f"Cannot export: {store.problem}", severity="error", timeout=8)
-            return
-        self.run_worker(self._export_current(store.path, default_export_path(store.id, fmt)), group="export", exit_on_error=False)
+        self.saving.export(default_export_path(self.store.id, fmt) if self.store is not None else None)
 
-    async def _export_current(self, source: Path, target: Path) -> None:
-        from ..core.store import StoreError
-        from .screens.history import export_conversation, export_problem
-
-        try:
-            name = await asyncio.to_thread(export_conversation, source, target)
-        except (StoreError, OSError, ValueError) as exc:
-            self.notify(export_problem(target, exc), severity="error", timeout=8)
-            return
-        message = f"Saved {name} to {target}"
-        recorder = self.voice.recorder if self.voice is not None else None
-        if recorder is not None:
-            message += f" · recording so far: {recorder.input_path}, {recorder.output_path}"
-        self.notify(message, timeout=10)
+    def action_export_to(self) -> None:
+        self.saving.export_to()
 
     # -- (end of history and export) ---------------------------------------------
 
@@ -959,6 +946,7 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
         yield SystemCommand("History: past conversations", "Read, continue or export a saved conversation (F10)", self.action_history)
         yield SystemCommand("Export as Markdown", "Export this conversation to ~/livetui-<id>.md", lambda: self.action_export("md"))
         yield SystemCommand("Export as JSONL", "Export this conversation to ~/livetui-<id>.jsonl", lambda: self.action_export("jsonl"))
+        yield SystemCommand("Export to…", "Export this conversation to a file you name (.md or .jsonl)", self.action_export_to)
         yield SystemCommand("Keys", "Show every key", self.action_help)
         yield SystemCommand("Quit", "Quit livetui", self.action_quit)
 

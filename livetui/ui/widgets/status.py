@@ -29,6 +29,7 @@ class Status:
     note: str = ""  # e.g. "speaker muted"
     mic: str = ""  # e.g. "mic live · headset"
     wait: str = ""  # e.g. "connecting… 4 s", "waiting for the reply… 3 s" (core.pending)
+    saving: str = ""  # e.g. "⚠ not saving: disk full", while the transcript cannot be written
 
 
 class StatusBar(Static):
@@ -69,6 +70,9 @@ class StatusBar(Static):
         if s.wait and connected:
             text.append(" │ ", style="dim")
             text.append(s.wait, style="italic yellow")
+        if s.saving:  # right after the state: a narrow terminal must still show it
+            text.append(" │ ", style="dim")
+            text.append(s.saving, style="bold red")
         if s.work:
             text.append(" │ ", style="dim")
             text.append(s.work, style="italic yellow")

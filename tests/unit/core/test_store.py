@@ -276,32 +276,38 @@ def test_an_unusable_folder_fails_quietly_with_one_line(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_full_disk_fails_quietly_and_stops_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_fails_quietly_keeps_the_records_and_catches_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The whole story (torn lines, retries, news) is in test_savequeue.py; here, the store's face of it.
     store = new_store(tmp_path)
     assert store.append("user", turn=1, text="saved")
-    calls = []
 
     def full(fd: int, data: bytes) -> int:
-        calls.append(fd)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "write", full)
-    assert not store.append("model", turn=2, text="lost")
+    assert not store.append("model", turn=1, text="kept")  # not in the file: kept in memory
     assert store.failed and "disk is full" in (store.problem or "") and "\n" not in (store.problem or "")
-    assert not store.append("model", turn=2, text="lost too")
-    assert not store.partial(3, "model", "and this")
-    assert len(calls) == 1  # failed once, then no more attempts
-    store.close()
-    monkeypatch.undo()
+    assert not store.append("user", turn=2, text="kept too")
+    assert store.waiting == 2
     assert [t.text for t in load(store.path).turns] == ["saved"]
+    monkeypatch.undo()
+    assert store.retry()
+    assert not store.failed and store.waiting == 0
+    store.close()
+    assert [t.text for t in load(store.path).turns] == ["saved", "kept", "kept too"]
 
 
-def test_a_failing_fsync_fails_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_fsync_fails_quietly_and_is_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = new_store(tmp_path)
     monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "Input/output error")))
     assert not store.checkpoint()
-    assert store.failed and "Input/output error" in (store.problem or "")
+    assert store.failed and "input/output error" in (store.problem or "")
     assert not store.append("user", turn=1, text="x")
+    monkeypatch.undo()
+    assert store.checkpoint()  # a checkpoint while failing is a retry
+    assert not store.failed
+    store.close()
+    assert [t.text for t in load(store.path).turns] == ["x"]
 
 
 def test_resuming_an_unknown_conversation_fails_quietly(tmp_path: Path) -> None:
