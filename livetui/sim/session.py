@@ -21,7 +21,9 @@ from websockets.exceptions import ConnectionClosed
 
 from . import recognize, rules, schema
 from .answer import Answer, PlaybackClock, text_parts
-from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
+from .brain import Brain
+from .reply import Reply
+from .tools import FunctionDecl, function_decls_from_setup
 from .context import Context, Item, text_item
 from .models import Model, lookup
 from .pipelines import AUDIO_ONLY, Pipeline, pipeline_for
