@@ -289,7 +289,10 @@ async def interpreter(pilot: Pilot) -> None:
     await pilot.press(*"fr", "enter")
     await until(pilot, lambda: connected(app) and app.settings.mode == "translate", "the interpreter")
     folder = Path(tempfile.mkdtemp())
-    write_wav(folder / "question.wav", speech_pcm("what is the weather", tail_ms=1000), 16000)
+    write_wav(folder / "question.wav", speech_pcm("what is the weather"), 16000)
+    # No silence after the words: the file ends with the speech, so "sent question.wav" is
+    # always drawn before the translation, which needs the end of the stream (a tail of
+    # silence let the two race, and the picture changed with the machine's load).
     await ask(pilot, f"/wav {folder / 'question.wav'}")
     await until(
         pilot,
