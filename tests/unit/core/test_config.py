@@ -110,7 +110,7 @@ def test_config_flag_replaces_the_default_file(home: dict[str, str], tmp_path: P
         (["--meter-hz", "5"], {"audio": AudioSettings(meter_hz=5)}),
         (["--mic"], {"audio": AudioSettings(mic_on_start=True)}),
         (["--no-mic"], {"audio": AudioSettings(mic_on_start=False)}),
-        (["--list-devices"], {}),  # a command for cli.py, not a setting
+        (["--list-devices"], {}),  # a command for the CLI, not a setting
     ],
 )
 def test_every_flag(argv: list[str], expected: dict[str, object], home: dict[str, str]) -> None:
