@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from livetui.backend import SimulatorBackend, choose_backend, has_credentials
-from livetui.core.config import Settings
+from livetui.cli.backend import SimulatorBackend, choose_backend, has_credentials
+from livetui.core.settings import Settings
 from livetui.testing.simproc import clean_env
 
 KEY = "AIzaSy-test-key-that-must-never-show-0123"
@@ -110,7 +110,7 @@ _PARENT = textwrap.dedent(
     """
     import asyncio, sys
     from pathlib import Path
-    from livetui.backend import SimulatorBackend
+    from livetui.cli.backend import SimulatorBackend
 
     async def main():
         backend = SimulatorBackend(log_path=Path(sys.argv[1]))

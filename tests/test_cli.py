@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from livetui import __version__, cli
-from livetui.backend import SimulatorBackend
-from livetui.cli import Scrubber, stderr_to_log
+from livetui.cli.backend import SimulatorBackend
+from livetui.cli.stderr import Scrubber, stderr_to_log
 from livetui.core.store import StoreError, TranscriptStore
 from livetui.testing.simproc import clean_env
 
@@ -227,7 +227,7 @@ _PROBE_APP = textwrap.dedent(
     from pathlib import Path
     from textual.app import App
     from textual.widgets import Static
-    from livetui.cli import stderr_to_log
+    from livetui.cli.stderr import stderr_to_log
 
     class Probe(App):
         def compose(self):
@@ -259,8 +259,8 @@ _CRASHING_APP = textwrap.dedent(
     import os, sys, types
     from textual.app import App
     from livetui import cli
-    from livetui.backend import Backend
-    from livetui.core.config import Settings
+    from livetui.cli.backend import Backend
+    from livetui.core.settings import Settings
 
     class Crashing(App):
         def __init__(self, settings, backend, **_):

@@ -1,8 +1,10 @@
 """The layer rules of docs/architecture.md, checked on whatever modules exist.
 
 1. livetui.core, and every module under it, imports with textual blocked; nor
-   does it import livetui.ui or livetui.sim.
-2. No module under livetui/ui imports livetui.sim (only livetui/cli.py may start it).
+   does it import livetui.ui, livetui.sim or livetui.cli.
+2. No module under livetui/ui imports livetui.sim or livetui.cli: the UI never knows
+   which backend it got. Only livetui/cli/backend.py starts the simulator, as a child
+   process; no module of the console imports it or names it.
 3. No module under livetui/sim imports livetui.core or livetui.ui: the simulator
    shares no code path with the client that it tests.
 
@@ -166,14 +168,39 @@ def violations(layer: str, forbidden: tuple[str, ...]) -> tuple[list[Path], list
     return files, found
 
 
-def test_ui_never_imports_the_simulator() -> None:
-    files, found = violations("ui", ("livetui.sim",))
+def test_ui_never_imports_the_simulator_or_the_cli() -> None:
+    files, found = violations("ui", ("livetui.sim", "livetui.cli"))
     assert files, "livetui/ui has no modules: the check looks in the wrong place"
-    assert not found, "livetui/ui imports the simulator (only livetui/cli.py may):\n" + "\n".join(found)
+    assert not found, "livetui/ui imports the simulator or the start-up code (only livetui/cli/backend.py starts the simulator):\n" + "\n".join(found)
 
 
-def test_core_imports_neither_ui_nor_sim() -> None:
-    files, found = violations("core", ("livetui.ui", "livetui.sim"))
+def sim_mentions(source: str, module: str, is_package: bool) -> list[str]:
+    """Where `source` imports livetui.sim or names it in a string (`python -m livetui.sim.cli`)."""
+    found = forbidden_imports(source, module, is_package, ("livetui.sim",))
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("livetui.sim"):
+            found.append(f"line {node.lineno}: {node.value!r}")
+    return found
+
+
+def test_only_the_backend_starts_the_simulator() -> None:
+    console = [p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] not in ("sim", "testing")]
+    starters = {
+        str(path.relative_to(ROOT))
+        for path in console
+        if sim_mentions(path.read_text(), module_name(path), path.name == "__init__.py")
+    }
+    assert starters == {"livetui/cli/backend.py"}
+
+
+def test_the_simulator_check_sees_a_command_line() -> None:
+    assert sim_mentions('cmd = [sys.executable, "-m", "livetui.sim.cli"]', "livetui.cli.run", False)
+    assert sim_mentions("from ..sim import Simulator", "livetui.cli.run", False)
+    assert not sim_mentions('name = "livetui-sim"', "livetui.cli.run", False)
+
+
+def test_core_imports_neither_ui_nor_sim_nor_cli() -> None:
+    files, found = violations("core", ("livetui.ui", "livetui.sim", "livetui.cli"))
     assert files, "livetui/core has no modules: the check looks in the wrong place"
     assert not found, "livetui/core imports another layer:\n" + "\n".join(found)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from livetui.backend import open_log, state_dir
+from livetui.cli.logfile import open_log, state_dir
 
 
 def mode(path: Path) -> int:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Sequence
 
 from websockets.exceptions import ConnectionClosed
 
-from .config import Settings
+from .connectconfig import live_config
 from .decode import events_from_message
 from .eventlog import EventLog
 from .events import Event, SessionError, SessionStarted
@@ -21,6 +21,7 @@ from .models import retired
 from .modes import EventShaper, connected_line
 from .netcause import Endpoint, classify, endpoint_of
 from .pending import Pending
+from .settings import Settings
 
 if TYPE_CHECKING:  # imported where used: the SDK takes half a second, not before the first frame
     from google.genai import types
@@ -91,7 +92,7 @@ class LiveSession:
     async def __aenter__(self) -> "LiveSession":
         if retired(self.settings.model):  # shut down: said before connecting, not found out from a close
             raise UnusableModel(self.settings.model)
-        config = self.settings.live_config()
+        config = live_config(self.settings)
         if self.resume_handle:
             config["session_resumption"] = {"handle": self.resume_handle}
         self.log.client("setup", {"model": self.settings.model, "config": config})

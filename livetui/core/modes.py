@@ -21,7 +21,7 @@ from .events import Event, GenerationComplete, InputTranscript, OutputTranscript
 from .models import info as model_info
 
 if TYPE_CHECKING:
-    from .config import Settings
+    from .settings import Settings
 
 __all__ = [
     "MODES",
@@ -33,7 +33,6 @@ __all__ = [
     "labels",
     "language_name",
     "mode_fields",
-    "mode_live_config",
     "resumed",
     "target_language",
 ]
@@ -117,25 +116,6 @@ def resumed(settings: Settings, model: str) -> Settings:
         raise ValueError(f"that conversation was with the interpreter ({model}): add --translate LANG to continue it")
     audio = settings.audio if settings.audio.mic_on_start is not None else replace(settings.audio, mic_on_start=True)
     return replace(settings, audio=audio, **mode_fields(None, True, None))
-
-
-def mode_live_config(settings: Settings) -> dict[str, Any]:
-    """The LiveConnectConfig of a pipeline mode: what the pages configure and nothing
-    else (no system instruction, tools, thinking, voice, resumption or compression)."""
-    if settings.mode == "translate":
-        config: dict[str, Any] = {
-            "response_modalities": ["AUDIO"],
-            "input_audio_transcription": {},
-            "output_audio_transcription": {},
-            # Speech already in the target language is not parroted back.
-            "translation_config": {"target_language_code": settings.translate_to, "echo_target_language": False},
-        }
-    else:
-        config = {"response_modalities": ["TEXT"], "input_audio_transcription": {}}
-    realtime = settings.vad.realtime_input_config()
-    if realtime:
-        config["realtime_input_config"] = realtime
-    return config
 
 
 @dataclass(frozen=True)

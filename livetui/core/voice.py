@@ -21,7 +21,7 @@ from .audio.levels import LevelMeter
 from .audio.queues import DropOldestQueue
 from .audio.wavio import WavRecorder
 from .audio.wavread import open_wav
-from .config import AudioSettings
+from .settings import AudioSettings
 from .filesend import FileSend, FileSent
 
 INPUT_RATE = 16000

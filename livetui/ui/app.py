@@ -30,7 +30,7 @@ from textual.worker import Worker, WorkerState
 
 from ..core.answers import mic_live, switch_refusal
 from ..core.carryover import carry_over_turns
-from ..core.config import Settings
+from ..core.settings import Settings
 from ..core.conversation import (
     Change,
     Conversation,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.ui.app import LiveTuiApp
 
 from ..ui.conftest import frames

@@ -20,7 +20,7 @@ import pytest
 from textual.pilot import Pilot
 
 from livetui.core.audio.wavio import read_wav_16k_mono
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.sim import SimOptions, Simulator, recognize
 from livetui.ui.app import LiveTuiApp
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from livetui.core.config import load_settings
+from livetui.cli.args import load_settings
 from livetui.core.modes import TRANSCRIBE_MODEL, TRANSLATE_MODEL
 from livetui.core.store import TranscriptStore, export_markdown, load
 from livetui.sim.translate import translate

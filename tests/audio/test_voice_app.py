@@ -27,7 +27,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from livetui.core.audio.devices import audio_available
-from livetui.core.config import AudioSettings, Settings, VadSettings
+from livetui.core.settings import AudioSettings, Settings, VadSettings
 from livetui.sim import SimOptions, Simulator
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage, SystemLine, UserMessage

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.core.savequeue import RETRY_S
 from livetui.core.store import TranscriptStore, load
 from livetui.testing.pty import Console

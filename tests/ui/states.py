@@ -32,8 +32,9 @@ from google import genai
 from google.genai import types
 from textual.pilot import Pilot
 
-from livetui.core.config import Settings
+from livetui.core.connectconfig import live_config
 from livetui.core.eventlog import EventLog, LogEntry
+from livetui.core.settings import Settings
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage
 from livetui.ui.widgets.prompt import PromptArea
@@ -160,7 +161,7 @@ def answers_done(app: LiveTuiApp, n: int) -> bool:
         return False
     last_complete = len(kinds) - 1 - kinds[::-1].index("serverContent.turnComplete")
     after = kinds[last_complete + 1 :]
-    if "session_resumption" in app.settings.live_config():
+    if "session_resumption" in live_config(app.settings):
         return after == ["sessionResumptionUpdate"]
     return after == []
 

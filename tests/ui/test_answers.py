@@ -9,7 +9,7 @@ import math
 import re
 from pathlib import Path
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.core.store import TranscriptStore, export_markdown, load
 from livetui.sim import SimOptions, Simulator
 from livetui.ui.app import LiveTuiApp

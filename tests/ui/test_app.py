@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage, UserMessage
 from livetui.ui.widgets.prompt import PromptArea

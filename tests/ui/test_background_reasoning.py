@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from textual.widgets import Collapsible
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage
 from livetui.ui.widgets.status import StatusBar

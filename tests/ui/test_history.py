@@ -13,7 +13,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.core.store import Record, TranscriptStore, load
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.screens.history import (

@@ -8,8 +8,8 @@ import math
 
 from textual.widgets import Label, Select, Static, Switch
 
-from livetui.core.config import Settings
 from livetui.core.livemodels import known_live_models
+from livetui.core.settings import Settings
 from livetui.sim import SimOptions, Simulator
 from livetui.sim.models import CATALOGUE, RETIRED
 from livetui.ui.app import LiveTuiApp

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from livetui import cli
-from livetui.core.config import Settings
 from livetui.core.modes import TRANSCRIBE_MODEL, TRANSLATE_MODEL
+from livetui.core.settings import Settings
 from livetui.core.store import TranscriptStore, export_markdown, load
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage, UserMessage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.screens.main import OnceCompositor
 from livetui.ui.widgets.chat import ChatView, UserMessage

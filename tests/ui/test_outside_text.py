@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.markup import MarkupError
 
 from livetui.core.audio import devices
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.core.eventlog import EventLog
 from livetui.core.events import SessionError
 from livetui.core.livemodels import _entry

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.core.store import TranscriptStore, read_records
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.safeinput import END, START, PasteParser

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.core.store import TranscriptStore
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.screens.history import ExportPrompt, HistoryScreen

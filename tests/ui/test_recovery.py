@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.sim import SimOptions, Simulator
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage, SystemLine

@@ -25,9 +25,9 @@ from google import genai
 from google.genai import types
 
 import livetui.sim.session as sim_session
-from livetui.core.config import Settings
 from livetui.core.conversation import Turn
 from livetui.core.recovery import Backoff
+from livetui.core.settings import Settings
 from livetui.sim import SimOptions, Simulator
 from livetui.sim.texts import LONG_ANSWER
 from livetui.ui.app import LiveTuiApp

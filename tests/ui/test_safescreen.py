@@ -17,7 +17,7 @@ from textual.app import App
 from textual.geometry import Region
 from textual.strip import Strip
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.core.sanitize import safe_text, screen_text
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.safescreen import safe_update

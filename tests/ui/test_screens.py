@@ -10,8 +10,8 @@ import pytest
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Select, Static, Switch, TextArea
 
-from livetui.core.config import AudioSettings, Settings, VadSettings
 from livetui.core.eventlog import EventLog
+from livetui.core.settings import AudioSettings, Settings, VadSettings
 from livetui.ui.screens.confirm import ConfirmScreen
 from livetui.ui.screens.eventlog import EventLogScreen, human_size, parse_filter
 from livetui.ui.screens.help import GROUPS, HelpScreen, key_rows

@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.testing.simproc import SimProcess
 from livetui.ui.app import LiveTuiApp
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from livetui.core.config import Settings
+from livetui.core.settings import Settings
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import SystemLine
 from livetui.ui.widgets.status import StatusBar

@@ -8,7 +8,7 @@ import signal
 import pytest
 from textual.app import App
 
-from livetui.stopsignals import StopOnSignals
+from livetui.cli.stopsignals import StopOnSignals
 
 
 class Waiting(App[None]):

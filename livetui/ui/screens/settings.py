@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
-from ...core.config import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
+from ...core.settings import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
 from ...core.livemodels import ListingError, LiveModel, known_live_models, list_live_models
 from ...core.models import describe, retired
 from ...core.modes import fields_for_model

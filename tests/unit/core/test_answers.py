@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from livetui.core.answers import Answers, answers_for, mic_live
-from livetui.core.config import Settings
+from livetui.core.connectconfig import live_config
 from livetui.core.events import AudioChunk, InputTranscript, Interrupted, OutputTranscript, TextDelta, TurnComplete, Usage
 from livetui.core.models import DEFAULT_MODEL, KNOWN
+from livetui.core.settings import Settings
 
 AUDIO_ONLY = [m.name for m in KNOWN if m.audio_only]
 TEXT_MODEL = next(m.name for m in KNOWN if m.text_answers)
@@ -18,7 +19,7 @@ TEXT_MODEL = next(m.name for m in KNOWN if m.text_answers)
 def test_a_model_that_only_speaks_is_always_asked_for_audio(model: str, wanted: str) -> None:
     answers = answers_for(model, wanted)
     assert answers.asked == "AUDIO" and answers.wanted == wanted
-    config = Settings(model=model, modality=wanted).live_config()  # type: ignore[arg-type]
+    config = live_config(Settings(model=model, modality=wanted))  # type: ignore[arg-type]
     assert config["response_modalities"] == ["AUDIO"]
     assert config["output_audio_transcription"] == {}  # the text of the answer, either way
     assert config["input_audio_transcription"] == {}
@@ -39,7 +40,7 @@ def test_a_model_that_may_take_text_is_asked_for_what_the_user_chose(model: str)
     assert answers_for(model, "TEXT") == Answers("TEXT", "TEXT")
     assert answers_for(model, "AUDIO") == Answers("AUDIO", "AUDIO")
     assert answers_for(model, "TEXT").label == "TEXT"
-    config = Settings(model=model, modality="TEXT").live_config()
+    config = live_config(Settings(model=model, modality="TEXT"))
     assert config["response_modalities"] == ["TEXT"] and "output_audio_transcription" not in config
 
 
@@ -48,7 +49,7 @@ def test_a_model_that_refused_text_is_then_treated_as_speaking_only() -> None:
     assert unknown.answers().asked == "TEXT"
     refused = Settings(model="gemini-not-in-the-catalogue", modality="TEXT", refused_text_model="gemini-not-in-the-catalogue")
     assert refused.answers() == Answers("TEXT", "AUDIO")
-    assert refused.live_config()["response_modalities"] == ["AUDIO"]
+    assert live_config(refused)["response_modalities"] == ["AUDIO"]
     # Another model is not tarred with it: the refusal names one model.
     assert Settings(model="gemini-other", modality="TEXT", refused_text_model="gemini-not-in-the-catalogue").answers().asked == "TEXT"
 

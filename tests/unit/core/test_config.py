@@ -9,17 +9,10 @@ import platformdirs
 import pytest
 from google.genai import types
 
-from livetui.core.config import (
-    DEFAULT_MODEL,
-    AudioSettings,
-    ConfigError,
-    Settings,
-    VadSettings,
-    build_parser,
-    default_config_path,
-    load_settings,
-    settings_from_args,
-)
+from livetui.cli.args import build_parser, load_settings, settings_from_args
+from livetui.core.configfile import ConfigError, default_config_path
+from livetui.core.connectconfig import live_config
+from livetui.core.settings import DEFAULT_MODEL, AudioSettings, Settings, VadSettings
 
 
 @pytest.fixture
@@ -117,7 +110,7 @@ def test_config_flag_replaces_the_default_file(home: dict[str, str], tmp_path: P
         (["--meter-hz", "5"], {"audio": AudioSettings(meter_hz=5)}),
         (["--mic"], {"audio": AudioSettings(mic_on_start=True)}),
         (["--no-mic"], {"audio": AudioSettings(mic_on_start=False)}),
-        (["--list-devices"], {}),  # a command for cli.py, not a setting
+        (["--list-devices"], {}),  # a command for the CLI, not a setting
     ],
 )
 def test_every_flag(argv: list[str], expected: dict[str, object], home: dict[str, str]) -> None:
@@ -434,7 +427,7 @@ TEXT_MODEL = "gemini-not-in-the-catalogue"  # a model the console does not know 
 
 def test_text_live_config_is_minimal() -> None:
     settings = Settings(model=TEXT_MODEL, modality="TEXT", voice="Kore", language="en-US")  # speech settings only apply to AUDIO
-    assert settings.live_config() == {
+    assert live_config(settings) == {
         "response_modalities": ["TEXT"],
         "input_audio_transcription": {},
         "session_resumption": {},
@@ -444,12 +437,12 @@ def test_text_live_config_is_minimal() -> None:
 
 
 def test_audio_live_config_has_speech_and_both_transcriptions() -> None:
-    config = Settings(modality="AUDIO", voice="Kore", language="en-US", system_instruction="Be brief.").live_config()
+    config = live_config(Settings(modality="AUDIO", voice="Kore", language="en-US", system_instruction="Be brief."))
     assert config["response_modalities"] == ["AUDIO"]
     assert config["input_audio_transcription"] == {} and config["output_audio_transcription"] == {}
     assert config["speech_config"] == {"voice_config": {"prebuilt_voice_config": {"voice_name": "Kore"}}, "language_code": "en-US"}
     assert config["system_instruction"] == "Be brief."
-    assert "speech_config" not in Settings(modality="AUDIO").live_config()  # only the parts that are set
+    assert "speech_config" not in live_config(Settings(modality="AUDIO"))  # only the parts that are set
 
 
 @pytest.mark.parametrize(
@@ -461,7 +454,7 @@ def test_audio_live_config_has_speech_and_both_transcriptions() -> None:
     ],
 )
 def test_audio_sessions_transcribe_both_directions(settings: Settings) -> None:
-    config = settings.live_config()
+    config = live_config(settings)
     assert config["input_audio_transcription"] == {} and config["output_audio_transcription"] == {}
 
 
@@ -474,7 +467,7 @@ def test_audio_sessions_transcribe_both_directions(settings: Settings) -> None:
     ],
 )
 def test_text_sessions_transcribe_spoken_input_only(settings: Settings) -> None:
-    config = settings.live_config()
+    config = live_config(settings)
     assert config["input_audio_transcription"] == {}  # a spoken question still gets its transcript
     assert "output_audio_transcription" not in config  # text answers have nothing to transcribe
 
@@ -482,16 +475,16 @@ def test_text_sessions_transcribe_spoken_input_only(settings: Settings) -> None:
 def test_audio_settings_stay_out_of_the_live_config() -> None:
     # Devices, chunking, echo handling and recording are the client's business, not the service's.
     tuned = Settings(audio=AudioSettings("USB", "3", 40, "speaker", Path("/tmp/r"), 30, True))
-    assert tuned.live_config() == Settings().live_config()
-    assert tuned.with_modality("AUDIO").live_config() == Settings(modality="AUDIO").live_config()
+    assert live_config(tuned) == live_config(Settings())
+    assert live_config(tuned.with_modality("AUDIO")) == live_config(Settings(modality="AUDIO"))
 
 
 def test_vad_in_live_config() -> None:
-    assert "realtime_input_config" not in Settings().live_config()
-    manual = Settings(vad=VadSettings(automatic=False, silence_duration_ms=300)).live_config()
+    assert "realtime_input_config" not in live_config(Settings())
+    manual = live_config(Settings(vad=VadSettings(automatic=False, silence_duration_ms=300)))
     assert manual["realtime_input_config"] == {"automatic_activity_detection": {"disabled": True}}
     tuned = Settings(vad=VadSettings(start_sensitivity="low", end_sensitivity="high", prefix_padding_ms=0, silence_duration_ms=500))
-    assert tuned.live_config()["realtime_input_config"] == {
+    assert live_config(tuned)["realtime_input_config"] == {
         "automatic_activity_detection": {
             "start_of_speech_sensitivity": "START_SENSITIVITY_LOW",
             "end_of_speech_sensitivity": "END_SENSITIVITY_HIGH",
@@ -514,7 +507,7 @@ def test_vad_in_live_config() -> None:
     ],
 )
 def test_the_sdk_accepts_every_live_config(settings: Settings) -> None:
-    config = types.LiveConnectConfig.model_validate(settings.live_config())  # the SDK forbids unknown fields
+    config = types.LiveConnectConfig.model_validate(live_config(settings))  # the SDK forbids unknown fields
     assert config.response_modalities == [types.Modality(settings.answers().asked)]
     assert config.input_audio_transcription is not None
     assert (config.output_audio_transcription is not None) == (settings.answers().asked == "AUDIO")

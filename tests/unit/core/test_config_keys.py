@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from livetui.core.config import ConfigError, Settings, check_binding_ids, load_settings
+from livetui.cli.args import load_settings
+from livetui.core.configfile import ConfigError, check_binding_ids
+from livetui.core.settings import Settings
 
 KNOWN = ["toggle_modality", "quit", "help", "history.open"]
 

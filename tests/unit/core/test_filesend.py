@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from livetui.core.audio.wavread import WavError, read_wav_16k_mono
-from livetui.core.config import AudioSettings
 from livetui.core.filesend import FileSent, clock
+from livetui.core.settings import AudioSettings
 from livetui.core.voice import Control, Voice
 
 CHUNK = 640  # 20 ms at 16 kHz, PCM16

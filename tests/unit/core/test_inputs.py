@@ -14,9 +14,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.keys import Keys, _character_to_key
 
-from livetui.core.config import INSTRUCTION_MAX_BYTES, ConfigError, load_settings
+from livetui.cli.args import load_settings
+from livetui.core.configfile import ConfigError
 from livetui.core.files import special_file
 from livetui.core.keynames import bad_key_names
+from livetui.core.settingchecks import INSTRUCTION_MAX_BYTES
 from livetui.core.store import StoreError, TranscriptStore, load_to_resume
 from livetui.ui.app import LiveTuiApp
 

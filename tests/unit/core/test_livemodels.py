@@ -144,8 +144,8 @@ def test_a_retired_model_is_never_retried() -> None:
 
 
 async def test_live_session_refuses_a_retired_model_before_connecting() -> None:
-    from livetui.core.config import Settings
     from livetui.core.live import LiveSession, describe_error
+    from livetui.core.settings import Settings
 
     class NoConnect:
         """A client that fails the test if anything connects."""

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from livetui.core.config import ConfigError, Settings, load_settings
+from livetui.cli.args import load_settings
+from livetui.core.configfile import ConfigError
+from livetui.core.connectconfig import live_config, thinking_config
 from livetui.core.models import KNOWN
 from livetui.core.modelsettings import show_thoughts_for, thinking_level_for, thinking_problems
+from livetui.core.settings import Settings
 
 NO_FILE = {"XDG_CONFIG_HOME": "/nonexistent-livetui-test"}
 EXTENDED = "gemini-3.8-live-extended-thinking"
@@ -33,14 +36,14 @@ def test_file_keys_reach_the_settings_and_the_live_config(tmp_path: Path) -> Non
     path = config(tmp_path, f'model = "{FLASH}"\nthinking_level = "Minimal"\nshow_thoughts = true\n')
     settings = load_settings(["--config", str(path)], environ=NO_FILE)
     assert (settings.thinking_level, settings.show_thoughts) == ("minimal", True)
-    assert settings.live_config()["thinking_config"] == {"thinking_level": "minimal", "include_thoughts": True}
+    assert live_config(settings)["thinking_config"] == {"thinking_level": "minimal", "include_thoughts": True}
 
 
 def test_flags_beat_the_file(tmp_path: Path) -> None:
     path = config(tmp_path, f'model = "{EXTENDED}"\nthinking_level = "low"\nshow_thoughts = true\n')
     settings = load_settings(["--config", str(path), "--thinking-level", "high", "--no-show-thoughts"], environ=NO_FILE)
     assert (settings.thinking_level, settings.show_thoughts) == ("high", False)
-    assert settings.thinking_config() == {"thinking_level": "high"}
+    assert thinking_config(settings) == {"thinking_level": "high"}
     assert load_settings(["--model", EXTENDED, "--show-thoughts"], environ=NO_FILE).show_thoughts is True
 
 
@@ -81,7 +84,7 @@ def test_a_badly_spelt_level_is_a_value_error_with_the_choices(tmp_path: Path) -
 
 def test_an_unknown_model_takes_no_thinking_setting_silently() -> None:
     assert "does not know" in error("--model", "gemini-99-live", "--thinking-level", "low")
-    assert Settings(model="gemini-99-live").thinking_config() == {}
+    assert thinking_config(Settings(model="gemini-99-live")) == {}
 
 
 def test_availability_says_why_in_the_screen_s_words() -> None:
@@ -99,7 +102,7 @@ def test_nothing_the_model_refuses_is_sent(model: str) -> None:
     """Every setting on: no affective dialog, no proactivity switch, thinking only where taken."""
     for modality in ("TEXT", "AUDIO"):
         settings = Settings(model=model, modality=modality, thinking_level="low", show_thoughts=True, voice="Kore")  # type: ignore[arg-type]
-        config = settings.live_config()
+        config = live_config(settings)
         assert "enable_affective_dialog" not in config and "proactivity" not in config
         thinking = config.get("thinking_config", {})
         assert "thinking_budget" not in thinking

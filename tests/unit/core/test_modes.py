@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from livetui.core.config import ConfigError, Settings, VadSettings, load_settings
+from livetui.cli.args import load_settings
+from livetui.core.configfile import ConfigError
+from livetui.core.connectconfig import live_config
 from livetui.core.conversation import Conversation
 from livetui.core.events import AudioChunk, GenerationComplete, InputTranscript, OutputTranscript, TextDelta, TurnComplete, Usage
 from livetui.core.modes import TRANSCRIBE_MODEL, TRANSLATE_MODEL, EventShaper, labels, resumed, target_language
+from livetui.core.settings import Settings, VadSettings
 
 
 @pytest.fixture
@@ -69,7 +72,7 @@ def test_the_interpreter_asks_only_for_what_the_page_configures():
     settings = Settings(mode="translate", translate_to="de", model=TRANSLATE_MODEL, modality="AUDIO",
                         system_instruction="Be brief.", voice="Kore", thinking_level="high",
                         vad=VadSettings(silence_duration_ms=300))
-    assert settings.live_config() == {
+    assert live_config(settings) == {
         "response_modalities": ["AUDIO"],
         "input_audio_transcription": {},
         "output_audio_transcription": {},
@@ -80,7 +83,7 @@ def test_the_interpreter_asks_only_for_what_the_page_configures():
 
 def test_dictation_asks_for_text_and_the_input_transcript():
     settings = Settings(mode="transcribe", model=TRANSCRIBE_MODEL, system_instruction="Be brief.")
-    assert settings.live_config() == {"response_modalities": ["TEXT"], "input_audio_transcription": {}}
+    assert live_config(settings) == {"response_modalities": ["TEXT"], "input_audio_transcription": {}}
 
 
 def test_a_mode_and_its_target_go_together():

@@ -12,12 +12,12 @@ import pytest
 import websockets
 from google import genai
 
-from livetui.core.config import Settings
 from livetui.core.events import SessionError
 from livetui.core.live import ConnectFailed, LiveSession, describe_error
 from livetui.core.livemodels import ListingError, list_live_models
 from livetui.core.netcause import Endpoint, NetCause, classify, endpoint_of, proxy_for
 from livetui.core.recovery import diagnose
+from livetui.core.settings import Settings
 from livetui.testing.netfaults import (
     ConnectProxy,
     PlainHTTP,

@@ -1,7 +1,8 @@
 """What the console connects to, decided once at start-up: a real service, or the simulator.
 
-Start-up code: the only module besides cli.py allowed to start `livetui-sim`. The UI
-receives a `Backend` and never knows which kind it got, beyond its label.
+Start-up code: the only module allowed to start `livetui-sim` (as a child process; no
+module of the console imports the simulator). The UI receives a `Backend` and never knows
+which kind it got, beyond its label.
 """
 
 from __future__ import annotations
@@ -14,24 +15,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-import platformdirs
-
-from .core.config import Settings
-from .core.private import make_private_dirs
+from ..core.settings import Settings
+from .logfile import open_log, state_dir
 
 if TYPE_CHECKING:
     from google import genai
 
-APP_NAME = "livetui"
 KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 START_TIMEOUT = 15.0  # seconds for livetui-sim to print where it listens
 STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
-LOG_LIMIT = 1 << 20  # a log that grew past this starts afresh
 
 
 def _true(value: str | None) -> bool:
@@ -45,24 +41,6 @@ def has_credentials(environ: Mapping[str, str]) -> bool:
     return _true(environ.get("GOOGLE_GENAI_USE_VERTEXAI")) and all(
         environ.get(name, "").strip() for name in ("GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION")
     )
-
-
-def state_dir() -> Path:
-    """Where logs go (platformdirs' user state folder; honours XDG_STATE_HOME)."""
-    return platformdirs.user_state_path(APP_NAME)
-
-
-def open_log(path: Path) -> IO[bytes]:
-    """`path` opened for appending (created 0600, folders made 0700); restarted once it is large."""
-    ours = state_dir()  # livetui's own log folder is tightened too; a folder elsewhere is not
-    make_private_dirs(path.parent, ours=ours if path.parent == ours else None)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-    if path.exists() and path.stat().st_size > LOG_LIMIT:
-        flags |= os.O_TRUNC
-    fd = os.open(path, flags, 0o600)
-    with suppress(OSError):  # a log an older livetui (or the umask) left readable to others becomes private
-        os.fchmod(fd, 0o600)
-    return os.fdopen(fd, "ab", buffering=0)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """`livetui models`: the Live models the service offers, one a line, the default and the retired marked.
 
-Start-up code, like cli.py: it picks the backend as the console does (the simulator with
+Start-up code, like the console's: it picks the backend as the console does (the simulator with
 `--sim`, `sim = true` in the config file, or no credentials) and asks it through the SDK.
 """
 
@@ -14,17 +14,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ..core.configfile import ConfigError
+from ..core.livemodels import ListingError, LiveModel, list_live_models
+from .args import load_settings
 from .backend import Backend, choose_backend
-from .core.config import ConfigError, load_settings
-from .core.livemodels import ListingError, LiveModel, list_live_models
+from .stderr import Scrubber
 
 
 def models_main(
     argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None, environ: Mapping[str, str] | None = None
 ) -> int:
     """0 with the list on `out`; one line on `err` and 1 when it cannot be had (2 for a bad config file)."""
-    from .cli import Scrubber  # cli imports this module lazily; no cycle at import time
-
     out, err = out or sys.stdout, err or sys.stderr
     environ = os.environ if environ is None else environ
     parser = argparse.ArgumentParser(

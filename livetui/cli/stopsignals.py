@@ -1,4 +1,4 @@
-"""SIGTERM and SIGHUP end the console as ctrl+q does (start-up code, used by cli.py).
+"""SIGTERM and SIGHUP end the console as ctrl+q does (start-up code, used by cli.run).
 
 Textual handles neither: by default they kill the process at once, leaving the
 terminal on the alternate screen with mouse tracking on and the cursor hidden, the

@@ -1,0 +1,41 @@
+"""`livetui export ID`: one saved conversation printed or saved, as Markdown or JSONL."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ..core.store import StoreError, export_jsonl, export_markdown, load, write_export
+
+
+def export_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print or save one conversation as Markdown or JSONL: 0; one line on `err` and 1 if it cannot."""
+    out, err = out or sys.stdout, err or sys.stderr
+    parser = argparse.ArgumentParser(prog="livetui export", description="Print or save a saved conversation.")
+    parser.add_argument("id", help="the conversation's id (or a unique beginning of it), or its .jsonl file")
+    parser.add_argument("--format", choices=("md", "jsonl"), default="md", help="Markdown (default) or the JSONL records")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write FILE (created 0600) instead of printing")
+    args = parser.parse_args(argv)
+    try:
+        loaded = load(args.id)
+    except StoreError as exc:
+        print(f"livetui: {exc}", file=err)
+        return 1
+    text = export_markdown(loaded) if args.format == "md" else export_jsonl(loaded)
+    if args.output is None:
+        try:
+            out.write(text)
+            out.flush()
+        except BrokenPipeError:  # `livetui export ID | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
+    try:
+        write_export(args.output, text)
+    except OSError as exc:
+        print(f"livetui: cannot write {args.output}: {exc.strerror or exc}", file=err)
+        return 1
+    return 0
