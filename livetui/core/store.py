@@ -44,7 +44,7 @@ from .usage import UsageTotals
 
 APP_NAME = "livetui"
 VERSION = 1  # the "v" of every line
-KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")  # as livetui.backend (core may not import it)
+KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")  # as livetui.cli.backend (core may not import it)
 MIN_SECRET_CHARS = 9  # shorter values would scrub ordinary words
 PARTIAL_EVERY_S = 0.5  # an answer in progress is rewritten at most this often
 TITLE_CHARS = 60
