@@ -264,7 +264,7 @@ def _reopener(path: Path) -> Callable[[], int]:
     appended to (created if need be)."""
 
     def reopen() -> int:
-        _make_private_dirs(path.parent)
+        make_private_dirs(path.parent)
         return _open_private(path, exclusive=False)
 
     return reopen
