@@ -18,11 +18,12 @@ NO_PYTHON := error: no Python 3.11+ found (tried python3, python3.13, python3.12
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test test-slow bench sim screenshots clean FORCE
+.PHONY: help run lint test test-slow bench sim screenshots clean FORCE
 
 help:
 	@echo "make run        set up on first use, then open the console (ARGS=... passed on)"
-	@echo "make test       set up on first use, then run the test suite (PYTEST_ARGS=...)"
+	@echo "make test       set up on first use, then lint, then run the test suite (PYTEST_ARGS=...)"
+	@echo "make lint       ruff (style, import order), lint-imports (layer contracts), mypy (types)"
 	@echo "make test-slow  run the slow soak tests (pytest -m slow)"
 	@echo "make bench      run the benchmarks"
 	@echo "make sim        run the offline Live simulator (ARGS=... passed on)"
@@ -32,7 +33,16 @@ help:
 run: $(VENV)/.installed
 	@$(VENV)/bin/livetui $(ARGS)
 
-test: $(VENV)/.installed
+# The rules in pyproject.toml: [tool.ruff], [tool.importlinter], [tool.mypy]. All three
+# run even if one fails, so one pass shows everything; then the step fails.
+lint: $(VENV)/.installed
+	@status=0; \
+	echo "ruff check"; $(VENV)/bin/ruff check --quiet . || status=1; \
+	echo "lint-imports"; $(VENV)/bin/lint-imports || status=1; \
+	echo "mypy"; $(VENV)/bin/mypy || status=1; \
+	exit $$status
+
+test: lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 test-slow: $(VENV)/.installed

@@ -250,7 +250,7 @@ def count_gaps(x: np.ndarray) -> int:
 class Session:
     """One client against one simulator (one chunk size), the speaker recorded."""
 
-    def __init__(self, pulse: Any, client_cls: type, chunk_ms: int, variant: str, workdir: Path, out: Results) -> None:
+    def __init__(self, pulse: Any, client_cls: type[Livetui] | type[Baseline], chunk_ms: int, variant: str, workdir: Path, out: Results) -> None:
         self.pulse, self.client_cls, self.chunk_ms, self.variant, self.out = pulse, client_cls, chunk_ms, variant, out
         self.workdir = workdir / f"{client_cls.name}-{variant}"
         self.workdir.mkdir(parents=True)

@@ -18,11 +18,7 @@ a user's terminal (or an SSH link) would carry:
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import signal
-import subprocess
+import json
 import tempfile
 import time
 from collections.abc import Iterator
@@ -42,6 +38,7 @@ IDLE_S = 4.0
 TALK_S = 8.0
 STREAM_S = 8.0
 TEXT_RATE = 30  # tokens a second, as the issue asks
+FRAMES = "frames.jsonl"  # livetui-sim's frame log, in the run's folder
 EXITS = 50
 CTRL_Q = b"\x11"
 
@@ -79,13 +76,24 @@ SPOKEN = ("Here is a spoken answer that goes on for a while. " "It has several s
           "That is what this measurement is about. " "One more sentence to keep it going. " "And a last one to finish.")
 
 
-def sim_parts_per_second() -> float:
-    """How many text messages a second livetui-sim sends for the long answer: the most
-    times the chat can change (it sends ~16-character parts, counting a token per 4 characters)."""
-    from livetui.sim.answer import text_parts
-
-    parts = text_parts(long_markdown())
-    return len(parts) / (sum(max(1.0, len(part) / 4) for part in parts) / TEXT_RATE)
+def sim_parts_per_second(frames: Path) -> float:
+    """How many text messages (text parts, or an audio answer's transcript) a second
+    livetui-sim sent while the long answer streamed, read from its frame log (--log):
+    the most times the chat can change. Measured from outside (bench never imports the
+    simulator), so it is what the sim really sent, not what its code would compute."""
+    sent: dict[int, list[float]] = {}
+    for line in frames.read_text().splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # the line being written
+        content = (record["msg"].get("serverContent") or {}) if record["dir"] == "out" else {}
+        parts = (content.get("modelTurn") or {}).get("parts") or []
+        spoken = (content.get("outputTranscription") or {}).get("text")  # an audio answer's words
+        if spoken or any("text" in part and not part.get("thought") for part in parts):
+            sent.setdefault(record["conn"], []).append(record["t"])
+    times = max(sent.values(), key=len, default=[])  # the connection that streamed it
+    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
 
 
 def write_script(folder: Path) -> Path:
@@ -274,7 +282,7 @@ def mouse_moves(console: Console, size: tuple[int, int], seconds: float, rate: f
     proc = psutil.Process(console.pid)
     c0, t0 = cpu_seconds(proc), time.monotonic()
     start, sent, i = len(console.screen), 0, 0
-    while (now := time.monotonic()) - t0 < seconds:
+    while time.monotonic() - t0 < seconds:
         x, y = 1 + (i * 3) % cols, 1 + (i // 7) % rows
         report = f"\x1b[<35;{x};{y}M".encode()
         console.send(report)
@@ -301,7 +309,7 @@ def run() -> list[Metric]:
         tmp = Path(tmpdir)
         script = write_script(tmp)
         noise = noise_wav(tmp / "noise.wav")
-        with SimProcess("--text-rate", str(TEXT_RATE), "--script", str(script)) as sim:
+        with SimProcess("--text-rate", str(TEXT_RATE), "--script", str(script), "--log", str(tmp / FRAMES)) as sim:
             rig = Rig(tmp, sim, pulse)
             hiss = pulse.play_into_mic(noise)  # for the whole suite: the mic is never digitally silent
             try:
@@ -353,7 +361,7 @@ def _measure(rig: Rig) -> list[Metric]:
         if size == small:
             M.append(Metric(S, "streaming: chat visibly advances", "per s", advances, target=8, goal="min",
                             note="moments the chat pane's text changed on a terminal emulator (pyte) fed the bytes; "
-                                 f"the simulator sends only {sim_parts_per_second():.1f} text parts/s at {TEXT_RATE} tok/s"))
+                                 f"the simulator sends only {sim_parts_per_second(rig.tmp / FRAMES):.1f} text parts/s at {TEXT_RATE} tok/s"))
             M.append(Metric(S, "streaming CPU", "%", w.cpu_share * 100, target=25, goal="max"))
             M.append(Metric(S, "mouse moving, tracking on (default)", "B/s", mouse.bytes_per_s, goal="report",
                             note=f"30 pointer reports/s over the screen: bytes drawn back; the reports themselves "

@@ -178,7 +178,7 @@ def test_turn_ids_of_a_new_session_never_supersede_the_old_ones() -> None:
 
 def test_the_backlog_is_bounded_and_says_how_much_it_let_go(tmp_path: Path) -> None:
     backlog = Backlog(limit=100)
-    for n in range(10):
+    for _ in range(10):
         backlog.add(Pending(b"y" * 30 + b"\n", "system"))
     assert backlog.size <= 100 and len(backlog) == 3 and backlog.lost == 7
     line = SavingResumed(tmp_path, 3, lost=7).line
