@@ -11,7 +11,6 @@ caught up without sleeping.
 
 from __future__ import annotations
 
-import os
 import select
 import tempfile
 import time

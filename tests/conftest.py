@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from typing import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 

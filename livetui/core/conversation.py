@@ -7,9 +7,10 @@ small list of changes the UI needs to repaint, so the UI never re-derives state.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Literal
+from typing import Literal
 
 from .carryover import PastTurn
 from .events import (

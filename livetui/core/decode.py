@@ -12,7 +12,6 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-
 if TYPE_CHECKING:  # the SDK takes half a second to import: not before the first frame
     from google.genai import types
 

@@ -7,8 +7,9 @@ only these, never SDK objects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from .sanitize import safe_text
 

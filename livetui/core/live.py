@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import TYPE_CHECKING, Any, AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from websockets.exceptions import ConnectionClosed
 
@@ -89,7 +90,7 @@ class LiveSession:
         self._audio_bytes = 0
         self._audio_logged_at = 0.0
 
-    async def __aenter__(self) -> "LiveSession":
+    async def __aenter__(self) -> LiveSession:
         if retired(self.settings.model):  # shut down: said before connecting, not found out from a close
             raise UnusableModel(self.settings.model)
         config = live_config(self.settings)

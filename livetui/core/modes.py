@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from .events import Event, GenerationComplete, InputTranscript, OutputTranscript, AudioChunk, TextDelta, TurnComplete
+from .events import AudioChunk, Event, GenerationComplete, InputTranscript, OutputTranscript, TextDelta, TurnComplete
 from .models import info as model_info
 
 if TYPE_CHECKING:

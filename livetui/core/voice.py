@@ -21,8 +21,8 @@ from .audio.levels import LevelMeter
 from .audio.queues import DropOldestQueue
 from .audio.wavio import WavRecorder
 from .audio.wavread import open_wav
-from .settings import AudioSettings
 from .filesend import FileSend, FileSent
+from .settings import AudioSettings
 
 INPUT_RATE = 16000
 UNANSWERED_S = 10  # seconds of unanswered mic audio kept for a new connection

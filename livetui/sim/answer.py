@@ -10,8 +10,9 @@ import asyncio
 import math
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ class Answer:
     output_transcription: bool = False
     voice_name: str | None = None
     language_code: str | None = None
-    playback: "PlaybackClock" = field(default_factory=lambda: PlaybackClock())
+    playback: PlaybackClock = field(default_factory=lambda: PlaybackClock())
     tone_ms: int | None = None  # the audio is a steady tone this long, not speech
     stop_after_ms: int | None = None  # stop this long after the first chunk is sent
 

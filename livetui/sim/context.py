@@ -64,5 +64,5 @@ class Context:
             dropped += 1
         return dropped
 
-    def snapshot(self) -> "Context":
+    def snapshot(self) -> Context:
         return Context(system_instruction=self.system_instruction, items=list(self.items))

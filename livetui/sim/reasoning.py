@@ -16,8 +16,9 @@ What the pages describe, reduced to something deterministic:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from .models import lookup
 from .tokens import text_tokens

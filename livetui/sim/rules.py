@@ -14,7 +14,8 @@ Wordings: the 1008 "not found" and the 1007 "non-audio request" are the service'
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .models import Model
 from .wire import field

@@ -18,7 +18,8 @@ could only refuse something real.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 FREE = None  # not looked into
 

@@ -21,9 +21,9 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
+from . import rest
 from .context import Context
 from .framelog import FrameLog
-from . import rest
 from .options import SimOptions
 from .script import Script
 from .session import LiveSession
@@ -76,7 +76,7 @@ class Simulator:
 
     # -- lifecycle -------------------------------------------------------------
 
-    async def start(self) -> "Simulator":
+    async def start(self) -> Simulator:
         self._server = await serve(
             self._connection,
             self.options.host,
@@ -104,7 +104,7 @@ class Simulator:
             self._tmpdir.cleanup()
             self._tmpdir = None
 
-    async def __aenter__(self) -> "Simulator":
+    async def __aenter__(self) -> Simulator:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:

@@ -33,7 +33,7 @@ class SetupConfig:
     model_spec: Model | None = None  # the catalogue's entry for `model`, set by LiveSession._setup
 
     @classmethod
-    def parse(cls, setup: Any) -> "SetupConfig":
+    def parse(cls, setup: Any) -> SetupConfig:
         if not isinstance(setup, dict):
             raise Closed(*BAD_JSON)
         model = field(setup, "model")

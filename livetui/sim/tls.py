@@ -15,7 +15,7 @@ class SimTLS:
     server_context: ssl.SSLContext
 
     @classmethod
-    def create(cls, host: str) -> "SimTLS":
+    def create(cls, host: str) -> SimTLS:
         ca = trustme.CA(organization_name="livetui-sim")
         names = ["localhost", "127.0.0.1", "::1"]
         if host not in names and host not in ("0.0.0.0", "::", ""):

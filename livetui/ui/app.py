@@ -12,25 +12,26 @@ import importlib
 import os
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from textual import events, on, work
+from textual._compositor import CompositorUpdate
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.driver import Driver
 from textual.css.query import NoMatches
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual._compositor import CompositorUpdate
 from textual.worker import Worker, WorkerState
 
 from ..core.answers import mic_live, switch_refusal
+from ..core.audio.wavio import WavError, WavRecorder
 from ..core.carryover import carry_over_turns
-from ..core.settings import Settings
 from ..core.conversation import (
     Change,
     Conversation,
@@ -52,20 +53,20 @@ from ..core.events import (
     SessionStarted,
     TurnComplete,
 )
-from ..core.recovery import Backoff, Diagnosis, diagnose
-from ..core.store import Record
 from ..core.live import LiveSession, describe_error
 from ..core.netloop import NetLoop
 from ..core.pending import Pending
-from ..core.audio.wavio import WavError, WavRecorder
+from ..core.recovery import Backoff, Diagnosis, diagnose
+from ..core.settings import Settings
+from ..core.store import Record
 from ..core.voice import Voice, default_record_dir
 from .messages import AudioReady, LiveEvent
-from .saving import SavingWatch
-from .screens.main import MainScreen
 from .safeinput import safe_input
 from .safescreen import safe_update
-from .toasts import PlainToasts
+from .saving import SavingWatch
+from .screens.main import MainScreen
 from .terminal import DiffUpdate, ShadowScreen
+from .toasts import PlainToasts
 from .widgets.chat import ChatView, ModelMessage, UserMessage
 from .widgets.meters import LevelMeter
 from .widgets.prompt import PromptArea

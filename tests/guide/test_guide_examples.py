@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ..protocol.helpers import speech_pcm, write_wav
 from livetui.testing.simproc import SimProcess, clean_env
+
+from ..protocol.helpers import speech_pcm, write_wav
 
 PROGRAMS = Path(__file__).parent / "programs"
 QUESTION = "what is the weather"

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-
 from livetui.testing.simproc import SimProcess
 
 from ..protocol.helpers import speech_pcm, write_wav

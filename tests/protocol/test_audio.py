@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import numpy as np
-
 from google.genai import types
 
 from .helpers import AUDIO_OUT, MODEL, chunks, client_for, read_turn, rms_dbfs, silence, speech_pcm

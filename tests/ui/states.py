@@ -35,12 +35,11 @@ from textual.pilot import Pilot
 from livetui.core.connectconfig import live_config
 from livetui.core.eventlog import EventLog, LogEntry
 from livetui.core.settings import Settings
+from livetui.testing.simproc import SimProcess
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage
 from livetui.ui.widgets.prompt import PromptArea
 from livetui.ui.widgets.status import StatusBar
-
-from livetui.testing.simproc import SimProcess
 
 START = datetime(2026, 1, 1, 9, 30, 0)
 TIMEOUT = 30.0  # seconds for any one wait; the simulator runs at --speed max

@@ -3,7 +3,7 @@ not slow down or grow as it goes); the earlier ones come back with PageUp."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -95,11 +95,10 @@ async def test_a_long_saved_conversation_draws_only_its_end(backend: SimBackend,
 
 
 async def test_restored_turns_keep_their_time_and_leave_the_connection_chatter_out(backend: SimBackend, tmp_path: Path) -> None:
-    from datetime import timezone
 
     from livetui.core.store import Record, TranscriptStore
 
-    began = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+    began = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
     with TranscriptStore.create(tmp_path, conversation_id="old", clock=lambda: began, environ={}) as store:
         store.write(Record.start("gemini-x", "TEXT", "offline simulator"))
         store.write(Record.system("connected · TEXT answers"))

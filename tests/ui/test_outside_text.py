@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.widgets import OptionList
 from textual.content import Content
 from textual.markup import MarkupError
+from textual.widgets import OptionList
 
 from livetui.core.audio import devices
-from livetui.core.settings import Settings
 from livetui.core.eventlog import EventLog
 from livetui.core.events import SessionError
 from livetui.core.livemodels import _entry
+from livetui.core.settings import Settings
 from livetui.core.store import load
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.screens.devices import DevicePickerScreen

@@ -17,8 +17,8 @@ from textual.app import App
 from textual.geometry import Region
 from textual.strip import Strip
 
-from livetui.core.settings import Settings
 from livetui.core.sanitize import safe_text, screen_text
+from livetui.core.settings import Settings
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.safescreen import safe_update
 from livetui.ui.terminal import DiffUpdate, ShadowScreen

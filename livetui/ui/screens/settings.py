@@ -22,11 +22,11 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
-from ...core.settings import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
 from ...core.livemodels import ListingError, LiveModel, known_live_models, list_live_models
 from ...core.models import describe, retired
-from ...core.modes import fields_for_model
 from ...core.modelsettings import show_thoughts_for, thinking_level_for
+from ...core.modes import fields_for_model
+from ...core.settings import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
 from .help import first_key
 
 # Gemini's prebuilt voices; a configured voice not in this list is offered too.

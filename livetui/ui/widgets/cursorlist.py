@@ -6,7 +6,8 @@ the visible ones keeps filtering instant where a DataTable measures every cell.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from textual.message import Message

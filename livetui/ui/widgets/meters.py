@@ -6,7 +6,7 @@ cells, so an unchanged bar costs no repaint and no bytes over SSH.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.widget import Widget

@@ -64,7 +64,7 @@ class PromptArea(TextArea):
         self.app.post_message(message)  # not through this widget's queue: it is busy waiting here
         try:
             await asyncio.wait_for(message._shown.wait(), self.SHOWN_WAIT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass  # nobody said so: clear anyway
         self.clear()
 

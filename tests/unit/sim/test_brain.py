@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from livetui.sim.brain import Brain
 from livetui.sim.reply import Reply, ToolPlan, Turn
+from livetui.sim.script import Script
 from livetui.sim.texts import LONG_ANSWER, MARKDOWN_DEMO
 from livetui.sim.tools import FunctionDecl, function_decls_from_setup
-from livetui.sim.script import Script
 
 
 def user(text: str) -> Turn:

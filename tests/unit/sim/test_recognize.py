@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 
 from livetui.sim import recognize
-
-from ...protocol.helpers import speech_pcm
 from livetui.sim.recognize import transcribe
 
+from ...protocol.helpers import speech_pcm
 
 
 def espeak_16k(tmp: Path, text: str) -> bytes:

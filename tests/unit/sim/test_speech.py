@@ -13,7 +13,6 @@ import pytest
 from livetui.sim import speech
 from livetui.sim.speech import OUTPUT_RATE, espeak_voice, speakable, synthesize, synthetic_speech
 
-
 CORE_VOICES = ["Puck", "Charon", "Kore", "Fenrir", "Aoede", "Leda", "Orus", "Zephyr"]
 SENTENCE = "What is the weather like today?"
 
