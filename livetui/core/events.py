@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
+from .audio.rates import OUTPUT_RATE
+
 Modality = Literal["TEXT", "AUDIO"]
 
 
@@ -34,7 +36,7 @@ class AudioChunk:
     """PCM16LE mono from the model (AUDIO modality)."""
 
     data: bytes = field(repr=False)
-    rate: int = 24000
+    rate: int = OUTPUT_RATE
 
     @property
     def seconds(self) -> float:

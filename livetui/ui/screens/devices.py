@@ -55,7 +55,8 @@ class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
     @work(thread=True, exit_on_error=False)
     def load_devices(self) -> None:
         """PortAudio probing takes a moment: off the UI's loop."""
-        from ...core.audio.devices import AudioUnavailable, list_devices
+        from ...core.audio.discovery import list_devices
+        from ...core.audio.portaudio import AudioUnavailable
 
         try:
             devices = list_devices()
