@@ -14,6 +14,8 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from ...core.sanitize import safe_text
+
 if TYPE_CHECKING:
     from ...core.audio.discovery import Device
 
@@ -55,14 +57,14 @@ class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Audio devices"
-            yield Static("Looking for devices…", id="note")
+            yield Static("Looking for devices…", id="note", markup=False)
             with Horizontal():
                 with Vertical():
                     yield Label("Microphone")
-                    yield OptionList(id="input")
+                    yield OptionList(id="input", markup=False)
                 with Vertical():
                     yield Label("Speaker")
-                    yield OptionList(id="output")
+                    yield OptionList(id="output", markup=False)
             yield Static("Enter picks · tab switches list · ctrl+s applies · escape cancels", id="keys")
 
     def on_mount(self) -> None:
@@ -88,7 +90,7 @@ class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
 
     def _show(self, devices: list[Device], problem: str | None) -> None:
         note = self.query_one("#note", Static)
-        note.update(problem or "Pick a device in each list; ✓ marks the current choice, * the system default.")
+        note.update(safe_text(problem) if problem else "Pick a device in each list; ✓ marks the current choice, * the system default.")
         for kind in ("input", "output"):
             options = self.query_one(f"#{kind}", OptionList)
             options.clear_options()
@@ -99,7 +101,8 @@ class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
                     continue
                 default = d.is_default_input if kind == "input" else d.is_default_output
                 mark = "✓ " if current in (str(d.index), d.name) else "  "
-                options.add_option(Option(f"{mark}{d.index}: {d.name}{' *' if default else ''}", id=str(d.index)))
+                # A device names itself: plain text (markup off), escapes shown, not obeyed.
+                options.add_option(Option(f"{mark}{d.index}: {safe_text(d.name)}{' *' if default else ''}", id=str(d.index)))
         self.query_one("#input", OptionList).focus()
 
     @on(OptionList.OptionSelected)
