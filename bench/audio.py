@@ -469,7 +469,7 @@ def _max(values: list[float]) -> float | None:
 
 @contextmanager
 def _quiet_stderr() -> Iterator[None]:
-    from livetui.core.audio.devices import quiet_stderr
+    from livetui.core.audio.quiet import quiet_stderr
 
     with quiet_stderr():
         yield

@@ -319,9 +319,10 @@ FAKE_DEVICES = [
 
 
 def fake_devices_module(monkeypatch: pytest.MonkeyPatch, listing: Callable[[], list[FakeDevice]]) -> list[str]:
-    """Stands in for livetui.core.audio.devices; returns a journal of what was called, in order."""
+    """Stands in for livetui.core.audio's discovery, portaudio and quiet modules; returns a journal
+    of what was called, in order."""
     journal: list[str] = []
-    fake = types.ModuleType("livetui.core.audio.devices")
+    fake = types.ModuleType("livetui.core.audio.discovery")
 
     @contextmanager
     def quiet_stderr() -> Iterator[None]:  # as the real one: fd 2 to /dev/null meanwhile
@@ -344,7 +345,8 @@ def fake_devices_module(monkeypatch: pytest.MonkeyPatch, listing: Callable[[], l
     fake.AudioUnavailable = FakeUnavailable  # type: ignore[attr-defined]
     fake.quiet_stderr = quiet_stderr  # type: ignore[attr-defined]
     fake.list_devices = list_devices  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "livetui.core.audio.devices", fake)
+    for name in ("discovery", "portaudio", "quiet"):
+        monkeypatch.setitem(sys.modules, f"livetui.core.audio.{name}", fake)
     return journal
 
 
@@ -411,7 +413,7 @@ def test_list_devices_unavailable_is_one_line_and_exit_1(
 
 
 def test_list_devices_without_the_audio_module_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys, no_app: None) -> None:
-    monkeypatch.setitem(sys.modules, "livetui.core.audio.devices", None)  # import fails, as with PyAudio missing
+    monkeypatch.setitem(sys.modules, "livetui.core.audio.discovery", None)  # import fails, as with PyAudio missing
     assert cli.main(["--list-devices"]) == 1
     out, err = capsys.readouterr()
     assert out == ""

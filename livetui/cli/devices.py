@@ -14,8 +14,9 @@ def list_devices(out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
         # Imported here: PyAudio (and PortAudio under it) only when asked, and its absence is one line.
-        from ..core.audio.devices import AudioUnavailable, quiet_stderr
-        from ..core.audio.devices import list_devices as query
+        from ..core.audio.discovery import list_devices as query
+        from ..core.audio.portaudio import AudioUnavailable
+        from ..core.audio.quiet import quiet_stderr
     except ImportError as exc:
         return _no_devices(err, f"cannot load the audio library ({first_line(exc)})")
     try:

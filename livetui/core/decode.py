@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the SDK takes half a second to import: not before the first frame
     from google.genai import types
 
+from .audio.rates import OUTPUT_RATE
 from .events import (
     AudioChunk,
     Event,
@@ -34,7 +35,6 @@ from .events import (
 )
 from .sanitize import safe_text
 
-DEFAULT_OUTPUT_RATE = 24000
 SUMMARY_TEXT_CHARS = 60  # quoted text in a log summary is cut to this
 
 _RATE = re.compile(r"rate=(\d{1,6})(?!\d)")  # at most 6 digits: int() refuses thousands
@@ -120,8 +120,8 @@ def _part_events(part: types.Part) -> list[Event]:
 def audio_rate(mime_type: str | None) -> int:
     """The sample rate in "audio/pcm;rate=24000"; the Live output rate when absent or absurd."""
     match = _RATE.search(mime_type or "")
-    rate = int(match.group(1)) if match else DEFAULT_OUTPUT_RATE
-    return rate if RATE_RANGE[0] <= rate <= RATE_RANGE[1] else DEFAULT_OUTPUT_RATE
+    rate = int(match.group(1)) if match else OUTPUT_RATE
+    return rate if RATE_RANGE[0] <= rate <= RATE_RANGE[1] else OUTPUT_RATE
 
 
 def parse_duration(value: Any) -> float | None:

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from .sanitize import safe_text
 
+from .audio.rates import OUTPUT_RATE
+
 Modality = Literal["TEXT", "AUDIO"]
 
 
@@ -37,7 +39,7 @@ class AudioChunk:
     """PCM16LE mono from the model (AUDIO modality)."""
 
     data: bytes = field(repr=False)
-    rate: int = 24000
+    rate: int = OUTPUT_RATE
 
     @property
     def seconds(self) -> float:

@@ -9,7 +9,8 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .audio.wavread import INPUT_RATE, WavStream
+from .audio.rates import INPUT_RATE
+from .audio.wavread import WavStream
 from .sanitize import safe_text
 
 _NAME_CELLS = 24  # a long file name is shortened in the status bar

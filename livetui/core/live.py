@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from websockets.exceptions import ConnectionClosed
 
+from .audio.rates import INPUT_RATE
 from .connectconfig import live_config
 from .decode import events_from_message
 from .eventlog import EventLog
@@ -143,7 +144,7 @@ class LiveSession:
         self.log.client("client_content", {"turns": list(turns), "turn_complete": False})
         await self._session.send_client_content(turns=list(turns), turn_complete=False)
 
-    async def send_audio(self, pcm: bytes, rate: int = 16000) -> None:
+    async def send_audio(self, pcm: bytes, rate: int = INPUT_RATE) -> None:
         """One mic chunk. Logged as one line a second, not one per chunk, so the
         event log keeps the rest of the session."""
         from google.genai import types

@@ -19,12 +19,12 @@ from .answers import Answers, mic_live
 from .audio.jitter import PlaybackBuffer
 from .audio.levels import LevelMeter
 from .audio.queues import DropOldestQueue
+from .audio.rates import INPUT_RATE
 from .audio.wavio import WavRecorder
 from .audio.wavread import open_wav
 from .filesend import FileSend, FileSent
 from .settings import AudioSettings
 
-INPUT_RATE = 16000
 UNANSWERED_S = 10  # seconds of unanswered mic audio kept for a new connection
 
 
@@ -32,8 +32,6 @@ def default_record_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_data_path("livetui") / "recordings"
-
-OUTPUT_RATE = 24000
 
 
 class AudioSender(Protocol):
@@ -84,7 +82,9 @@ class Voice:
     def open(self) -> str | None:
         """Open mic and speaker (blocking: call from a thread). Returns why audio is
         unavailable, or None. Text keeps working either way."""
-        from .audio.devices import AudioUnavailable, Capture, Playback
+        from .audio.capture import Capture
+        from .audio.playback import Playback
+        from .audio.portaudio import AudioUnavailable
 
         try:
             # On demand: started by the first chunk of an answer, so it plays at once,

@@ -8,7 +8,7 @@ developer's own sound server is neither used nor disturbed. Clients (pactl,
 paplay, parec, and PortAudio through ALSA's pulse plugin) find it through
 PULSE_SERVER, which virtual_audio() puts in os.environ for the session: ALSA's
 default device becomes pulse only when a server answers at PULSE_SERVER as ALSA
-reads its config (/etc/alsa/conf.d/99-pulse.conf), and livetui.core.audio.devices
+reads its config (/etc/alsa/conf.d/99-pulse.conf), and livetui.core.audio.discovery
 starts a fresh PortAudio for every device question, so setting it before the
 first audio test is enough.
 
@@ -39,7 +39,9 @@ from pathlib import Path
 
 import numpy as np
 
-SPEAKER_RATE = 24_000
+from livetui.core.audio.rates import OUTPUT_RATE
+
+SPEAKER_RATE = OUTPUT_RATE  # the speaker is recorded at the rate Live's answers come in
 TOOLS = ("pulseaudio", "pactl", "paplay", "parec", "espeak-ng")
 PACKAGES = "pulseaudio pulseaudio-utils libasound2-plugins espeak-ng"
 REPO = Path(__file__).resolve().parents[2]  # the checkout: children run from here
@@ -73,7 +75,8 @@ def _has_alsa_pulse_plugin() -> bool:
 def _check_portaudio_reaches_pulse() -> None:
     """PortAudio's default device is ALSA's, which is pulse only if the hook in
     /etc/alsa/conf.d/99-pulse.conf found the server at PULSE_SERVER."""
-    from livetui.core.audio.devices import AudioUnavailable, find_device, list_devices
+    from livetui.core.audio.discovery import find_device, list_devices
+    from livetui.core.audio.portaudio import AudioUnavailable
 
     names = [d.name for d in list_devices()]
     try:

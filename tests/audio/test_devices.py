@@ -23,15 +23,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from livetui.core.audio.devices import (
-    AudioUnavailable,
-    Capture,
-    Playback,
-    audio_available,
-    find_device,
-    list_devices,
-    quiet_stderr,
-)
+from livetui.core.audio.capture import Capture
+from livetui.core.audio.discovery import audio_available, find_device, list_devices
+from livetui.core.audio.playback import Playback
+from livetui.core.audio.portaudio import AudioUnavailable
+from livetui.core.audio.quiet import quiet_stderr
 
 if TYPE_CHECKING:
     from livetui.testing.pulse import Pulse
@@ -207,7 +203,10 @@ def test_quiet_stderr_silences_fd_2(capfd: pytest.CaptureFixture[str]) -> None:
 
 NO_DEVICE_CHILD = textwrap.dedent("""
     import json, sys
-    from livetui.core.audio.devices import AudioUnavailable, Capture, Playback, audio_available, list_devices
+    from livetui.core.audio.capture import Capture
+    from livetui.core.audio.discovery import audio_available, list_devices
+    from livetui.core.audio.playback import Playback
+    from livetui.core.audio.portaudio import AudioUnavailable
     out = {"devices": len(list_devices()), "available": audio_available()}
     for name, make in (("capture", lambda: Capture(lambda b: None)), ("playback", lambda: Playback(lambda n: bytes(2 * n)))):
         try:
@@ -246,7 +245,9 @@ def test_no_device_means_audio_unavailable_and_nothing_on_stderr(pulse: Pulse) -
 ROUND_TRIP_CHILD = textwrap.dedent("""
     import json, queue, time
     import numpy as np
-    from livetui.core.audio.devices import Capture, Playback, audio_available, list_devices
+    from livetui.core.audio.capture import Capture
+    from livetui.core.audio.discovery import audio_available, list_devices
+    from livetui.core.audio.playback import Playback
     phase = [0]
     def tone(n):
         t = (phase[0] + np.arange(n)) / 24000
@@ -298,7 +299,8 @@ def test_round_trip_through_a_sound_server_over_tcp(pulse: Pulse) -> None:
 
 VANISH_CHILD = textwrap.dedent("""
     import json, sys, time
-    from livetui.core.audio.devices import Capture, Playback
+    from livetui.core.audio.capture import Capture
+    from livetui.core.audio.playback import Playback
     streams = {"capture": Capture(lambda b: None), "playback": Playback(lambda n: bytes(2 * n))}
     for s in streams.values():
         s.start()
@@ -343,7 +345,7 @@ def test_a_vanished_sound_server_sets_error(pulse: Pulse) -> None:
 
 DIVERT_CHILD = textwrap.dedent("""
     import os, sys
-    from livetui.core.audio.devices import divert_stderr, quiet_stderr
+    from livetui.core.audio.quiet import divert_stderr, quiet_stderr
     terminal = divert_stderr(sys.argv[1])
     os.write(2, b"late noise from a PortAudio thread\\n")
     with quiet_stderr():  # a no-op now: fd 2 already goes to the log

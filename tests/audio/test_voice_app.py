@@ -26,7 +26,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from livetui.core.audio.devices import audio_available
+from livetui.core.audio.discovery import audio_available
 from livetui.core.settings import AudioSettings, Settings, VadSettings
 from livetui.sim import SimOptions, Simulator
 from livetui.ui.app import LiveTuiApp

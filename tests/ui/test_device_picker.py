@@ -54,3 +54,38 @@ async def test_ctrl_s_applies_the_current_choice():
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.result != "unset")
     assert app.result == ("3", None)
+
+
+# A driver or sound server names its own devices: outside text. PortAudio on the test
+# machine cannot be made to report such a name, so the listing is stood in for here.
+HOSTILE = "Mic [/x] [b]loud\x1b]0;pwned\x07"
+
+
+async def test_device_names_are_shown_as_text_not_markup_or_escapes(monkeypatch):
+    from livetui.core.audio import discovery
+
+    mic = discovery.Device(7, HOSTILE, 1, 0, 48000.0, is_default_input=False, is_default_output=False)
+    monkeypatch.setattr(discovery, "list_devices", lambda: [mic])
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: loaded(app) and app.screen.query_one("#input", OptionList).option_count == 2)
+        shown = str(app.screen.query_one("#input", OptionList).get_option_at_index(1).prompt)
+        assert "Mic [/x] [b]loud␛]0;pwned␇" in shown  # the brackets as typed, the escape as a picture
+        await pilot.press("end", "enter", "ctrl+s")  # drawn and picked without a markup error
+        await until(pilot, lambda: app.result != "unset")
+    assert app.result == ("7", None)
+
+
+async def test_a_problem_is_shown_as_text(monkeypatch):
+    from livetui.core.audio import discovery
+    from livetui.core.audio.portaudio import AudioUnavailable
+
+    def refuse() -> list:
+        raise AudioUnavailable("PortAudio could not start: [/oops]\x1b[2J")
+
+    monkeypatch.setattr(discovery, "list_devices", refuse)
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: loaded(app))
+        note = app.screen.query_one("#note")
+        assert "PortAudio could not start: [/oops]␛[2J" in str(note.render())

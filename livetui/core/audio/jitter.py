@@ -6,6 +6,7 @@ import threading
 from collections import deque
 
 from .pcm import SAMPLE_WIDTH
+from .rates import OUTPUT_RATE
 
 
 class PlaybackBuffer:
@@ -33,7 +34,7 @@ class PlaybackBuffer:
     Joining chunks and making silence happen outside it.
     """
 
-    def __init__(self, rate: int = 24000, prebuffer_ms: int = 0, max_ms: int = 60_000) -> None:
+    def __init__(self, rate: int = OUTPUT_RATE, prebuffer_ms: int = 0, max_ms: int = 60_000) -> None:
         self.rate = rate
         self.prebuffer_ms = prebuffer_ms
         self.max_ms = max_ms

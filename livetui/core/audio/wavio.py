@@ -12,11 +12,10 @@ from typing import BinaryIO, Self
 
 from ..private import make_private_dirs
 from .pcm import SAMPLE_WIDTH
-from .wavread import INPUT_RATE, WavError, read_wav_16k_mono
+from .rates import INPUT_RATE, OUTPUT_RATE
+from .wavread import WavError, read_wav_16k_mono
 
-OUTPUT_RATE = 24000  # what the Live API returns
-
-__all__ = ["INPUT_RATE", "OUTPUT_RATE", "WavError", "WavRecorder", "read_wav_16k_mono"]
+__all__ = ["WavError", "WavRecorder", "read_wav_16k_mono"]
 
 
 def _private(path: str, flags: int) -> int:

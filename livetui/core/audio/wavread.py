@@ -16,8 +16,7 @@ import numpy as np
 import soxr
 
 from ..files import special_file
-
-INPUT_RATE = 16000  # what the Live API takes
+from .rates import INPUT_RATE
 
 _PCM = 0x0001
 _FLOAT = 0x0003

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from ...core.sanitize import safe_text
+
+if TYPE_CHECKING:
+    from ...core.audio.discovery import Device
 
 DEFAULT = "__default__"
+
+
+class DevicesListed(Message):
+    """What the probe found: the devices, or why there are none (in words)."""
+
+    def __init__(self, devices: list[Device], problem: str | None) -> None:
+        super().__init__()
+        self.devices = devices
+        self.problem = problem
 
 
 class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
@@ -54,19 +72,25 @@ class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
 
     @work(thread=True, exit_on_error=False)
     def load_devices(self) -> None:
-        """PortAudio probing takes a moment: off the UI's loop."""
-        from ...core.audio.devices import AudioUnavailable, list_devices
+        """PortAudio probing takes a moment: off the UI's loop. A thread worker touches
+        no widget: it posts what it found (post_message is thread-safe and never waits)."""
+        from ...core.audio.discovery import list_devices
+        from ...core.audio.portaudio import AudioUnavailable
 
         try:
             devices = list_devices()
             problem = None
         except AudioUnavailable as exc:
             devices, problem = [], str(exc)
-        self.app.call_from_thread(self._show, devices, problem)
+        if not get_current_worker().is_cancelled:
+            self.post_message(DevicesListed(devices, problem))
 
-    def _show(self, devices: list, problem: str | None) -> None:
+    def on_devices_listed(self, message: DevicesListed) -> None:
+        self._show(message.devices, message.problem)
+
+    def _show(self, devices: list[Device], problem: str | None) -> None:
         note = self.query_one("#note", Static)
-        note.update(problem or "Pick a device in each list; ✓ marks the current choice, * the system default.")
+        note.update(safe_text(problem) if problem else "Pick a device in each list; ✓ marks the current choice, * the system default.")
         for kind in ("input", "output"):
             options = self.query_one(f"#{kind}", OptionList)
             options.clear_options()
@@ -77,7 +101,8 @@ class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
                     continue
                 default = d.is_default_input if kind == "input" else d.is_default_output
                 mark = "✓ " if current in (str(d.index), d.name) else "  "
-                options.add_option(Option(f"{mark}{d.index}: {d.name}{' *' if default else ''}", id=str(d.index)))
+                # A device names itself: plain text (markup off), escapes shown, not obeyed.
+                options.add_option(Option(f"{mark}{d.index}: {safe_text(d.name)}{' *' if default else ''}", id=str(d.index)))
         self.query_one("#input", OptionList).focus()
 
     @on(OptionList.OptionSelected)
