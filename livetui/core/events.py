@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .sanitize import safe_text
-
 from .audio.rates import OUTPUT_RATE
+from .sanitize import safe_text
 
 Modality = Literal["TEXT", "AUDIO"]
 
