@@ -23,12 +23,12 @@ import platformdirs
 
 from .core.config import Settings
 from .core.private import make_private_dirs
+from .core.secrets import KEY_VARS, api_key
 
 if TYPE_CHECKING:
     from google import genai
 
 APP_NAME = "livetui"
-KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 START_TIMEOUT = 15.0  # seconds for livetui-sim to print where it listens
 STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
 LOG_LIMIT = 1 << 20  # a log that grew past this starts afresh
@@ -78,7 +78,7 @@ class Backend:
     def client(self) -> genai.Client:
         from google import genai  # lazily: importing the SDK takes half a second
 
-        if is_ephemeral_token(os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")):
+        if is_ephemeral_token(api_key()):
             # Ephemeral tokens work only on v1alpha (the SDK then uses the Constrained method).
             from google.genai import types
 

@@ -6,17 +6,16 @@ import argparse
 import io
 import logging
 import os
-import re
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from .backend import KEY_VARS, Backend, choose_backend, open_log, state_dir
+from .backend import Backend, choose_backend, open_log, state_dir
 from .core.config import (
     ConfigError,
     Settings,
@@ -25,19 +24,17 @@ from .core.config import (
     settings_from_args,
 )
 from .core.modes import resumed
-from .core.rescue import unsaved_note
+from .core.secrets import Scrubber
 from .core.store import (
     LoadedConversation,
     StoreError,
     TranscriptStore,
     conversations_dir,
-    export_jsonl,
-    export_markdown,
+    export_conversation,
     list_conversations,
-    load,
     load_to_resume,
     not_a_transcript,
-    write_export,
+    unsaved_note,
 )
 from .stopsignals import StopOnSignals
 
@@ -198,23 +195,19 @@ def export_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | No
     parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write FILE (created 0600) instead of printing")
     args = parser.parse_args(argv)
     try:
-        loaded = load(args.id)
+        exported = export_conversation(args.id, args.output, args.format)
     except StoreError as exc:
         print(f"livetui: {exc}", file=err)
         return 1
-    text = export_markdown(loaded) if args.format == "md" else export_jsonl(loaded)
-    if args.output is None:
-        try:
-            out.write(text)
-            out.flush()
-        except BrokenPipeError:  # `livetui export ID | head`: the reader has all it wanted
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return 0
-    try:
-        write_export(args.output, text)
     except OSError as exc:
         print(f"livetui: cannot write {args.output}: {exc.strerror or exc}", file=err)
         return 1
+    if args.output is None:
+        try:
+            out.write(exported.text)
+            out.flush()
+        except BrokenPipeError:  # `livetui export ID | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
     return 0
 
 
@@ -277,20 +270,6 @@ def _one_line(name: object) -> str:
 
 
 # --- keeping stderr off the screen ---------------------------------------------------
-
-
-class Scrubber:
-    """Replaces the API keys found in the environment by '***', even across wrapped lines."""
-
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        secrets = {environ.get(name, "").strip() for name in KEY_VARS} - {""}
-        # Rich wraps long values; allow line breaks and box-drawing borders between characters.
-        self._patterns = [re.compile(r"[\s│|]*".join(map(re.escape, s))) for s in sorted(secrets, key=len, reverse=True)]
-
-    def __call__(self, text: str) -> str:
-        for pattern in self._patterns:
-            text = pattern.sub("***", text)
-        return text
 
 
 class _ScrubbedStream(io.TextIOBase):

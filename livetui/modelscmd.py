@@ -17,14 +17,13 @@ from typing import TextIO
 from .backend import Backend, choose_backend
 from .core.config import ConfigError, load_settings
 from .core.livemodels import ListingError, LiveModel, list_live_models
+from .core.secrets import Scrubber
 
 
 def models_main(
     argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None, environ: Mapping[str, str] | None = None
 ) -> int:
     """0 with the list on `out`; one line on `err` and 1 when it cannot be had (2 for a bad config file)."""
-    from .cli import Scrubber  # cli imports this module lazily; no cycle at import time
-
     out, err = out or sys.stdout, err or sys.stderr
     environ = os.environ if environ is None else environ
     parser = argparse.ArgumentParser(
