@@ -22,7 +22,8 @@ import pytest
 
 from livetui import __version__, cli
 from livetui.cli.backend import SimulatorBackend
-from livetui.cli.stderr import Scrubber, stderr_to_log
+from livetui.cli.stderr import stderr_to_log
+from livetui.core.secrets import Scrubber
 from livetui.core.store import StoreError, TranscriptStore
 from livetui.testing.simproc import clean_env
 

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.secrets import KEY_VARS, api_key
 from ..core.settings import Settings
 from .logfile import open_log, state_dir
 
 if TYPE_CHECKING:
     from google import genai
 
-KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 START_TIMEOUT = 15.0  # seconds for livetui-sim to print where it listens
 STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
 
@@ -56,7 +56,7 @@ class Backend:
     def client(self) -> genai.Client:
         from google import genai  # lazily: importing the SDK takes half a second
 
-        if is_ephemeral_token(os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")):
+        if is_ephemeral_token(api_key()):
             # Ephemeral tokens work only on v1alpha (the SDK then uses the Constrained method).
             from google.genai import types
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ..core.store import StoreError, export_jsonl, export_markdown, load, write_export
+from ..core.store import StoreError, export_conversation
 
 
 def export_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -21,21 +21,17 @@ def export_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | No
     parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write FILE (created 0600) instead of printing")
     args = parser.parse_args(argv)
     try:
-        loaded = load(args.id)
+        exported = export_conversation(args.id, args.output, args.format)
     except StoreError as exc:
         print(f"livetui: {exc}", file=err)
         return 1
-    text = export_markdown(loaded) if args.format == "md" else export_jsonl(loaded)
-    if args.output is None:
-        try:
-            out.write(text)
-            out.flush()
-        except BrokenPipeError:  # `livetui export ID | head`: the reader has all it wanted
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return 0
-    try:
-        write_export(args.output, text)
     except OSError as exc:
         print(f"livetui: cannot write {args.output}: {exc.strerror or exc}", file=err)
         return 1
+    if args.output is None:
+        try:
+            out.write(exported.text)
+            out.flush()
+        except BrokenPipeError:  # `livetui export ID | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
     return 0

@@ -18,7 +18,7 @@ from ..core.configfile import ConfigError
 from ..core.livemodels import ListingError, LiveModel, list_live_models
 from .args import load_settings
 from .backend import Backend, choose_backend
-from .stderr import Scrubber
+from ..core.secrets import Scrubber
 
 
 def models_main(

@@ -8,9 +8,8 @@ import sys
 import time
 import traceback
 
-from ..core.rescue import unsaved_note
 from ..core.settings import Settings
-from ..core.store import LoadedConversation, TranscriptStore
+from ..core.store import LoadedConversation, TranscriptStore, unsaved_note
 from .backend import Backend
 from .logfile import state_dir
 from .stderr import Scrubber, stderr_to_log

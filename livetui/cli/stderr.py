@@ -15,22 +15,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
-from .backend import KEY_VARS
+from ..core.secrets import Scrubber
 from .logfile import open_log
 
-
-class Scrubber:
-    """Replaces the API keys found in the environment by '***', even across wrapped lines."""
-
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        secrets = {environ.get(name, "").strip() for name in KEY_VARS} - {""}
-        # Rich wraps long values; allow line breaks and box-drawing borders between characters.
-        self._patterns = [re.compile(r"[\s│|]*".join(map(re.escape, s))) for s in sorted(secrets, key=len, reverse=True)]
-
-    def __call__(self, text: str) -> str:
-        for pattern in self._patterns:
-            text = pattern.sub("***", text)
-        return text
 
 
 class _ScrubbedStream(io.TextIOBase):

@@ -900,7 +900,7 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
     async def _continue_saved(self, choice: Any) -> None:
         """Leave this conversation (saved as it stands) for a saved one: its turns
         on screen, its file appended to, and a session that carries it on."""
-        from ..core.rescue import unsaved_note
+        from ..core.store import unsaved_note
         from ..core.store import StoreError, TranscriptStore, load
 
         try:
@@ -923,7 +923,7 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
 
     def action_export(self, fmt: str = "md") -> None:
         """This conversation to ~/livetui-<id>.md (or .jsonl), the part not yet saved included."""
-        from .screens.history import default_export_path
+        from ..core.store import default_export_path
 
         self.saving.export(default_export_path(self.store.id, fmt) if self.store is not None else None)
 

@@ -1,6 +1,6 @@
 """The transcript's health on screen, and exporting the conversation from memory.
 
-While the store cannot write (core.savequeue), the user is told at once in the chat,
+While the store cannot write (core.store.savequeue), the user is told at once in the chat,
 the status bar keeps a marker ("⚠ not saving: disk full") until it can again, the
 store is retried every RETRY_S, and "Export to…" writes the whole conversation
 (the file plus what memory holds) wherever the user says.
@@ -8,7 +8,6 @@ store is retried every RETRY_S, and "Export to…" writes the whole conversation
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -16,21 +15,8 @@ from typing import Any
 from textual.app import App
 from textual.css.query import NoMatches
 
-from ..core.savequeue import RETRY_S, SaveNews, SavingResumed, SavingStopped
-from ..core.store import (
-    StoreError,
-    export_jsonl,
-    export_markdown,
-    in_memory,
-    write_export,
-)
-from .screens.history import (
-    FORMAT_NAMES,
-    ExportPrompt,
-    default_export_path,
-    export_format,
-    export_problem,
-)
+from ..core.store import RETRY_S, SaveNews, SavingResumed, SavingStopped, Snapshot, default_export_path
+from .screens.export import ExportPrompt, export_in_background
 from .widgets.status import StatusBar
 
 Say = Callable[[str, str], Awaitable[None]]  # (a chat system line, its level)
@@ -110,26 +96,8 @@ class SavingWatch:
         snapshot = store.snapshot()  # here, on the loop: a catch-up cannot slip between file and memory
         self.app.run_worker(self._export(snapshot, target), group="export", exit_on_error=False)
 
-    async def _export(self, snapshot: tuple[Path, int, list[str]], target: Path) -> None:
-        try:
-            name = await asyncio.to_thread(export_snapshot, snapshot, target)
-        except (StoreError, OSError, ValueError) as exc:
-            self.app.notify(export_problem(target, exc), severity="error", timeout=8)
-            return
-        message = f"Saved {name} to {target}"
+    async def _export(self, snapshot: Snapshot, target: Path) -> None:
         voice = getattr(self.app, "voice", None)
         recorder = voice.recorder if voice is not None else None
-        if recorder is not None:
-            message += f" · recording so far: {recorder.input_path}, {recorder.output_path}"
-        self.app.notify(message, timeout=10)
-
-
-def export_snapshot(snapshot: tuple[Path, int, list[str]], target: Path) -> str:
-    """Write a store's snapshot to `target` (0600) in the format its extension names;
-    returns that format's name. Blocking: call it in a thread."""
-    fmt = export_format(target)
-    if fmt is None:
-        raise ValueError(f"{target.name}: end the name in .md (Markdown) or .jsonl (JSONL)")
-    loaded = in_memory(*snapshot)
-    write_export(target, export_markdown(loaded) if fmt == "md" else export_jsonl(loaded))
-    return FORMAT_NAMES[fmt]
+        more = f" · recording so far: {recorder.input_path}, {recorder.output_path}" if recorder is not None else ""
+        await export_in_background(self.app, snapshot, target, more, timeout=10)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from livetui.core.savequeue import RETRY_S
 from livetui.core.settings import Settings
+from livetui.core.store.savequeue import RETRY_S
 from livetui.core.store import TranscriptStore, load
 from livetui.testing.pty import Console
 from livetui.testing.simproc import SimProcess
@@ -218,7 +218,7 @@ async def _in_process(tmp_path: Path, *, read_only: bool = False, quit_full: boo
     disk fails them: the screen says so, talking goes on, freeing the disk catches up."""
     from livetui.sim import SimOptions, Simulator
     from livetui.ui.app import LiveTuiApp
-    from livetui.ui.screens.history import ExportPrompt
+    from livetui.ui.screens.export import ExportPrompt
     from livetui.ui.widgets.chat import ModelMessage
     from livetui.ui.widgets.status import StatusBar
     from tests.ui.conftest import SimBackend

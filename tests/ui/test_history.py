@@ -16,10 +16,10 @@ from textual.widgets import Input, Static
 from livetui.core.settings import Settings
 from livetui.core.store import Record, TranscriptStore, load
 from livetui.ui.app import LiveTuiApp
+from livetui.ui.screens.export import ExportPrompt
 from livetui.ui.screens.history import (
     EMPTY,
     ConversationView,
-    ExportPrompt,
     HistoryChoice,
     HistoryScreen,
 )

@@ -11,7 +11,8 @@ import pytest
 from livetui.core.settings import Settings
 from livetui.core.store import TranscriptStore
 from livetui.ui.app import LiveTuiApp
-from livetui.ui.screens.history import ExportPrompt, HistoryScreen
+from livetui.ui.screens.export import ExportPrompt
+from livetui.ui.screens.history import HistoryScreen
 
 from .helpers import Host, type_and_send, until
 from .test_history import OLD, SIZE, answers, connected, opened, two_saved

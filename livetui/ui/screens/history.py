@@ -21,30 +21,20 @@ from typing import Literal
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events, on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.geometry import Size
-from textual.markup import escape
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Markdown, Static
 
-from ...core.store import (
-    ConversationInfo,
-    StoreError,
-    export_jsonl,
-    export_markdown,
-    list_conversations,
-    load,
-    write_export,
-)
+from ...core.store import ConversationInfo, StoreError, export_conversation, list_conversations
 from ..widgets.cursorlist import CursorList, fit
+from .export import ExportActions
 
 EMPTY = "No saved conversations yet"
-FORMATS = {".md": "md", ".markdown": "md", ".jsonl": "jsonl"}
-FORMAT_NAMES = {"md": "Markdown", "jsonl": "JSONL"}
 
 
 @dataclass(frozen=True)
@@ -54,134 +44,6 @@ class HistoryChoice:
     kind: Literal["continue"]
     id: str
     path: Path | None = None  # the file, so the app need not look the id up again
-
-
-# --- exporting ---------------------------------------------------------------------
-
-
-def export_format(path: Path) -> str | None:
-    """The format its extension names: "md" or "jsonl"; None for any other."""
-    return FORMATS.get(path.suffix.lower())
-
-
-def default_export_path(conversation_id: str, fmt: str = "md") -> Path:
-    return Path.home() / f"livetui-{conversation_id}.{'jsonl' if fmt == 'jsonl' else 'md'}"
-
-
-def export_conversation(source: Path | str, target: Path) -> str:
-    """Write the conversation at `source` to `target`, in the format its extension
-    names; returns that format's name. Raises StoreError (reading), OSError (writing)
-    or ValueError (an extension that names no format). Blocking: call it in a thread."""
-    fmt = export_format(target)
-    if fmt is None:
-        raise ValueError(f"{target.name}: end the name in .md (Markdown) or .jsonl (JSONL)")
-    loaded = load(source)
-    write_export(target, export_markdown(loaded) if fmt == "md" else export_jsonl(loaded))
-    return FORMAT_NAMES[fmt]
-
-
-def export_problem(target: Path, exc: Exception) -> str:
-    """One line for a failed export."""
-    if isinstance(exc, OSError):
-        return f"Export failed: cannot write {target} ({exc.strerror or exc})"
-    return f"Export failed: {exc}"
-
-
-class ExportPrompt(ModalScreen[Path | None]):
-    """Where to save an export: Enter saves (format by the extension), Escape cancels."""
-
-    DEFAULT_CSS = """
-    ExportPrompt {
-        align: center middle;
-    }
-    ExportPrompt > #dialog {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        border: round $primary;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
-    ExportPrompt #hint {
-        color: $text-muted;
-    }
-    ExportPrompt #error {
-        color: $error;
-        display: none;
-    }
-    """
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="history.export_cancel"),
-    ]
-
-    def __init__(self, conversation_id: str, default: Path | None = None) -> None:
-        super().__init__()
-        self.conversation_id = conversation_id
-        self.default = default or default_export_path(conversation_id)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog") as box:
-            box.border_title = f"Export {escape(self.conversation_id)}"  # a file name: not markup
-            path = Input(str(self.default), id="path", select_on_focus=False)
-            path.cursor_blink = False  # an idle screen writes nothing
-            yield path
-            yield Static("", id="error", markup=False)
-            yield Static(".md: Markdown · .jsonl: JSONL · Enter saves · Escape cancels", id="hint")
-
-    def on_mount(self) -> None:
-        path = self.query_one("#path", Input)
-        path.focus()
-        path.cursor_position = len(path.value)
-
-    @on(Input.Submitted, "#path")
-    def submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        text = event.value.strip()
-        problem = None
-        target = Path(text).expanduser() if text else None
-        if target is None:
-            problem = "Give a file name"
-        elif export_format(target) is None:
-            problem = "End the name in .md (Markdown) or .jsonl (JSONL)"
-        elif target.is_dir():
-            problem = f"{target} is a folder: give a file name"
-        elif not target.parent.is_dir():
-            problem = f"No such folder: {target.parent}"
-        if problem is not None:
-            error = self.query_one("#error", Static)
-            error.update(problem)
-            error.display = True
-            return
-        self.dismiss(target)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class _Exports:
-    """e on the list or in the view: ask where, then write the export off the UI's loop."""
-
-    def _export(self, conversation_id: str, source: Path) -> None:
-        app = self.app  # type: ignore[attr-defined]
-        # The app's worker: the export finishes even if this screen is closed meanwhile.
-
-        def chosen(target: Path | None) -> None:
-            if target is not None:
-                app.run_worker(_write_export(app, source, target), group="history.export", exit_on_error=False)
-
-        app.push_screen(ExportPrompt(conversation_id), chosen)
-
-
-async def _write_export(app: App, source: Path, target: Path) -> None:
-    replaced = target.exists()
-    try:
-        name = await asyncio.to_thread(export_conversation, source, target)
-    except (StoreError, OSError, ValueError) as exc:
-        app.notify(export_problem(target, exc), severity="error", timeout=8)
-        return
-    app.notify(f"Saved {name} to {target}" + (" (replaced the old file)" if replaced else ""), timeout=8)
 
 
 # --- the list ----------------------------------------------------------------------
@@ -303,7 +165,7 @@ class ConversationList(CursorList, can_focus=True):
         ]
 
 
-class HistoryScreen(_Exports, Screen["HistoryChoice | None"]):
+class HistoryScreen(ExportActions, Screen["HistoryChoice | None"]):
     """The saved conversations, most recently used first."""
 
     DEFAULT_CSS = """
@@ -511,10 +373,10 @@ class HistoryScreen(_Exports, Screen["HistoryChoice | None"]):
 
 
 def _read(path: Path) -> str:
-    return export_markdown(load(path))
+    return export_conversation(path, fmt="md").text
 
 
-class ConversationView(_Exports, Screen[str | None]):
+class ConversationView(ExportActions, Screen[str | None]):
     """One saved conversation, read only, as its Markdown export. Dismisses with
     "continue" when c is pressed, else None."""
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from livetui.core.rescue import unsaved_note
-from livetui.core.savequeue import Backlog, Pending, SavingResumed, SavingStopped
+from livetui.core.store.rescue import unsaved_note
+from livetui.core.store.savequeue import Backlog, Pending, SavingResumed, SavingStopped
 from livetui.core.store import Record, TranscriptStore, in_memory, load
 
 CID = "20261125-093000-ab12"

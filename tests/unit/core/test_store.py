@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from livetui.core import store as store_module
+from livetui import __version__
 from livetui.core.conversation import Conversation, TurnAdded, TurnEnded, TurnText
 from livetui.core.events import (
     AudioChunk,
@@ -23,6 +23,7 @@ from livetui.core.events import (
     TurnComplete,
     Usage,
 )
+from livetui.core.secrets import scrub_secrets
 from livetui.core.store import (
     PARTIAL_EVERY_S,
     Record,
@@ -33,8 +34,8 @@ from livetui.core.store import (
     export_markdown,
     list_conversations,
     load,
-    scrub_secrets,
 )
+from livetui.core.store import paths as store_paths
 
 TZ = timezone(timedelta(hours=1))
 START = datetime(2026, 11, 25, 9, 30, 0, tzinfo=TZ)
@@ -83,7 +84,7 @@ def test_each_record_is_one_json_line_on_disk_at_once(tmp_path: Path) -> None:
             "model": "gemini-live-2.5-flash-preview",
             "modality": "TEXT",
             "service": "simulator",
-            "version": store_module.__version__,
+            "version": __version__,
         },
         {"v": 1, "t": "2026-11-25T09:30:01.000+01:00", "kind": "user", "turn": 1, "text": "Hi", "modality": "TEXT", "partial": False},
     ]
@@ -169,7 +170,7 @@ def test_ids_sort_by_time_and_never_collide(tmp_path: Path, monkeypatch: pytest.
         assert re.fullmatch(r"\d{8}-\d{6}-[0-9a-f]{4}", real.id)
         assert real.id[:15] <= datetime.now().strftime("%Y%m%d-%H%M%S")
     tails = iter(["ab12", "ab12", "cd34"])
-    monkeypatch.setattr(store_module.secrets, "token_hex", lambda n: next(tails))
+    monkeypatch.setattr(store_paths.secrets, "token_hex", lambda n: next(tails))
     same_second = lambda: START
     with (
         TranscriptStore.create(tmp_path, clock=same_second, environ={}) as first,

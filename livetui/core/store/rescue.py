@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from .sanitize import safe_text
-from .store import Record, export_jsonl, in_memory, write_export
+from ..sanitize import safe_text
+from .export import export_conversation, write_export
+from .records import Record
 
 QUOTE_CHARS = 50
 
@@ -37,7 +38,7 @@ def rescue_folders() -> list[Path]:
 def rescue(store: _Store, folders: Sequence[Path] | None = None) -> Path | None:
     """The whole conversation (the file and what memory holds) as JSONL, 0600, in the
     first folder that takes it; None if none does."""
-    text = export_jsonl(in_memory(*store.snapshot()))
+    text = export_conversation(store.snapshot(), fmt="jsonl").text  # read once, whichever folder takes it
     for folder in rescue_folders() if folders is None else folders:
         target = folder / f"livetui-{store.id}.jsonl"
         if target.resolve() == store.path.resolve():

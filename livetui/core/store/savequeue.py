@@ -13,7 +13,7 @@ must not lose the conversation, nor tear a line of the file:
 - the listener hears `SavingStopped` at once and `SavingResumed` when it caught up.
 
 Pure Python, one thread (the app's event loop); knows nothing of records beyond their
-kind and turn (core.store owns the format).
+kind and turn (store.records owns the format).
 """
 
 from __future__ import annotations
