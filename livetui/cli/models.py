@@ -16,9 +16,9 @@ from typing import TextIO
 
 from ..core.configfile import ConfigError
 from ..core.livemodels import ListingError, LiveModel, list_live_models
+from ..core.secrets import Scrubber
 from .args import load_settings
 from .backend import Backend, choose_backend
-from ..core.secrets import Scrubber
 
 
 def models_main(

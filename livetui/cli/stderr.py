@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
 from ..core.secrets import Scrubber
 from .logfile import open_log
-
 
 
 class _ScrubbedStream(io.TextIOBase):

@@ -900,8 +900,7 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
     async def _continue_saved(self, choice: Any) -> None:
         """Leave this conversation (saved as it stands) for a saved one: its turns
         on screen, its file appended to, and a session that carries it on."""
-        from ..core.store import unsaved_note
-        from ..core.store import StoreError, TranscriptStore, load
+        from ..core.store import StoreError, TranscriptStore, load, unsaved_note
 
         try:
             saved = await asyncio.to_thread(load, choice.path if choice.path is not None else choice.id)

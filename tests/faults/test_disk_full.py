@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from livetui.core.settings import Settings
-from livetui.core.store.savequeue import RETRY_S
 from livetui.core.store import TranscriptStore, load
+from livetui.core.store.savequeue import RETRY_S
 from livetui.testing.pty import Console
 from livetui.testing.simproc import SimProcess
 

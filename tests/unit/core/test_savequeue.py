@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from livetui.core.store import Record, TranscriptStore, in_memory, load
 from livetui.core.store.rescue import unsaved_note
 from livetui.core.store.savequeue import Backlog, Pending, SavingResumed, SavingStopped
-from livetui.core.store import Record, TranscriptStore, in_memory, load
 
 CID = "20261125-093000-ab12"
 REAL_WRITE = os.write
