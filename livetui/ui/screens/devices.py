@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+from ..actions import DEVICES
 
 DEFAULT = "__default__"
 
@@ -27,10 +28,7 @@ class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
     DevicePickerScreen #note { color: $text-muted; }
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "apply", "Apply", id="devices.apply", priority=True),
-        Binding("escape", "cancel", "Cancel", id="devices.cancel"),
-    ]
+    BINDINGS = DEVICES.bindings()
 
     def __init__(self, input_device: str | None, output_device: str | None) -> None:
         super().__init__()

@@ -15,7 +15,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
@@ -23,6 +22,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 
 from ...core.eventlog import EventLog, LogEntry
+from ..actions import EVENT_LOG
 from ..widgets.cursorlist import CursorList, fit
 
 ARROWS = {"out": "→", "in": "←", "info": "·"}  # out: client to server
@@ -237,17 +237,7 @@ class EventLogScreen(Screen):
     }
     """
 
-    BINDINGS = [
-        # Priority: the filter Input would take ctrl+e (end of line) first.
-        Binding("escape,ctrl+e", "close", "Close", id="eventlog.close", key_display="esc", priority=True),
-        Binding("ctrl+l", "clear_filter", "Clear filter", id="eventlog.clear_filter", priority=True),
-        Binding("up", "move(-1)", "Previous message", id="eventlog.up", show=False),
-        Binding("down", "move(1)", "Next message", id="eventlog.down", show=False),
-        Binding("pageup", "page(-1)", "Page up", id="eventlog.page_up", show=False),
-        Binding("pagedown", "page(1)", "Page down", id="eventlog.page_down", show=False),
-        Binding("ctrl+home", "first", "Oldest", id="eventlog.first", show=False),
-        Binding("ctrl+end", "last", "Newest (follow)", id="eventlog.last", show=False),
-    ]
+    BINDINGS = EVENT_LOG.bindings()
 
     def __init__(self, log: EventLog, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -22,7 +22,6 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.markup import escape
@@ -40,6 +39,7 @@ from ...core.store import (
     load,
     write_export,
 )
+from ..actions import CONVERSATION, EXPORT_PROMPT, HISTORY
 from ..widgets.cursorlist import CursorList, fit
 
 EMPTY = "No saved conversations yet"
@@ -112,9 +112,7 @@ class ExportPrompt(ModalScreen[Path | None]):
     }
     """
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="history.export_cancel"),
-    ]
+    BINDINGS = EXPORT_PROMPT.bindings()
 
     def __init__(self, conversation_id: str, default: Path | None = None) -> None:
         super().__init__()
@@ -329,19 +327,7 @@ class HistoryScreen(_Exports, Screen["HistoryChoice | None"]):
     }
     """
 
-    BINDINGS = [
-        Binding("enter", "open", "Read", id="history.open"),
-        Binding("c", "continue", "Continue", id="history.continue"),
-        Binding("e", "export", "Export", id="history.export"),
-        Binding("slash", "filter", "Filter", id="history.filter"),
-        Binding("escape", "close", "Close", id="history.close"),
-        Binding("up", "move(-1)", "Previous", id="history.up", show=False),
-        Binding("down", "move(1)", "Next", id="history.down", show=False),
-        Binding("pageup", "page(-1)", "Page up", id="history.page_up", show=False),
-        Binding("pagedown", "page(1)", "Page down", id="history.page_down", show=False),
-        Binding("home", "first", "Newest", id="history.first", show=False),
-        Binding("end", "last", "Oldest", id="history.last", show=False),
-    ]
+    BINDINGS = HISTORY.bindings()
 
     def __init__(self, directory: Path | None = None, *, current_id: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -539,11 +525,7 @@ class ConversationView(_Exports, Screen[str | None]):
     }
     """
 
-    BINDINGS = [
-        Binding("c", "continue", "Continue", id="history.continue"),
-        Binding("e", "export", "Export", id="history.export"),
-        Binding("escape", "close", "Back", id="history.close"),
-    ]
+    BINDINGS = CONVERSATION.bindings()
 
     def __init__(self, conversation_id: str, path: Path, **kwargs) -> None:
         super().__init__(**kwargs)
