@@ -49,7 +49,6 @@ class Scope:
     prefix: str  # before a screen key's words in F1 ("Event log: Close")
     actions: tuple[Action, ...]
     group: str | None = None  # F1's section for all its keys (None: each action's own)
-    listed: bool = True  # in F1 (and so a [keys] id): not the history's reader and export prompt
 
     def bindings(self) -> list[Binding]:
         return [action.binding() for action in self.actions if action.key is not None]
@@ -104,6 +103,18 @@ PROMPT = Scope("", (
     Action("scroll_down", "pagedown", "app.scroll_chat(1)", "Scroll down", show=False),
 ), group="Input")
 
+def _cursor_keys(scope: str, item: str, first: tuple[str, str], last: tuple[str, str]) -> tuple[Action, ...]:
+    """The row cursor's keys of a filtered list (screens/filteredlist.py): (key, label) of first and last."""
+    return (
+        Action(f"{scope}.up", "up", "move(-1)", f"Previous{item}", show=False),
+        Action(f"{scope}.down", "down", "move(1)", f"Next{item}", show=False),
+        Action(f"{scope}.page_up", "pageup", "page(-1)", "Page up", show=False),
+        Action(f"{scope}.page_down", "pagedown", "page(1)", "Page down", show=False),
+        Action(f"{scope}.first", first[0], "first", first[1], show=False),
+        Action(f"{scope}.last", last[0], "last", last[1], show=False),
+    )
+
+
 HELP = Scope("Keys: ", (
     Action("help.close", "escape,f1,q", "close", "Close"),
 ), group="Screens")
@@ -112,12 +123,7 @@ EVENT_LOG = Scope("Event log: ", (
     # Priority: the filter Input would take ctrl+e (end of line) first.
     Action("eventlog.close", "escape,ctrl+e", "close", "Close", key_display="esc", priority=True),
     Action("eventlog.clear_filter", "ctrl+l", "clear_filter", "Clear filter", priority=True),
-    Action("eventlog.up", "up", "move(-1)", "Previous message", show=False),
-    Action("eventlog.down", "down", "move(1)", "Next message", show=False),
-    Action("eventlog.page_up", "pageup", "page(-1)", "Page up", show=False),
-    Action("eventlog.page_down", "pagedown", "page(1)", "Page down", show=False),
-    Action("eventlog.first", "ctrl+home", "first", "Oldest", show=False),
-    Action("eventlog.last", "ctrl+end", "last", "Newest (follow)", show=False),
+    *_cursor_keys("eventlog", " message", first=("ctrl+home", "Oldest"), last=("ctrl+end", "Newest (follow)")),
 ), group="Screens")
 
 SETTINGS = Scope("Settings: ", (
@@ -140,12 +146,7 @@ HISTORY = Scope("History: ", (
     Action("history.export", "e", "export", "Export"),
     Action("history.filter", "slash", "filter", "Filter"),
     Action("history.close", "escape", "close", "Close"),
-    Action("history.up", "up", "move(-1)", "Previous", show=False),
-    Action("history.down", "down", "move(1)", "Next", show=False),
-    Action("history.page_up", "pageup", "page(-1)", "Page up", show=False),
-    Action("history.page_down", "pagedown", "page(1)", "Page down", show=False),
-    Action("history.first", "home", "first", "Newest", show=False),
-    Action("history.last", "end", "last", "Oldest", show=False),
+    *_cursor_keys("history", "", first=("home", "Newest"), last=("end", "Oldest")),
 ), group="Screens")
 
 DEVICES = Scope("Devices: ", (
@@ -153,16 +154,17 @@ DEVICES = Scope("Devices: ", (
     Action("devices.cancel", "escape", "cancel", "Cancel"),
 ), group="Screens")
 
-# One saved conversation, read only (the history's ids: one remap moves both).
+# Not in F1 (SCREENS), as before: one saved conversation, read only (the history's ids:
+# one remap moves both), and the export's "where to" question.
 CONVERSATION = Scope("", (
     Action("history.continue", "c", "continue", "Continue"),
     Action("history.export", "e", "export", "Export"),
     Action("history.close", "escape", "close", "Back"),
-), listed=False)
+))
 
-EXPORT_PROMPT = Scope("", (Action("history.export_cancel", "escape", "cancel", "Cancel"),), listed=False)
+EXPORT_PROMPT = Scope("", (Action("history.export_cancel", "escape", "cancel", "Cancel"),))
 
-# The screens' keys, in F1 order.
+# The screens' keys F1 lists (and so [keys] may name), in F1 order.
 SCREENS = (HELP, EVENT_LOG, SETTINGS, CONFIRM, HISTORY, DEVICES)
 
 
