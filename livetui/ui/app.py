@@ -21,7 +21,6 @@ from typing import Any
 from textual import events, on, work
 from textual._compositor import CompositorUpdate
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.driver import Driver
@@ -60,12 +59,14 @@ from ..core.recovery import Backoff, Diagnosis, diagnose
 from ..core.settings import Settings
 from ..core.store import Record
 from ..core.voice import Voice, default_record_dir
+from .actions import APP, system_commands
 from .messages import AudioReady, LiveEvent
 from .safeinput import safe_input
 from .safescreen import safe_update
 from .saving import SavingWatch
 from .screens.main import MainScreen
 from .terminal import DiffUpdate, ShadowScreen
+from .textual_internals import CompositorUpdate, FrameHook
 from .toasts import PlainToasts
 from .widgets.chat import ChatView, ModelMessage, UserMessage
 from .widgets.meters import LevelMeter
@@ -75,31 +76,11 @@ from .widgets.tokens import TokenCounter
 from .widgets.transcripts import TranscriptPane
 
 
-class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
+class LiveTuiApp(FrameHook, PlainToasts, App[int]):  # frames: ui/textual_internals.py; toasts: plain (ui/toasts.py)
     CSS_PATH = "livetui.tcss"
     TITLE = "livetui"
 
-    BINDINGS = [
-        Binding("ctrl+t", "toggle_modality", "Text/Audio", id="toggle_modality", priority=True),
-        Binding("f1", "help", "Keys", id="help", priority=True),
-        Binding("ctrl+e", "event_log", "Events", id="event_log", priority=True),
-        Binding("ctrl+n", "new_session", "New session", id="new_session", show=False, priority=True),
-        Binding("f2", "settings", "Settings", id="settings", show=False, priority=True),
-        Binding("ctrl+l", "clear", "Clear", id="clear", show=False, priority=True),
-        Binding("pageup", "scroll_chat(-1)", "Scroll up", id="scroll_up", show=False),
-        Binding("pagedown", "scroll_chat(1)", "Scroll down", id="scroll_down", show=False),
-        Binding("ctrl+home", "scroll_chat_to(0)", "Oldest", id="scroll_top", show=False),
-        Binding("ctrl+end", "scroll_chat_to(1)", "Newest", id="scroll_bottom", show=False),
-        Binding("f4", "mute", "Mute", id="mute", priority=True),
-        Binding("f5", "talk", "Talk", id="talk", priority=True),
-        Binding("escape", "cut_in", "Stop answer", id="cut_in", show=False),
-        Binding("f6", "vad_mode", "VAD/PTT", id="vad_mode", show=False, priority=True),
-        Binding("f7", "echo_mode", "Speaker/headset", id="echo_mode", show=False, priority=True),
-        Binding("f8", "record", "Record", id="record", show=False, priority=True),
-        Binding("f9", "devices", "Devices", id="devices", show=False, priority=True),
-        Binding("f10", "history", "History", id="history", show=False, priority=True),  # history screen
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-    ]
+    BINDINGS = APP.bindings()  # every key and palette entry: ui/actions.py
 
     def __init__(
         self,
@@ -164,12 +145,9 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
     def get_default_screen(self) -> Screen:
         return MainScreen(id="_default")
 
-    def _display(self, screen: Screen, renderable: Any) -> None:
-        if isinstance(renderable, CompositorUpdate):
-            renderable = safe_update(renderable)  # no control code in any text: ui/safescreen.py
-            if self._shadow is not None:
-                renderable = DiffUpdate(renderable, self._shadow)
-        super()._display(screen, renderable)
+    def frame(self, update: CompositorUpdate) -> CompositorUpdate:
+        update = safe_update(update)  # no control code in any text: ui/safescreen.py
+        return update if self._shadow is None else DiffUpdate(update, self._shadow)
 
     # -- layout ----------------------------------------------------------------
 
@@ -932,23 +910,7 @@ class LiveTuiApp(PlainToasts, App[int]):  # toasts: plain text (ui/toasts.py)
     # -- (end of history and export) ---------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("Toggle modality", "Switch answers between text and audio (at once where the model only speaks)", self.action_toggle_modality)
-        yield SystemCommand("New session", "Close this session and start a fresh one", self.action_new_session)
-        yield SystemCommand("Settings", "Model, voice, language, system instruction, VAD", self.action_settings)
-        yield SystemCommand("Event log", "Every message of the session", self.action_event_log)
-        yield SystemCommand("Clear", "Clear the chat history from the screen", self.action_clear)
-        yield SystemCommand("Send a WAV file", "Stream a WAV file as your turn (/wav PATH)", self.action_send_wav_prompt)
-        yield SystemCommand("Mute / unmute", "Stop or resume sending the microphone", self.action_mute)
-        yield SystemCommand("Push to talk / automatic", "Switch voice activity detection (new session, context carried)", self.action_vad_mode)
-        yield SystemCommand("Speaker / headset mode", "Half duplex (mic paused while the answer plays) or full duplex", self.action_echo_mode)
-        yield SystemCommand("Audio devices", "Pick the microphone and the speaker", self.action_devices)
-        yield SystemCommand("Record", "Start or stop saving both sides as WAV files", self.action_record)
-        yield SystemCommand("History: past conversations", "Read, continue or export a saved conversation (F10)", self.action_history)
-        yield SystemCommand("Export as Markdown", "Export this conversation to ~/livetui-<id>.md", lambda: self.action_export("md"))
-        yield SystemCommand("Export as JSONL", "Export this conversation to ~/livetui-<id>.jsonl", lambda: self.action_export("jsonl"))
-        yield SystemCommand("Export to…", "Export this conversation to a file you name (.md or .jsonl)", self.action_export_to)
-        yield SystemCommand("Keys", "Show every key", self.action_help)
-        yield SystemCommand("Quit", "Quit livetui", self.action_quit)
+        return system_commands(self)
 
     # -- levels ----------------------------------------------------------------
 

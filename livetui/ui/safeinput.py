@@ -15,7 +15,8 @@ input thread fail, and the console ended at once, silently: they are read as U+F
 
 Textual's Linux driver makes its parser and decoder from module-level names in
 `run_input_thread`; `SafeInputDriver` points those names (in Textual's module, for the
-process: there is one terminal) at these before the thread starts reading.
+process: there is one terminal) at these before the thread starts reading
+(`textual_internals.patch_linux_input`).
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from textual import events
-from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.message import Message
 
 from ..core.sanitize import pasted_text
+from .textual_internals import XTermParser, linux_driver_class, patch_linux_input
 
 START, END = "\x1b[200~", "\x1b[201~"
 
@@ -101,18 +102,13 @@ def _lenient_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
 def safe_input(driver_class: type[Driver]) -> type[Driver]:
     """`driver_class`, or a subclass that reads input with `PasteParser` and a lenient
     decoder where Textual's Linux driver is used (not on Windows, nor the test driver)."""
-    try:
-        from textual.drivers import linux_driver
-    except ImportError:  # no termios: not a POSIX terminal
-        return driver_class
-    if not issubclass(driver_class, linux_driver.LinuxDriver):
+    linux = linux_driver_class()
+    if linux is None or not issubclass(driver_class, linux):  # no termios, or not Textual's terminal driver
         return driver_class
 
     class SafeInputDriver(driver_class):  # type: ignore[valid-type, misc]
         def run_input_thread(self) -> None:
-            # The names run_input_thread makes its parser and decoder from.
-            linux_driver.XTermParser = PasteParser  # type: ignore[misc]
-            linux_driver.getincrementaldecoder = _lenient_decoder  # type: ignore[assignment]
+            patch_linux_input(PasteParser, _lenient_decoder)  # before the thread makes its parser
             super().run_input_thread()
 
     return SafeInputDriver

@@ -2,7 +2,7 @@
 
 Outside text is made safe where it enters (core.sanitize: decode, store load, device
 and model lists). A path that forgot would let a model's ``ESC ] 0 ; … BEL`` retitle the
-user's terminal, so every frame is checked once more on its way out (`LiveTuiApp._display`,
+user's terminal, so every frame is checked once more on its way out (`LiveTuiApp.frame`,
 with or without the changed-cells writer): a character a cell cannot hold (C0 controls
 with tab and newline, DEL, C1, bidi controls) in a segment's text or link is drawn as
 its stand-in. Control segments are Textual's own sequences and pass as they are.
@@ -15,22 +15,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
 from rich.segment import Segment
 from rich.style import Style
-from textual._compositor import ChopsUpdate, CompositorUpdate, InlineUpdate, LayoutUpdate
 from textual.strip import Strip
 
 from ..core.sanitize import SCREEN_UNSAFE, screen_text
+from .textual_internals import (
+    ChopsUpdate,
+    CompositorUpdate,
+    InlineUpdate,
+    LayoutUpdate,
+    strip_segments,
+    style_link,
+)
 
 
 def _safe_segment(segment: Segment) -> Segment:
     text, style, control = segment
     if control:
         return segment
-    if style is not None and style._link and SCREEN_UNSAFE.search(style._link):
-        style = style + Style(link=screen_text(style._link))
+    if style is not None and style.link and SCREEN_UNSAFE.search(style.link):
+        style = style + Style(link=screen_text(style.link))
     return Segment(screen_text(text), style)
 
 
@@ -38,24 +45,23 @@ def safe_strip(strip: Strip) -> Strip:
     """`strip` itself when it is clean; else a copy that shows its control characters."""
     search = SCREEN_UNSAFE.search
     for text, style, control in strip:
-        if (search(text) or (style is not None and style._link and search(style._link))) and not control:
+        if (search(text) or (style is not None and style.link and search(style.link))) and not control:
             return Strip([_safe_segment(segment) for segment in strip])
     return strip
 
 
 _text, _style = itemgetter(0), itemgetter(1)
-_segments, _link = attrgetter("_segments"), attrgetter("_link")
 
 
 def _clean(strips: Iterable[Strip]) -> bool:
     """True when no segment of `strips` needs a stand-in: one search of all their text and
     links, gathered by C-level iteration (no Python code per segment). Control segments
     count too: a false alarm only sends the update through the exact, slower check."""
-    segments = list(chain.from_iterable(map(_segments, strips)))
+    segments = list(chain.from_iterable(map(strip_segments, strips)))
     search = SCREEN_UNSAFE.search
     if search("".join(map(_text, segments))):
         return False
-    return not search("".join(filter(None, map(_link, filter(None, map(_style, segments))))))
+    return not search("".join(filter(None, map(style_link, filter(None, map(_style, segments))))))
 
 
 def _safe_lines(lines: list) -> list | None:

@@ -10,7 +10,7 @@ style) and turns each partial update of the compositor into writes of the cells
 that differ, changing only the colour attributes that differ from the previous
 cell's. Full updates (start, resize, a screen pushed) are written as Textual
 writes them and only recorded. The app routes its updates through it
-(`LiveTuiApp._display`); nothing else writes cells to the terminal.
+(`LiveTuiApp.frame`, ui/textual_internals.py); nothing else writes cells to the terminal.
 """
 
 from __future__ import annotations
@@ -22,8 +22,15 @@ from rich.color import ColorSystem
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
 from textual.strip import SGR_STYLES, Strip
+
+from .textual_internals import (
+    ChopsUpdate,
+    CompositorUpdate,
+    LayoutUpdate,
+    attribute_bits,
+    color_system,
+)
 
 GAP = 6  # unchanged cells between two changed runs written over rather than jumped (a move costs ~7 bytes)
 
@@ -41,15 +48,15 @@ PLAIN = Sgr(frozenset(), "", "", "")
 UNKNOWN = object()  # a cell whose content on the terminal is not known: always written
 
 
-def _sgr(style: Style | None, color_system: ColorSystem, cache: dict) -> Sgr:
+def _sgr(style: Style | None, colors: ColorSystem, cache: dict) -> Sgr:
     if style is None:
         return PLAIN
     found = cache.get(style)
     if found is None:
-        bits = style._attributes & style._set_attributes
+        bits = attribute_bits(style)
         attrs = [SGR_STYLES[i] for i in range(bits.bit_length()) if bits & (1 << i)]
-        fg = ";".join(style._color.downgrade(color_system).get_ansi_codes()) if style._color is not None else ""
-        bg = ";".join(style._bgcolor.downgrade(color_system).get_ansi_codes(False)) if style._bgcolor is not None else ""
+        fg = ";".join(style.color.downgrade(colors).get_ansi_codes()) if style.color is not None else ""
+        bg = ";".join(style.bgcolor.downgrade(colors).get_ansi_codes(False)) if style.bgcolor is not None else ""
         found = cache[style] = Sgr(frozenset(attrs), fg, bg, ";".join([*attrs, *([fg] if fg else []), *([bg] if bg else [])]))
     return found
 
@@ -86,14 +93,14 @@ class ShadowScreen:
             row.extend([UNKNOWN] * (width - len(row)))
         return row
 
-    def _cells(self, strip: Strip | Iterable[Segment], color_system: ColorSystem) -> list[Cell] | None:
+    def _cells(self, strip: Strip | Iterable[Segment], colors: ColorSystem) -> list[Cell] | None:
         """The strip as cells; None when it holds what cells cannot say (control codes, links)."""
         cells: list[Cell] = []
         styles = self._styles
         for text, style, control in strip:
-            if control or (style is not None and style._link):
+            if control or (style is not None and style.link):
                 return None
-            sgr = _sgr(style, color_system, styles)
+            sgr = _sgr(style, colors, styles)
             if text.isascii():
                 cells.extend([(ch, sgr, 1) for ch in text])
                 continue
@@ -113,7 +120,7 @@ class ShadowScreen:
         """Forget what the terminal shows (it was cleared, resized, or written by someone else)."""
         self.rows = []
 
-    def record_full(self, update: LayoutUpdate, color_system: ColorSystem) -> None:
+    def record_full(self, update: LayoutUpdate, colors: ColorSystem) -> None:
         """A full update is written as it is; remember what it put where."""
         self.rows = []
         region = update.region
@@ -121,18 +128,18 @@ class ShadowScreen:
             row = self._row(y, region.right)
             x = region.x
             for strip in line:
-                cells = self._cells(strip, color_system)
+                cells = self._cells(strip, colors)
                 length = strip.cell_length
                 row[x : x + length] = cells if cells is not None and len(cells) == length else [UNKNOWN] * length
                 x += length
 
     def render_partial(self, update: ChopsUpdate, console: Console) -> str:
         """The terminal sequences for a partial update: changed cells only."""
-        color_system = console._color_system or ColorSystem.TRUECOLOR
+        colors = color_system(console)
         out: list[str] = []
         state = PLAIN  # every update starts and ends with the attributes reset
         for x, y, strip in _pieces(update):
-            cells = self._cells(strip, color_system)
+            cells = self._cells(strip, colors)
             length = strip.cell_length
             row = self._row(y, x + length)
             if cells is None or len(cells) != length:  # as Textual writes it
@@ -207,7 +214,7 @@ class DiffUpdate(CompositorUpdate):
             return shadow.render_partial(update, console)
         text = update.render_segments(console)
         if isinstance(update, LayoutUpdate):
-            shadow.record_full(update, console._color_system or ColorSystem.TRUECOLOR)
+            shadow.record_full(update, color_system(console))
         else:
             shadow.invalidate()
         return text

@@ -6,8 +6,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from livetui.ui.app import LiveTuiApp
-from livetui.ui.keymap import binding_ids
-from livetui.ui.screens.help import key_rows
+from livetui.ui.keymap import binding_ids, key_rows
 from livetui.ui.widgets.prompt import PromptArea
 
 

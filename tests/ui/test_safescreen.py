@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.app import App
 from textual.geometry import Region
 from textual.strip import Strip
@@ -22,6 +21,7 @@ from livetui.core.settings import Settings
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.safescreen import safe_update
 from livetui.ui.terminal import DiffUpdate, ShadowScreen
+from livetui.ui.textual_internals import ChopsUpdate, LayoutUpdate
 from tests.faults.helpers import foreign_sequences
 from tests.faults.hostile import hostile_text
 

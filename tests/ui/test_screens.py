@@ -12,9 +12,10 @@ from textual.widgets import DataTable, Input, Select, Static, Switch, TextArea
 
 from livetui.core.eventlog import EventLog
 from livetui.core.settings import AudioSettings, Settings, VadSettings
+from livetui.ui.keymap import GROUPS, key_rows
 from livetui.ui.screens.confirm import ConfirmScreen
 from livetui.ui.screens.eventlog import EventLogScreen, human_size, parse_filter
-from livetui.ui.screens.help import GROUPS, HelpScreen, key_rows
+from livetui.ui.screens.help import HelpScreen
 from livetui.ui.screens.settings import SettingsScreen
 from livetui.ui.widgets.prompt import PromptArea
 

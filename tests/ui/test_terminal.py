@@ -10,11 +10,11 @@ from rich.color import ColorSystem
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.geometry import Region
 from textual.strip import Strip
 
 from livetui.ui.terminal import PLAIN, DiffUpdate, ShadowScreen, _sgr, transition
+from livetui.ui.textual_internals import ChopsUpdate, LayoutUpdate
 
 W, H = 30, 6
 STYLES = [

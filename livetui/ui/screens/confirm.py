@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from .help import first_key
+from ..actions import CONFIRM
+from ..keymap import first_key
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -43,13 +43,7 @@ class ConfirmScreen(ModalScreen[bool]):
     }
     """
 
-    BINDINGS = [
-        # Enter on a focused button presses that button first; this is for the rest.
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-        Binding("left", "app.focus_previous", "Previous button", id="confirm.previous", show=False),
-        Binding("right", "app.focus_next", "Next button", id="confirm.next", show=False),
-    ]
+    BINDINGS = CONFIRM.bindings()
 
     def __init__(self, title: str, body: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -18,6 +17,8 @@ from ...core.sanitize import safe_text
 
 if TYPE_CHECKING:
     from ...core.audio.discovery import Device
+
+from ..actions import DEVICES
 
 DEFAULT = "__default__"
 
@@ -45,10 +46,7 @@ class DevicePickerScreen(ModalScreen["tuple[str | None, str | None] | None"]):
     DevicePickerScreen #note { color: $text-muted; }
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "apply", "Apply", id="devices.apply", priority=True),
-        Binding("escape", "cancel", "Cancel", id="devices.cancel"),
-    ]
+    BINDINGS = DEVICES.bindings()
 
     def __init__(self, input_device: str | None, output_device: str | None) -> None:
         super().__init__()

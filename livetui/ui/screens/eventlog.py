@@ -12,18 +12,14 @@ from collections.abc import Collection
 from datetime import datetime
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.screen import Screen
-from textual.strip import Strip
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input
 
 from ...core.eventlog import EventLog, LogEntry
+from ..actions import EVENT_LOG
 from ..widgets.cursorlist import CursorList, fit
+from .filteredlist import FilteredListScreen
 
 ARROWS = {"out": "→", "in": "←", "info": "·"}  # out: client to server
 POLL_SECONDS = 0.25
@@ -94,6 +90,7 @@ class EntryTable(CursorList, can_focus=False):
     EntryTable > .entry-table--info { color: $text-muted; }
     """
 
+    PARTS = "entry-table"
     TIME_WIDTH, SIZE_WIDTH, KIND_MIN, KIND_MAX = 12, 7, 4, 24
 
     class Highlighted(Message):
@@ -128,7 +125,7 @@ class EntryTable(CursorList, can_focus=False):
         else:
             at = bisect_left(self.entries, old, key=lambda e: e.seq)
             self.cursor = min(at, len(self.entries) - 1)
-        self._changed()
+        self._refilled()
 
     def append(self, entries: list[LogEntry]) -> None:
         if not entries:
@@ -138,7 +135,7 @@ class EntryTable(CursorList, can_focus=False):
         self._widen(entries)
         if follow:
             self.cursor = len(self.entries) - 1
-        self._changed()
+        self._refilled()
 
     def drop_before(self, seq: int) -> None:
         """Forget rows older than `seq` (the bounded log has dropped them)."""
@@ -146,18 +143,12 @@ class EntryTable(CursorList, can_focus=False):
         if cut:
             del self.entries[:cut]
             self.cursor = max(self.cursor - cut, 0 if self.entries else -1)
-            self._changed()
+            self._refilled()
 
     def _widen(self, entries: list[LogEntry]) -> None:
         for entry in entries:
             if len(entry.kind) > self._kind_width:
                 self._kind_width = min(len(entry.kind), self.KIND_MAX)
-
-    def _changed(self) -> None:
-        self.virtual_size = Size(0, len(self.entries) + 1)  # +1: the header line
-        self._show_cursor()
-        self.refresh()
-        self._announce()
 
     # -- cursor (the rest is CursorList's) --------------------------------------
 
@@ -170,21 +161,9 @@ class EntryTable(CursorList, can_focus=False):
     def _highlighted_message(self, entry: LogEntry | None) -> Message:
         return self.Highlighted(entry)
 
-    # -- drawing ---------------------------------------------------------------
+    # -- drawing (the rest is CursorList's) ---------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        if y == 0:
-            return self._line(self._header(), width, self.get_component_rich_style("entry-table--header"))
-        index = round(self.scroll_y) + y - 1
-        if not 0 <= index < len(self.entries):
-            return Strip.blank(width)
-        line = self._line(self._cells(self.entries[index], width), width)
-        if index == self.cursor:
-            line = line.apply_style(self.get_component_rich_style("entry-table--cursor"))
-        return line
-
-    def _header(self) -> list[Segment]:
+    def _header(self, width: int) -> list[Segment]:
         return [
             Segment("time".ljust(self.TIME_WIDTH) + "   "),
             Segment("kind".ljust(self._kind_width) + " "),
@@ -204,50 +183,17 @@ class EntryTable(CursorList, can_focus=False):
             Segment(fit(summary, width - fixed)),
         ]
 
-    @staticmethod
-    def _line(segments: list[Segment], width: int, style: Style | None = None) -> Strip:
-        line = Strip(segments).adjust_cell_length(width)
-        return line.apply_style(style) if style else line
 
-
-class EventLogScreen(Screen):
+class EventLogScreen(FilteredListScreen[None]):
     DEFAULT_CSS = """
-    EventLogScreen {
-        layout: vertical;
-    }
-    EventLogScreen #filter {
-        margin: 0 1;
-    }
-    EventLogScreen #counts, EventLogScreen #detail {
-        padding: 0 1;
-        color: $text-muted;
-    }
-    EventLogScreen #counts {
-        height: 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    EventLogScreen EntryTable {
-        height: 1fr;
-    }
     EventLogScreen #detail {
         height: auto;
         max-height: 4;
-        border-top: solid $panel-lighten-2;
     }
     """
+    FILTER_PLACEHOLDER = "Filter: text, a kind, or kind:NAME"
 
-    BINDINGS = [
-        # Priority: the filter Input would take ctrl+e (end of line) first.
-        Binding("escape,ctrl+e", "close", "Close", id="eventlog.close", key_display="esc", priority=True),
-        Binding("ctrl+l", "clear_filter", "Clear filter", id="eventlog.clear_filter", priority=True),
-        Binding("up", "move(-1)", "Previous message", id="eventlog.up", show=False),
-        Binding("down", "move(1)", "Next message", id="eventlog.down", show=False),
-        Binding("pageup", "page(-1)", "Page up", id="eventlog.page_up", show=False),
-        Binding("pagedown", "page(1)", "Page down", id="eventlog.page_down", show=False),
-        Binding("ctrl+home", "first", "Oldest", id="eventlog.first", show=False),
-        Binding("ctrl+end", "last", "Newest (follow)", id="eventlog.last", show=False),
-    ]
+    BINDINGS = EVENT_LOG.bindings()
 
     def __init__(self, log: EventLog, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -257,14 +203,8 @@ class EventLogScreen(Screen):
         self._filter: Filter | None = None  # filter of the rows in the table
         self._counts = ""
 
-    def compose(self) -> ComposeResult:
-        filter_input = Input(placeholder="Filter: text, a kind, or kind:NAME", compact=True, id="filter")
-        filter_input.cursor_blink = False  # an idle screen writes nothing
-        yield filter_input
-        yield Static("", id="counts", markup=False)
-        yield EntryTable(id="entries")
-        yield Static("", id="detail", markup=False)
-        yield Footer(compact=True)
+    def make_list(self) -> EntryTable:
+        return EntryTable(id="entries")
 
     @property
     def table(self) -> EntryTable:
@@ -272,7 +212,7 @@ class EventLogScreen(Screen):
 
     def on_mount(self) -> None:
         self.sync()
-        self.query_one("#filter", Input).focus()
+        self.filter_box.focus()
         self.set_interval(POLL_SECONDS, self.poll)
 
     # -- keeping up with the log -----------------------------------------------
@@ -305,7 +245,7 @@ class EventLogScreen(Screen):
         counts = f"{shown} of {len(self.event_log)} messages · kinds: {kinds}"
         if counts != self._counts:  # an unchanged line costs no repaint
             self._counts = counts
-            self.query_one("#counts", Static).update(counts)
+            self.set_counts(counts)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -315,12 +255,11 @@ class EventLogScreen(Screen):
     @on(EntryTable.Highlighted)
     def show_detail(self, event: EntryTable.Highlighted) -> None:
         entry = event.entry
-        detail = self.query_one("#detail", Static)
         if entry is None:
-            detail.update("")
+            self.set_detail("")
             return
         arrow = ARROWS.get(entry.direction, "?")
-        detail.update(f"#{entry.seq} {clock(entry.wall)} {arrow} {entry.kind} · {entry.size} B\n{entry.summary}")
+        self.set_detail(f"#{entry.seq} {clock(entry.wall)} {arrow} {entry.kind} · {entry.size} B\n{entry.summary}")
 
     # -- actions ---------------------------------------------------------------
 
@@ -328,16 +267,4 @@ class EventLogScreen(Screen):
         self.dismiss()
 
     def action_clear_filter(self) -> None:
-        self.query_one("#filter", Input).value = ""
-
-    def action_move(self, step: int) -> None:
-        self.table.move_to(self.table.cursor + step)
-
-    def action_page(self, step: int) -> None:
-        self.table.move_to(self.table.cursor + step * self.table.page)
-
-    def action_first(self) -> None:
-        self.table.move_to(0)
-
-    def action_last(self) -> None:
-        self.table.move_to(len(self.table.entries) - 1)
+        self.filter_box.value = ""

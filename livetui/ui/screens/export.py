@@ -14,13 +14,13 @@ from pathlib import Path
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ...core.store import Source, StoreError, default_export_path, export_conversation, export_format
+from ..actions import EXPORT_PROMPT
 
 
 def export_problem(target: Path, exc: Exception) -> str:
@@ -68,9 +68,7 @@ class ExportPrompt(ModalScreen[Path | None]):
     }
     """
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="history.export_cancel"),
-    ]
+    BINDINGS = EXPORT_PROMPT.bindings()
 
     def __init__(self, conversation_id: str, default: Path | None = None) -> None:
         super().__init__()

@@ -22,17 +22,17 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Markdown, Static
 
 from ...core.store import ConversationInfo, StoreError, export_conversation, list_conversations
+from ..actions import CONVERSATION, HISTORY
 from ..widgets.cursorlist import CursorList, fit
 from .export import ExportActions
+from .filteredlist import FilteredListScreen
 
 EMPTY = "No saved conversations yet"
 
@@ -78,6 +78,7 @@ class ConversationList(CursorList, can_focus=True):
     ConversationList > .conversation-list--muted { color: $text-muted; }
     """
 
+    PARTS = "conversation-list"
     WHEN_WIDTH, TURNS_WIDTH, MODEL_MIN, MODEL_MAX = 16, 5, 5, 18
 
     class Highlighted(Message):
@@ -112,11 +113,7 @@ class ConversationList(CursorList, can_focus=True):
         self._model_width = max(self.MODEL_MIN, min(max(models, default=0), self.MODEL_MAX))
         ids = [info.id for info in self.rows]
         self.cursor = ids.index(keep) if keep in ids else (0 if self.rows else -1)
-        self.virtual_size = Size(0, len(self.rows) + 1)  # +1: the header line
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self._show_cursor()
-        self.refresh()
-        self._announce()
+        self._refilled(to_top=True)
 
     def on_click(self, event: events.Click) -> None:
         index = round(self.scroll_y) + event.y - 1
@@ -127,21 +124,11 @@ class ConversationList(CursorList, can_focus=True):
         else:
             self.move_to(index)
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        style = self.get_component_rich_style
-        if not self.rows:
-            text = self.empty_text if y == 1 else ""
-            return Strip([Segment(fit(" " + text, width), style("conversation-list--muted"))])
-        if y == 0:
-            return Strip(self._header(width)).adjust_cell_length(width).apply_style(style("conversation-list--header"))
-        index = round(self.scroll_y) + y - 1
-        if not 0 <= index < len(self.rows):
-            return Strip.blank(width)
-        line = Strip(self._cells(self.rows[index], width)).adjust_cell_length(width)
-        if index == self.cursor:
-            line = line.apply_style(style("conversation-list--cursor"))
-        return line
+    def _empty_line(self, y: int, width: int) -> Strip | None:
+        if self.rows:
+            return None
+        text = self.empty_text if y == 1 else ""
+        return Strip([Segment(fit(" " + text, width), self.get_component_rich_style("conversation-list--muted"))])
 
     def _fixed(self) -> int:
         return 1 + self.WHEN_WIDTH + 1 + self.TURNS_WIDTH + 2 + self._model_width + 2
@@ -165,45 +152,21 @@ class ConversationList(CursorList, can_focus=True):
         ]
 
 
-class HistoryScreen(ExportActions, Screen["HistoryChoice | None"]):
+class HistoryScreen(ExportActions, FilteredListScreen["HistoryChoice | None"]):
     """The saved conversations, most recently used first."""
 
     DEFAULT_CSS = """
-    HistoryScreen {
-        layout: vertical;
-    }
-    HistoryScreen #filter {
-        margin: 0 1;
-    }
-    HistoryScreen #counts, HistoryScreen #detail {
-        height: 1;
-        padding: 0 1;
-        color: $text-muted;
+    HistoryScreen #detail {
+        height: 2;
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
-    HistoryScreen ConversationList {
-        height: 1fr;
-    }
-    HistoryScreen #detail {
-        border-top: solid $panel-lighten-2;
-        height: 2;
-    }
     """
+    FILTER_PLACEHOLDER = "/ to filter: words of the title or the id"
+    SELECT_ON_FOCUS = False
+    COUNTS = "Loading conversations…"
 
-    BINDINGS = [
-        Binding("enter", "open", "Read", id="history.open"),
-        Binding("c", "continue", "Continue", id="history.continue"),
-        Binding("e", "export", "Export", id="history.export"),
-        Binding("slash", "filter", "Filter", id="history.filter"),
-        Binding("escape", "close", "Close", id="history.close"),
-        Binding("up", "move(-1)", "Previous", id="history.up", show=False),
-        Binding("down", "move(1)", "Next", id="history.down", show=False),
-        Binding("pageup", "page(-1)", "Page up", id="history.page_up", show=False),
-        Binding("pagedown", "page(1)", "Page down", id="history.page_down", show=False),
-        Binding("home", "first", "Newest", id="history.first", show=False),
-        Binding("end", "last", "Oldest", id="history.last", show=False),
-    ]
+    BINDINGS = HISTORY.bindings()
 
     def __init__(self, directory: Path | None = None, *, current_id: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -213,14 +176,8 @@ class HistoryScreen(ExportActions, Screen["HistoryChoice | None"]):
         self.loaded = False
         self.problem: str | None = None
 
-    def compose(self) -> ComposeResult:
-        filter_input = Input(placeholder="/ to filter: words of the title or the id", compact=True, select_on_focus=False, id="filter")
-        filter_input.cursor_blink = False  # an idle screen writes nothing
-        yield filter_input
-        yield Static("Loading conversations…", id="counts", markup=False)
-        yield ConversationList(id="conversations")
-        yield Static("", id="detail", markup=False)
-        yield Footer(compact=True)
+    def make_list(self) -> ConversationList:
+        return ConversationList(id="conversations")
 
     @property
     def table(self) -> ConversationList:
@@ -228,7 +185,7 @@ class HistoryScreen(ExportActions, Screen["HistoryChoice | None"]):
 
     @property
     def query_text(self) -> str:
-        return self.query_one("#filter", Input).value
+        return self.filter_box.value
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -257,19 +214,18 @@ class HistoryScreen(ExportActions, Screen["HistoryChoice | None"]):
             counts = f"{len(shown)} of {total} conversations match “{query}”"
         else:
             counts = f"{total} conversation{'s' if total != 1 else ''}, most recent first"
-        self.query_one("#counts", Static).update(counts)
+        self.set_counts(counts)
         empty = counts if not total else f"No conversation matches “{query}”"
         self.table.set_rows(shown, empty)
 
     @on(ConversationList.Highlighted)
     def show_detail(self, event: ConversationList.Highlighted) -> None:
         info = event.info
-        detail = self.query_one("#detail", Static)
         if info is None:
-            detail.update("")
+            self.set_detail("")
             return
         here = " · the conversation you are in" if info.id == self.current_id else ""
-        detail.update(f"{info.id} · last written {_when(info.modified)}{here}")
+        self.set_detail(f"{info.id} · last written {_when(info.modified)}{here}")
 
     # -- the filter ----------------------------------------------------------------
 
@@ -291,9 +247,8 @@ class HistoryScreen(ExportActions, Screen["HistoryChoice | None"]):
             return
         event.stop()
         event.prevent_default()
-        box = self.query_one("#filter", Input)
-        box.focus()
-        box.insert_text_at_cursor(event.character)
+        self.filter_box.focus()
+        self.filter_box.insert_text_at_cursor(event.character)
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()  # c and e are letters in the filter, keys on the list
@@ -343,10 +298,10 @@ class HistoryScreen(ExportActions, Screen["HistoryChoice | None"]):
             self._export(info.id, info.path)
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.filter_box.focus()
 
     def action_close(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         if box.value:  # Escape clears the filter first, then closes
             box.value = ""
             self.table.focus()
@@ -355,18 +310,6 @@ class HistoryScreen(ExportActions, Screen["HistoryChoice | None"]):
             self.table.focus()
             return
         self.dismiss(None)
-
-    def action_move(self, step: int) -> None:
-        self.table.move_to(self.table.cursor + step)
-
-    def action_page(self, step: int) -> None:
-        self.table.move_to(self.table.cursor + step * self.table.page)
-
-    def action_first(self) -> None:
-        self.table.move_to(0)
-
-    def action_last(self) -> None:
-        self.table.move_to(len(self.table.rows) - 1)
 
 
 # --- reading one -------------------------------------------------------------------
@@ -401,11 +344,7 @@ class ConversationView(ExportActions, Screen[str | None]):
     }
     """
 
-    BINDINGS = [
-        Binding("c", "continue", "Continue", id="history.continue"),
-        Binding("e", "export", "Export", id="history.export"),
-        Binding("escape", "close", "Back", id="history.close"),
-    ]
+    BINDINGS = CONVERSATION.bindings()
 
     def __init__(self, conversation_id: str, path: Path, **kwargs) -> None:
         super().__init__(**kwargs)

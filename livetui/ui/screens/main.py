@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from textual._compositor import Compositor, ReflowResult
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
 from ..modes import ModeCommands, apply_labels
+from ..textual_internals import (
+    Compositor,
+    ReflowResult,
+    install_compositor,
+    mark_full_map_fresh,
+)
 from ..widgets.chat import ModelMessage
 from ..widgets.status import StatusBar
 
@@ -21,7 +26,7 @@ class OnceCompositor(Compositor):
 
     def reflow(self, parent: Widget, size: Size) -> ReflowResult:
         result = super().reflow(parent, size)
-        self._full_map_invalidated = False
+        mark_full_map_fresh(self)
         return result
 
 
@@ -30,7 +35,7 @@ class MainScreen(Screen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._compositor = OnceCompositor()
+        install_compositor(self, OnceCompositor())
 
     def on_mount(self) -> None:
         self.call_after_refresh(apply_labels, self.app)  # the panes and the prompt as the mode names them

@@ -15,7 +15,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -27,7 +26,8 @@ from ...core.models import describe, retired
 from ...core.modelsettings import show_thoughts_for, thinking_level_for
 from ...core.modes import fields_for_model
 from ...core.settings import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
-from .help import first_key
+from ..actions import SETTINGS
+from ..keymap import first_key
 
 # Gemini's prebuilt voices; a configured voice not in this list is offered too.
 VOICES = ("Puck", "Charon", "Kore", "Fenrir", "Aoede", "Leda", "Orus", "Zephyr")
@@ -119,11 +119,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
     }
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save & apply", id="settings.save", priority=True),
-        # Not priority: an open Select list takes Escape first, to close itself.
-        Binding("escape", "cancel", "Cancel", id="settings.cancel"),
-    ]
+    BINDINGS = SETTINGS.bindings()
 
     def __init__(self, settings: Settings, client: Callable[[], Any] | None = None) -> None:
         """`client`: gives the session's SDK client (or None before there is one), to ask

@@ -5,21 +5,15 @@ from __future__ import annotations
 import asyncio
 
 from textual import events
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+from ..actions import PROMPT
+
 
 class PromptArea(TextArea):
-    BINDINGS = [
-        # Not a priority binding: those run before the keys typed just before Enter
-        # reach the widget, and would send half a line. Handled in order below.
-        Binding("enter", "submit", "Send", id="prompt.send"),
-        Binding("ctrl+j,alt+enter", "newline", "New line", id="prompt.newline", show=False),
-        # The chat scrolls while you type (TextArea would move its cursor a page instead).
-        Binding("pageup", "app.scroll_chat(-1)", "Scroll up", id="scroll_up", show=False),  # same ids as the app's: one remap moves both
-        Binding("pagedown", "app.scroll_chat(1)", "Scroll down", id="scroll_down", show=False),
-    ]
+    # Enter is not a priority binding: see ui/actions.py.
+    BINDINGS = PROMPT.bindings()
 
     class Submitted(Message):
         """Whoever handles it calls `shown()` once the text is on its way to the
