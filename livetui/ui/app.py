@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from textual import events, on, work
-from textual._compositor import CompositorUpdate
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches

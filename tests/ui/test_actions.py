@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from functools import partial
 
+from livetui.core.config import Settings
 from textual.actions import parse
 
-from livetui.core.config import Settings
 from livetui.ui import actions
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.screens.confirm import ConfirmScreen
