@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from livetui.core.config import Settings
 from textual.actions import parse
 
+from livetui.core.settings import Settings
 from livetui.ui import actions
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.screens.confirm import ConfirmScreen
 from livetui.ui.screens.devices import DevicePickerScreen
 from livetui.ui.screens.eventlog import EventLogScreen
+from livetui.ui.screens.export import ExportPrompt
 from livetui.ui.screens.help import HelpScreen
-from livetui.ui.screens.history import ConversationView, ExportPrompt, HistoryScreen
+from livetui.ui.screens.history import ConversationView, HistoryScreen
 from livetui.ui.screens.settings import SettingsScreen
 from livetui.ui.widgets.prompt import PromptArea
 

@@ -14,10 +14,11 @@ from textual.content import Content
 from textual.markup import MarkupError
 from textual.widgets import OptionList
 
-from livetui.core.audio import devices
+from livetui.core.audio import discovery
 from livetui.core.eventlog import EventLog
 from livetui.core.events import SessionError
 from livetui.core.livemodels import _entry
+from livetui.core.sanitize import safe_text
 from livetui.core.settings import Settings
 from livetui.core.store import load
 from livetui.ui.app import LiveTuiApp
@@ -73,9 +74,9 @@ class PickerHost(App):
 
 
 async def test_device_names_are_shown_as_they_are_named_safely(monkeypatch: pytest.MonkeyPatch):
-    hostile = devices.Device(index=0, name=devices.safe_text("[/]Mic\x1b]0;pwned\x07"), max_input_channels=1, max_output_channels=1,
+    hostile = discovery.Device(index=0, name=safe_text("[/]Mic\x1b]0;pwned\x07"), max_input_channels=1, max_output_channels=1,
                              default_rate=48000.0, is_default_input=True, is_default_output=True)
-    monkeypatch.setattr(devices, "list_devices", lambda: [hostile])
+    monkeypatch.setattr(discovery, "list_devices", lambda: [hostile])
     app = PickerHost()
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.screen.query_one("#input", OptionList).option_count > 1, what="the devices")
