@@ -117,7 +117,7 @@ class SavingWatch:
             self.app.notify(export_problem(target, exc), severity="error", timeout=8)
             return
         message = f"Saved {name} to {target}"
-        voice = getattr(self.app, "voice", None)
+        voice = getattr(getattr(self.app, "session", None), "voice", None)  # the session controller's
         recorder = voice.recorder if voice is not None else None
         if recorder is not None:
             message += f" · recording so far: {recorder.input_path}, {recorder.output_path}"
