@@ -7,9 +7,7 @@ simulator or to Gemini.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -49,6 +47,7 @@ from ..core.events import (
 from ..core.persist import Transcript
 from ..core.session import SessionController
 from .conversations import Conversations
+from .lagprobe import probe_loop_lag
 from .messages import AudioReady, LiveEvent
 from .safeinput import safe_input
 from .safescreen import safe_update
@@ -166,23 +165,7 @@ class LiveTuiApp(PlainToasts, VoiceControls, Conversations, App[int]):  # toasts
         if self._audio_enabled:
             self.open_audio()
         if lag_file := os.environ.get("LIVETUI_LOOP_LAG_FILE"):
-            self.run_worker(self._probe_loop_lag(lag_file), group="lag-probe", exit_on_error=False)
-
-    async def _probe_loop_lag(self, path: str) -> None:
-        """Opt-in, for bench/terminal.py (off unless LIVETUI_LOOP_LAG_FILE names a file):
-        every 10 ms, how late the event loop woke up, as lines "monotonic-seconds lag-ms",
-        appended once a second."""
-        lines: list[str] = []
-        with open(path, "a", encoding="utf-8") as out:
-            while True:
-                t0 = time.monotonic()
-                await asyncio.sleep(0.01)
-                now = time.monotonic()
-                lines.append(f"{now:.4f} {(now - t0 - 0.01) * 1000:.2f}\n")
-                if len(lines) >= 100:
-                    out.writelines(lines)
-                    out.flush()
-                    lines.clear()
+            self.run_worker(probe_loop_lag(lag_file), group="lag-probe", exit_on_error=False)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._shadow is not None:
@@ -224,11 +207,6 @@ class LiveTuiApp(PlainToasts, VoiceControls, Conversations, App[int]):  # toasts
     def later(self, callback: Callable[..., Any], *args: Any) -> None:
         self.call_later(callback, *args)
 
-    @work(thread=True, group="audio", exit_on_error=False)
-    def open_audio(self) -> None:
-        """PortAudio probing can take a moment: off the UI's loop."""
-        self.post_message(AudioReady(self.session.open_devices()))
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly: in words on screen, details in the log."""
         worker = event.worker
@@ -238,14 +216,6 @@ class LiveTuiApp(PlainToasts, VoiceControls, Conversations, App[int]):  # toasts
             self.post_message(AudioReady(f"could not open the audio devices: {worker.error}"))
         else:
             self.notify(f"{worker.name} failed: {worker.error}", severity="error")
-
-    async def on_audio_ready(self, message: AudioReady) -> None:
-        if not self.is_running:
-            return  # quitting: the widgets are gone
-        if message.problem:
-            await self.session.say(f"no audio: {message.problem} · text still works", "error")
-        self.session.apply_mic_default()
-        self._status()
 
     async def on_live_event(self, message: LiveEvent) -> None:
         if not self.is_running:

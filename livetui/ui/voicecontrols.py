@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from textual import work
 from textual.app import App
 from textual.css.query import NoMatches
 
@@ -15,6 +16,7 @@ from ..core.config import Settings
 from ..core.eventlog import EventLog
 from ..core.session import SessionController
 from ..core.voice import default_record_dir
+from .messages import AudioReady
 from .widgets.meters import LevelMeter
 from .widgets.status import StatusBar
 
@@ -46,8 +48,18 @@ class VoiceControls(App[Any]):
     def _status(self, **changes: str) -> None:
         raise NotImplementedError  # the app's
 
-    def open_audio(self) -> Any:
-        raise NotImplementedError  # the app's
+    @work(thread=True, group="audio", exit_on_error=False)
+    def open_audio(self) -> None:
+        """PortAudio probing can take a moment: off the UI's loop."""
+        self.post_message(AudioReady(self.session.open_devices()))
+
+    async def on_audio_ready(self, message: AudioReady) -> None:
+        if not self.is_running:
+            return  # quitting: the widgets are gone
+        if message.problem:
+            await self.session.say(f"no audio: {message.problem} · text still works", "error")
+        self.session.apply_mic_default()
+        self._status()
 
     def _no_audio(self) -> bool:
         voice = self.session.voice
