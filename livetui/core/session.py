@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections import deque
 from collections.abc import Callable, Coroutine, Sequence
-from pathlib import Path
 from typing import Any, Protocol
 
-from .answers import Answers, mic_live
-from .audio.wavio import WavError
+from .answers import Answers
 from .carryover import carry_over_turns
 from .config import Settings
 from .conversation import Change, Conversation, TurnAdded
@@ -33,7 +30,6 @@ from .eventlog import EventLog
 from .events import (
     AnswerHeard,
     AudioChunk,
-    AudioOnlyRefused,
     ConnectionState,
     Event,
     GoAway,
@@ -47,9 +43,12 @@ from .events import (
 )
 from .live import LiveSession, describe_error
 from .netloop import NetLoop
+from .outbox import Outbox
 from .pending import Pending
 from .persist import Transcript
-from .recovery import Backoff, Diagnosis, diagnose
+from .recovery import Backoff
+from .sessionvoice import SessionVoice
+from .staying import StayingConnected
 from .voice import Voice
 
 
@@ -72,7 +71,7 @@ class Host(Protocol):
         """Call back on the host's loop after what is already queued there."""
 
 
-class SessionController:
+class SessionController(StayingConnected, SessionVoice):
     def __init__(
         self,
         settings: Settings,
@@ -91,12 +90,8 @@ class SessionController:
         self.transcript = transcript if transcript is not None else Transcript()
         self.live: LiveSession | None = None
         self.generation = 0  # bumps with each session; events of older ones are dropped
-        # Typed turns wait here until a session takes them: in order, never lost.
-        self.outbox: asyncio.Queue[str | None] = asyncio.Queue()  # None: only a wake-up
+        self.outbox = Outbox()  # typed turns: in order, never lost, never asked twice
         self.connected = asyncio.Event()
-        self.unsent = 0  # typed turns not yet accepted by a session
-        self._resend: deque[str] = deque()  # typed turns to send before the outbox's, in order
-        self._in_flight: list[str] = []  # typed turns this session took and has not answered yet
         self.handle: str | None = None  # the latest resumable handle from the service
         self.backoff = Backoff()
         self.pending = Pending()  # how long the service keeps us waiting, for the status bar
@@ -166,7 +161,7 @@ class SessionController:
         self.live = None
         self.connected.clear()
         self.generation += 1
-        self._in_flight = []
+        self.outbox.forget_in_flight()
         self._cancel_goaway()
         if resume is None:
             self.handle = None  # a fresh session: the old handle belongs to the old conversation state
@@ -244,12 +239,7 @@ class SessionController:
     async def send_typed(self) -> None:
         """The one task that sends typed turns, so they keep their order (the host's worker)."""
         while True:
-            if not self._resend:
-                typed = await self.outbox.get()
-                if typed is None:
-                    continue  # woken up for turns to send again
-                self._resend.append(typed)
-            text = self._resend[0]
+            text = await self.outbox.next()
             await self.connected.wait()
             live, generation = self.live, self.generation
             if live is None:
@@ -263,14 +253,11 @@ class SessionController:
                 continue
             if self.live is not live:
                 continue  # the session was left while it went out: the next one takes it
-            self._resend.popleft()
-            self.unsent -= 1
-            self._in_flight.append(text)
+            self.outbox.took()
 
     def queue_typed(self, text: str) -> None:
         """A typed turn (already shown): it goes out when a session takes it."""
-        self.unsent += 1
-        self.outbox.put_nowait(text)
+        self.outbox.put(text)
         if self.state == "failed":
             # Typing after a failure is a fresh start: a full set of tries, by handle when there is one.
             self.backoff.reset()
@@ -280,8 +267,8 @@ class SessionController:
         """An event the connection delivered, back on the host's loop."""
         if generation != self.generation:
             return  # a late word from a session we already left
-        if isinstance(event, TurnComplete) and self._in_flight:
-            self._in_flight.pop(0)  # answered (or cut by a barge-in): no longer ours to resend
+        if isinstance(event, TurnComplete):
+            self.outbox.answered()  # no longer ours to resend
         match event:
             case SessionStarted():
                 self.apply_mic_default()
@@ -316,116 +303,6 @@ class SessionController:
                     self.voice.unanswered.clear()  # an answer begins: the model heard what the mic sent
                 await self.show(changes)
 
-    # -- staying connected -------------------------------------------------------
-
-    async def _failed(self, error: SessionError) -> None:
-        """Retry what a retry can fix (with the handle, backing off), restore the
-        conversation when the handle is refused, and say the rest once."""
-        self.connected.clear()
-        self.live = None
-        self._cancel_goaway()
-        self._requeue_unanswered()
-        await self.show(self._end_cut_answer())
-        self.pending.stopped()
-        diagnosis = diagnose(error, self._fresh_trust)
-        if diagnosis.reload_trust:  # the SDK reads SSL_CERT_FILE once per client: the next try makes a new one
-            self._client, self._fresh_trust = None, True
-        if diagnosis.action == "audio_only" and self.settings.answers().asked == "TEXT":
-            self._set_state("failed")
-            await self.say(f"session ended ({error.code}): {error.message}", "error")
-            self.host.emit(AudioOnlyRefused(error.message))
-            return
-        if diagnosis.action == "restore":
-            self._recovering = True
-            await self.say(diagnosis.message)
-            self.start(self.carry(), state="reconnecting")
-            return
-        if diagnosis.action == "retry":
-            delay = self.backoff.next_delay()
-            if delay is not None:
-                self._recovering = True
-                attempt = f"{self.backoff.tried}/{self.backoff.attempts}"
-                self._set_state(f"reconnecting {attempt}…")
-                self.eventlog.add("info", "reconnect", 0, f"{error.message}; try {attempt} in {delay:g} s")
-                if self.backoff.tried == 1:
-                    why = "" if error.code == 1006 else f" ({error.message})"  # 1006 says nothing more than "lost"
-                    await self.say(f"connection lost{why} · reconnecting")
-                self._after(delay, self._reconnect, self.generation)
-                return
-            diagnosis = Diagnosis("fatal", f"{error.message} · gave up after {self.backoff.attempts} tries; type to try again")
-        self._recovering = False
-        self._set_state("failed")
-        code = f" ({error.code})" if error.code else ""
-        await self.say(f"{diagnosis.heading}{code}: {diagnosis.message}", "error")
-
-    def _reconnect(self, generation: int, state: str | None = None) -> None:
-        if generation != self.generation:
-            return  # something else (a toggle, a new session) happened meanwhile
-        state = state or self.state
-        if self.handle:
-            self.start([], resume=self.handle, state=state)
-        else:
-            self.start(self.carry(), state=state)
-
-    def _goaway(self, time_left: float | None) -> None:
-        """The service will close this connection: move to a new one with the
-        handle, between answers when there is time, before the deadline anyway."""
-        left = 10.0 if time_left is None else time_left
-        self._goaway_deadline = asyncio.get_running_loop().time() + left
-        self._handoff_pending = True
-        self.eventlog.add("info", "goAway", 0, f"closing in {left:g} s; moving to a new connection")
-        self._goaway_tick()
-        if self._between_answers() and self.handle:
-            self._hand_off()
-        else:
-            self._goaway_timers.append(self._after(max(0.0, left - 1.0), self._hand_off))
-
-    def _goaway_tick(self) -> None:
-        """The countdown is part of the status note: once a second until the move."""
-        if self._goaway_deadline is not None:
-            self._emit_state()
-            self._goaway_timers.append(self._after(1.0, self._goaway_tick))
-
-    def _cancel_goaway(self) -> None:
-        self._handoff_pending = False
-        self._goaway_deadline = None
-        for timer in self._goaway_timers:
-            timer.cancel()
-        self._goaway_timers = []
-
-    def _hand_off(self) -> None:
-        if not self._handoff_pending:
-            return
-        self.eventlog.add("info", "handoff", 0, f"resuming on a new connection ({'handle' if self.handle else 'context restore'})")
-        self._requeue_unanswered()
-        cut = self._end_cut_answer()  # the deadline came first: the answer ends where it stopped
-        if self.handle:
-            self.start([], resume=self.handle, state="moving")
-        else:
-            self.start(self.carry(), state="moving")
-        if cut:  # queued on the host's loop, so it is drawn before anything the new session says
-            self.host.later(self.show, cut)
-
-    def _between_answers(self) -> bool:
-        """No answer streaming, none awaited for a typed turn, and none for speech the
-        service has transcribed: moving now loses nothing."""
-        if self.conversation.model_turn is not None or self._in_flight:
-            return False
-        last = next((t for t in reversed(self.conversation.turns) if t.role != "system"), None)
-        return last is None or last.role != "user" or last.modality != "AUDIO"
-
-    def _requeue_unanswered(self) -> None:
-        """Typed turns the session took but never began to answer are sent again, first,
-        to the next session (its handle is from before them). One whose answer had begun
-        stays as it is, cut, and is not asked twice."""
-        waiting, self._in_flight = self._in_flight, []
-        if waiting and self.conversation.model_turn is not None:
-            waiting = waiting[1:]
-        self._resend.extendleft(reversed(waiting))
-        self.unsent += len(waiting)
-        if waiting:
-            self.outbox.put_nowait(None)  # the sender may be waiting on the outbox
-
     def _end_cut_answer(self) -> list[Change]:
         """The session is left: an answer still streaming ends here, marked interrupted,
         and the speaker plays out what it already has."""
@@ -440,7 +317,7 @@ class SessionController:
         """The conversation so far for a new session, minus typed turns still
         waiting in the outbox (they will be sent as turns of their own)."""
         past = self.conversation.past_turns()
-        unsent = self.unsent
+        unsent = self.outbox.unsent
         while unsent and past and past[-1].role == "user":
             past.pop()
             unsent -= 1
@@ -495,51 +372,6 @@ class SessionController:
             self.start([], resume=saved.handle)
         else:
             self.start(self.carry())
-
-    # -- voice -------------------------------------------------------------------
-
-    def make_voice(self) -> Voice:
-        self.voice = Voice(self.settings.audio, automatic_vad=self.settings.vad.automatic, loop=self.net.loop)
-        return self.voice
-
-    def open_devices(self) -> str | None:
-        """Open the audio devices: why not, in words. Slow (PortAudio probes): call it in a thread."""
-        return self.voice.open() if self.voice is not None else None
-
-    def apply_mic_default(self) -> None:
-        """The mic as the settings want it at the start of a session."""
-        voice = self.voice
-        if voice is None or not voice.available:
-            return
-        voice.automatic_vad = self.settings.vad.automatic
-        voice.talking = False
-        voice.muted = not mic_live(self.settings.modality, self.settings.audio.mic_on_start)
-
-    def cut_in(self) -> bool:
-        """Stop the WAV file being sent, if any (it says where it stopped); else the
-        answer now (a barge-in by key): True when an answer was stopped."""
-        voice, turn = self.voice, self.conversation.model_turn
-        if voice is not None and (sending := voice.file) is not None:
-            sending.stop()
-            return False
-        if voice is None or not voice.buffer.playing:
-            return False
-        heard = voice.cut_in()
-        if turn is not None:
-            self.host.emit(AnswerHeard(turn.id, heard))
-        return True
-
-    async def send_wav(self, path: Path) -> None:
-        """A WAV file as the user's turn, streamed from disk in real time like speech."""
-        voice = self.voice
-        if voice is None:
-            return
-        try:
-            sent = await self.net.run(voice.send_file(path))
-        except (WavError, OSError) as exc:
-            await self.say(f"cannot send {path}: {exc}", "error")
-            return
-        await self.say(sent.summary())
 
     async def aclose(self) -> None:
         """Quitting: the session, the simulator or service, the devices, the transcript."""

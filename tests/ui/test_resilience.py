@@ -485,7 +485,7 @@ async def test_every_error_is_one_line_and_the_app_stays_up(case: ErrorCase, mon
             await type_and_send(pilot, "What is the capital of Peru?")
             await until(pilot, lambda: len(system_lines(app, "error")) == 2, what="the second try's line")
             assert app.is_running and state(app) == "failed"
-            assert app.session.unsent == 1
+            assert app.session.outbox.unsent == 1
         print(f"\n[{line}]")
     finally:
         await stop(sim)

@@ -112,10 +112,10 @@ async def test_typed_turns_wait_for_a_session_then_go_in_order(controller: Sessi
     for text in ("one", "two", "three"):
         await typed(controller, text)
     await asyncio.sleep(0.02)
-    assert controller.unsent == 3, "nothing goes out before a session is connected"
+    assert controller.outbox.unsent == 3, "nothing goes out before a session is connected"
     live = await connect(controller)
     await until(lambda: live.sent == ["one", "two", "three"], "the three turns, in order")
-    assert controller.unsent == 0
+    assert controller.outbox.unsent == 0
     assert host_of(controller).states() == ["connecting", "connected"]
 
 
