@@ -102,10 +102,9 @@ class LiveTuiApp(PlainToasts, VoiceControls, Conversations, App[int]):  # toasts
         super().__init__()
         self.backend = backend
         # A fixed clock makes pictures of the app repeatable.
-        self.conversation = Conversation(clock=clock) if clock else Conversation()
-        self.eventlog = EventLog()
+        conversation = Conversation(clock=clock) if clock else Conversation()
         # The conversation with the service, its connections and its transcript: core/session.py.
-        self.session = SessionController(settings, backend, self, conversation=self.conversation, eventlog=self.eventlog, transcript=Transcript(store))
+        self.session = SessionController(settings, backend, self, conversation=conversation, transcript=Transcript(store))
         self._audio_enabled = audio  # tests of text-only behaviour leave the devices alone
         self.saving = SavingWatch(self, lambda text, level: self.session.say(text, level))
         self._restore = restore  # a saved conversation to continue (core.store.LoadedConversation)
@@ -121,6 +120,18 @@ class LiveTuiApp(PlainToasts, VoiceControls, Conversations, App[int]):  # toasts
     @settings.setter
     def settings(self, settings: Settings) -> None:
         self.session.settings = settings
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.session.conversation
+
+    @property
+    def eventlog(self) -> EventLog:
+        return self.session.eventlog
+
+    @eventlog.setter
+    def eventlog(self, log: EventLog) -> None:
+        self.session.eventlog = log  # tests swap in one with repeatable times
 
     def get_driver_class(self) -> type[Driver]:
         return safe_input(super().get_driver_class())  # pastes whole and in order: ui/safeinput.py
