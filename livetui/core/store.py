@@ -16,7 +16,6 @@ The store never receives an API key, and still scrubs any it finds (defence in d
 from __future__ import annotations
 
 import difflib
-import errno
 import json
 import math
 import os
@@ -264,7 +263,7 @@ def _reopener(path: Path) -> Callable[[], int]:
     appended to (created if need be)."""
 
     def reopen() -> int:
-        _make_private_dirs(path.parent)
+        make_private_dirs(path.parent)
         return _open_private(path, exclusive=False)
 
     return reopen

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from .brain import Turn
+from .reply import Turn
 from .tokens import text_tokens
 
 Modality = Literal["TEXT", "AUDIO"]

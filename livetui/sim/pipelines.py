@@ -4,23 +4,17 @@ answering it; the catalogue's `kind` says which (data, not model names)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from .models import lookup
+from .session_state import Pipeline
 from .transcribe import Transcriber
 from .translate import Translator, parse_translation_config
 
-if TYPE_CHECKING:
-    from .session import LiveSession, UserInput
-
-__all__ = ["AUDIO_ONLY", "Pipeline", "pipeline_for"]
+__all__ = ["AUDIO_ONLY", "pipeline_for"]
 
 # What the service says to text sent to a model whose input is audio only (simulator's words).
 AUDIO_ONLY = "This model accepts audio input only: send realtime_input audio."
-
-
-class Pipeline(Protocol):
-    async def hear(self, session: LiveSession, user: UserInput) -> None: ...
 
 
 def pipeline_for(model_name: str, setup: Any) -> Pipeline | None:

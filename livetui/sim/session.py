@@ -2,6 +2,11 @@
 
 The reader loop (`run`) never waits on an answer: answers stream from their own task,
 so that user speech arriving meanwhile can interrupt them (barge-in).
+
+Here: the handshake, each client message, speech and activity detection, barge-in and
+tool responses. The answers are in `answering`, the state all parts share in
+`session_state`, the setup message's reading in `setup_config`, the close reasons in
+`errors`.
 """
 
 from __future__ import annotations
@@ -10,165 +15,33 @@ import asyncio
 import json
 import logging
 import random
-import secrets
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
-import soxr
 import numpy as np
-from websockets.asyncio.server import ServerConnection
+import soxr
 from websockets.exceptions import ConnectionClosed
 
-from . import recognize, rules, schema
-from .answer import Answer, PlaybackClock, text_parts
-from .brain import Brain, FunctionDecl, Reply, function_decls_from_setup
-from .context import Context, Item, text_item
-from .models import Model, lookup
-from .pipelines import AUDIO_ONLY, Pipeline, pipeline_for
-from .reasoning import CALL_FILLER, FILLER, Reasoning, scheduling, thought_text, thought_tokens, tool_use_tokens
-from .tokens import audio_tokens, pcm_seconds
-from .vad import Vad, VadConfig
+from . import recognize, rules
+from .answer import PlaybackClock
+from .answering import Answering
+from .brain import Brain
+from .context import text_item
+from .errors import BAD_JSON, BAD_KEY, DEADLINE, NO_SESSION, NOT_FOUND, QUOTA, Closed, check_fields
+from .models import lookup
+from .pipelines import AUDIO_ONLY, pipeline_for
+from .reasoning import Reasoning, scheduling
+from .reply import Reply
+from .session_state import INPUT_RATE, UserInput
+from .setup_config import SetupConfig, content_text
+from .tools import function_decls_from_setup
+from .vad import Vad
 from .wire import decode_bytes, field, pcm_rate
-
-if TYPE_CHECKING:
-    from .server import Simulator
 
 log = logging.getLogger("livetui.sim")
 
-INPUT_RATE = 16000
-# Close reasons as the real service words them (at most 123 bytes).
-BAD_KEY = (1007, "API key not valid. Please pass a valid API key.")
-BAD_JSON = (1007, "Invalid JSON payload received.")
-NO_SESSION = (1008, "BidiGenerateContent session not found")
-NOT_FOUND = (1008, "Requested entity was not found")
-QUOTA = (1011, "You exceeded your current quota, please check your plan and billing details.")
-DEADLINE = (1011, "Deadline expired before operation could complete.")
 
-
-class Closed(Exception):
-    """Raised to end a connection with a close frame."""
-
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(f"{code} {reason}")
-        self.code = code
-        self.reason = reason.encode("utf-8")[:123].decode("utf-8", "ignore")
-
-
-@dataclass(frozen=True)
-class UserInput:
-    text: str = ""
-    pcm: bytes = b""  # 16 kHz speech still to be recognised
-    modality: Literal["TEXT", "AUDIO"] = "TEXT"
-    tool_result: tuple[Reply, Any] | None = None  # a NON_BLOCKING call's result to speak
-
-
-@dataclass
-class SetupConfig:
-    model: str
-    modality: Literal["TEXT", "AUDIO"]
-    input_transcription: bool
-    output_transcription: bool
-    vad: VadConfig | None  # None: automatic VAD disabled, the client marks activity
-    interrupt: bool  # activity_handling != NO_INTERRUPTION
-    voice_name: str | None
-    language_code: str | None
-    tools: list[FunctionDecl]
-    resumption: bool
-    resume_handle: str | None
-    compression: tuple[int, int] | None  # (trigger_tokens, target_tokens)
-    system_instruction: str
-    model_spec: Model | None = None  # the catalogue's entry for `model`, set by LiveSession._setup
-
-    @classmethod
-    def parse(cls, setup: Any) -> "SetupConfig":
-        if not isinstance(setup, dict):
-            raise Closed(*BAD_JSON)
-        model = field(setup, "model")
-        if not isinstance(model, str) or not model:
-            raise Closed(1007, "Request contains an invalid argument.")
-        generation = field(setup, "generationConfig") or {}
-        modalities = field(generation, "responseModalities") or ["AUDIO"]
-        modality = str(modalities[0]).upper() if modalities else "AUDIO"
-        if modality not in ("TEXT", "AUDIO") or len(modalities) > 1:
-            raise Closed(1007, "Request contains an invalid argument.")
-        speech_config = field(generation, "speechConfig") or {}
-        voice = field(field(field(speech_config, "voiceConfig"), "prebuiltVoiceConfig"), "voiceName")
-        realtime = field(setup, "realtimeInputConfig") or {}
-        aad = field(realtime, "automaticActivityDetection") or {}
-        vad = None if field(aad, "disabled") is True else VadConfig.from_setup(aad)
-        resumption = field(setup, "sessionResumption")
-        compression = field(setup, "contextWindowCompression")
-        return cls(
-            model=model,
-            modality=modality,  # type: ignore[arg-type]
-            input_transcription=field(setup, "inputAudioTranscription") is not None,
-            output_transcription=field(setup, "outputAudioTranscription") is not None,
-            vad=vad,
-            interrupt=field(realtime, "activityHandling") != "NO_INTERRUPTION",
-            voice_name=voice if isinstance(voice, str) else None,
-            language_code=field(speech_config, "languageCode"),
-            tools=function_decls_from_setup(field(setup, "tools")),
-            resumption=resumption is not None,
-            resume_handle=field(resumption, "handle") or None,
-            compression=_compression(compression),
-            system_instruction=content_text(field(setup, "systemInstruction")),
-        )
-
-
-def _compression(config: Any) -> tuple[int, int] | None:
-    if config is None:
-        return None
-    trigger = int(field(config, "triggerTokens") or 25_600)
-    target = int(field(field(config, "slidingWindow"), "targetTokens") or trigger // 2)
-    return trigger, min(target, trigger)
-
-
-def content_text(content: Any) -> str:
-    """The text of a Content (or a plain string)."""
-    if isinstance(content, str):
-        return content
-    parts = field(content, "parts") or []
-    return "".join(p.get("text", "") for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str))
-
-
-class LiveSession:
-    def __init__(self, sim: "Simulator", ws: ServerConnection, conn_id: int, api_key: str | None) -> None:
-        self.sim = sim
-        self.ws = ws
-        self.conn_id = conn_id
-        self.api_key = api_key
-        self.context = Context()
-        self.turns: asyncio.Queue[UserInput] = asyncio.Queue()
-        self.answer: Answer | None = None
-        self.playback = PlaybackClock()
-        self.turn_open = False  # an answer's turnComplete has not been sent yet
-        self.turn_closed = asyncio.Event()
-        self.tool_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self.cancelled_calls: set[str] = set()
-        self.reasoning = Reasoning()
-        self.async_calls: dict[str, Reply] = {}  # NON_BLOCKING calls still running on the client
-        self.results_due = 0  # their results queued to be spoken
-        self.held_results: list[UserInput] = []  # results that wait for the user to finish speaking
-        self.pending_user: list[str] = []  # client content sent without turn_complete
-        self.vad: Vad | None = None
-        self.activity_pcm: bytearray | None = None  # manual activity (VAD disabled)
-        self.silence_timer: asyncio.TimerHandle | None = None
-        self.tasks: list[asyncio.Task[Any]] = []
-        self.brain: Brain
-        self.pipeline: Pipeline | None = None  # interpreter or transcriber: utterances go to it, not answered
-
-    # -- sending ---------------------------------------------------------------
-
-    async def send(self, msg: dict[str, Any]) -> None:
-        self.sim.frames.write(self.conn_id, "out", msg)
-        try:
-            # Binary frames holding UTF-8 JSON, as the real service sends them.
-            await self.ws.send(json.dumps(msg, separators=(",", ":")).encode("utf-8"))
-        except ConnectionClosed:
-            pass
-
-    async def close(self, code: int, reason: str) -> None:
-        await self.ws.close(code, reason.encode("utf-8")[:123].decode("utf-8", "ignore"))
+class LiveSession(Answering):
+    """One connection, served from `run` until either side closes it."""
 
     # -- the connection --------------------------------------------------------
 
@@ -417,9 +290,6 @@ class LiveSession:
             return self.vad.in_speech
         return self.activity_pcm is not None
 
-    def _owed(self) -> bool:
-        """A request still has work in the background: calls running, results to speak."""
-        return bool(self.async_calls) or self.results_due > 0
 
     # -- turns and answers -----------------------------------------------------
 
@@ -454,204 +324,6 @@ class LiveSession:
                     self.context.replace_last_model(kept, round(item.tokens * heard))
                     break
             await self.send({"serverContent": {"interrupted": True}})
-
-    async def _turn_loop(self) -> None:
-        while True:
-            user = await self.turns.get()
-            if self.pipeline is not None:
-                await self.pipeline.hear(self, user)
-                continue
-            if user.tool_result is not None:
-                self.results_due -= 1
-                await self._answer(self.context.turns(), "", tool_result=user.tool_result)
-                continue
-            text = user.text
-            audio_tokens_in = 0
-            if user.modality == "AUDIO":
-                text = await recognize.transcribe_beside(user.pcm) if user.pcm else ""
-                audio_tokens_in = audio_tokens(pcm_seconds(len(user.pcm), INPUT_RATE))
-                if self.config.input_transcription:
-                    await self.send({"serverContent": {"inputTranscription": {"text": text, "finished": True}}})
-            if user.modality == "AUDIO":
-                item = Item(role="user", text=text, modality="AUDIO", tokens=audio_tokens_in)
-            else:
-                item = text_item("user", text)
-            history = self.context.turns()
-            self.context.add(item)
-            await self._answer(history, text)
-
-    async def _answer(self, history: list[Any], user_text: str, tool_result: tuple[Reply, Any] | None = None) -> None:
-        cfg = self.config
-        reasoning = self.reasoning
-        self.playback = PlaybackClock()
-        answer = Answer(
-            send=self.send,
-            options=self.sim.options,
-            output_transcription=cfg.output_transcription,
-            voice_name=cfg.voice_name,
-            language_code=cfg.language_code,
-            playback=self.playback,
-        )
-        self.answer = answer
-        self.turn_open = True
-        self.turn_closed.clear()
-        prompt = self.context.tokens_by_modality()
-        thoughts = ""
-        tool_use = 0  # tokens of a function response read for this answer
-        calls: list[str] = []  # NON_BLOCKING calls made by this answer
-        try:
-            if tool_result is not None:  # a NON_BLOCKING call's result, said now
-                reply, result = tool_result
-                text = self.brain.after_tool(reply, result)
-                tool_use = tool_use_tokens(result)
-            else:
-                reply = self.brain.reply(history, user_text, cfg.tools)
-                text = reply.text
-                if reasoning.thinks and not reply.tone_ms:
-                    thoughts = thought_text(user_text)
-            answer.tone_ms = reply.tone_ms
-            answer.stop_after_ms = reply.interrupt_after_ms
-            if not await answer.latency() and thoughts:
-                await self._reason(answer, thoughts)
-            if not answer.stopped.is_set() and tool_result is None and reply.tool is not None:
-                if reasoning.non_blocking(self._declared(reply)):
-                    calls.append(await self._send_call(reply))
-                    self.async_calls[calls[-1]] = reply
-                    text = CALL_FILLER  # the model keeps talking while the call runs
-                else:
-                    text, tool_use = await self._call_tool(answer, reply)
-            if not answer.stopped.is_set() and text:
-                if cfg.modality == "AUDIO":
-                    await answer.stream_audio(text)
-                else:
-                    await answer.stream_text(text)
-            answer.disarm()  # a scripted interruption only cuts an answer in flight
-            if answer.stopped.is_set():
-                dropped = [call for call in calls if self.async_calls.pop(call, None) is not None]
-                if dropped:  # the turn that made them was cut: the model drops them
-                    self.cancelled_calls.update(dropped)
-                    await self.send({"toolCallCancellation": {"ids": dropped}})
-                await self.send({"serverContent": {"interrupted": True}})
-                self.playback = PlaybackClock()  # what was cut will never play
-            else:
-                await self.send({"serverContent": {"generationComplete": True}})
-            if reply.turn_complete_delay_ms:
-                await asyncio.sleep(reply.turn_complete_delay_ms / 1000)
-            response_tokens = answer.response_tokens(cfg.modality)
-            content: dict[str, Any] = {"turnComplete": True}
-            if reasoning.background:  # the request is done only when nothing is owed
-                content["interactionStatus"] = "IN_PROGRESS" if self._owed() else "IDLE"
-            await self.send(
-                {
-                    "serverContent": content,
-                    "usageMetadata": usage(
-                        prompt, cfg.modality, response_tokens, thoughts=thought_tokens(thoughts) if thoughts else 0,
-                        tool_use_prompt=tool_use,
-                    ),
-                }
-            )
-            self.turn_open = False
-            self.turn_closed.set()
-            self.context.add(Item(role="model", text=answer.sent_text, modality=cfg.modality, tokens=response_tokens))
-            if cfg.compression:
-                self.context.compress(*cfg.compression)
-            if cfg.resumption:
-                handle = secrets.token_urlsafe(12)
-                self.sim.resumable[handle] = self.context.snapshot()
-                await self.send({"sessionResumptionUpdate": {"newHandle": handle, "resumable": True}})
-        finally:
-            self.turn_open = False
-            self.turn_closed.set()
-
-    async def _reason(self, answer: Answer, thoughts: str) -> None:
-        """Think before answering: in the background (a filler first, its own generation,
-        the request IN_PROGRESS meanwhile) or inline; the reasoning as thought parts when asked."""
-        if self.reasoning.background:
-            if self.config.modality == "AUDIO":
-                await answer.stream_audio(FILLER)
-            else:
-                await answer.stream_text(FILLER)
-            if answer.stopped.is_set():
-                return
-            await self.send({"serverContent": {"generationComplete": True}})
-            await self.send({"serverContent": {"turnComplete": True, "interactionStatus": "IN_PROGRESS"}})
-        if self.reasoning.include_thoughts:
-            for part in text_parts(thoughts, 48):
-                await self.send({"serverContent": {"modelTurn": {"role": "model", "parts": [{"text": part, "thought": True}]}}})
-        if self.reasoning.background:
-            await answer.pause(self.sim.options.reasoning_ms / 1000)
-
-    def _declared(self, reply: Reply) -> str:
-        name = reply.tool.name if reply.tool else ""
-        return next((decl.behavior for decl in self.config.tools if decl.name == name), "")
-
-    async def _send_call(self, reply: Reply) -> str:
-        assert reply.tool is not None
-        call_id = f"function-call-{secrets.token_hex(6)}"
-        await self.send({"toolCall": {"functionCalls": [{"id": call_id, "name": reply.tool.name, "args": reply.tool.args}]}})
-        return call_id
-
-    async def _call_tool(self, answer: Answer, reply: Reply) -> tuple[str, int]:
-        """A BLOCKING call: the answer waits for the client's response. What to say
-        then, and the tokens of the response the model read."""
-        assert reply.tool is not None
-        call_id = f"function-call-{secrets.token_hex(6)}"
-        waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self.tool_waiters[call_id] = waiter
-        await self.send({"toolCall": {"functionCalls": [{"id": call_id, "name": reply.tool.name, "args": reply.tool.args}]}})
-        stopped = asyncio.ensure_future(answer.stopped.wait())
-        await asyncio.wait([waiter, stopped], return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        if not waiter.done():
-            self.tool_waiters.pop(call_id, None)
-            self.cancelled_calls.add(call_id)
-            await self.send({"toolCallCancellation": {"ids": [call_id]}})
-            return "", 0
-        return self.brain.after_tool(reply, waiter.result()), tool_use_tokens(waiter.result())
-
-
-def usage(
-    prompt: dict[str, int],
-    modality: str,
-    response_tokens: int,
-    *,
-    thoughts: int = 0,
-    tool_use_prompt: int = 0,
-    tool_use_prompt_details: dict[str, int] | None = None,
-) -> dict[str, Any]:
-    """usageMetadata as today's service sends it: per-modality details that add up to
-    their counts, and thought and tool-use counts only when there are any. The total
-    counts everything billed: prompt, response, thoughts and tool-use prompt."""
-    prompt_total = sum(prompt.values())
-    out: dict[str, Any] = {
-        "promptTokenCount": prompt_total,
-        "responseTokenCount": response_tokens,
-        "totalTokenCount": prompt_total + response_tokens + thoughts + tool_use_prompt,
-        "promptTokensDetails": _details(prompt),
-    }
-    if response_tokens:
-        out["responseTokensDetails"] = _details({modality: response_tokens})
-    if thoughts:
-        out["thoughtsTokenCount"] = thoughts
-    if tool_use_prompt:
-        out["toolUsePromptTokenCount"] = tool_use_prompt
-        out["toolUsePromptTokensDetails"] = _details(tool_use_prompt_details or {"TEXT": tool_use_prompt})
-    return out
-
-
-def _details(by_modality: dict[str, int]) -> list[dict[str, Any]]:
-    return [{"modality": m, "tokenCount": n} for m, n in sorted(by_modality.items()) if n]
-
-
-def check_fields(msg: dict[str, Any]) -> None:
-    """Refuse what the service's JSON parser refuses: two message types in one
-    message (a oneof), or a field name it does not know."""
-    kinds = schema.message_types(msg)
-    if len(kinds) > 1:
-        raise Closed(1007, f"Invalid JSON payload received. oneof field 'message_type' is already set. Cannot set '{kinds[1]}'")
-    unknown = schema.unknown_field(msg)
-    if unknown is not None:
-        raise Closed(1007, schema.unknown_field_reason(*unknown))
 
 
 def to_input_rate(pcm: bytes, rate: int) -> bytes:

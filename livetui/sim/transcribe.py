@@ -20,13 +20,13 @@ from .answer import text_parts
 from .tokens import audio_tokens, pcm_seconds, text_tokens
 
 if TYPE_CHECKING:
-    from .session import LiveSession, UserInput
+    from .session_state import SessionState, UserInput
 
 __all__ = ["Transcriber"]
 
 
 class Transcriber:
-    async def hear(self, session: LiveSession, user: UserInput) -> None:
+    async def hear(self, session: SessionState, user: UserInput) -> None:
         text = await recognize.transcribe_beside(user.pcm) if user.pcm else ""
         if not text:
             return  # noise: no caption

@@ -30,7 +30,7 @@ from .tokens import audio_tokens, pcm_seconds
 from .wire import field
 
 if TYPE_CHECKING:
-    from .session import LiveSession, UserInput
+    from .session_state import SessionState, UserInput
 
 __all__ = ["LANGUAGES", "PHRASES", "Translation", "Translator", "base_language", "translate"]
 
@@ -198,7 +198,7 @@ class Translator:
     def __init__(self, translation: Translation) -> None:
         self.translation = translation
 
-    async def hear(self, session: LiveSession, user: UserInput) -> None:
+    async def hear(self, session: SessionState, user: UserInput) -> None:
         cfg = session.config
         heard = await recognize.transcribe_beside(user.pcm) if user.pcm else ""
         if not heard:

@@ -4,8 +4,10 @@ a check that nothing but the console's own control sequences reached the termina
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
+from livetui.testing.pty import Console
 from livetui.testing.simproc import SimProcess, clean_env
 
 # Every escape sequence (CSI, OSC, DCS, two-byte ESC x), and the 8-bit C1 controls as UTF-8.
@@ -21,6 +23,11 @@ _OWN = re.compile(
 )
 # Raw C0 controls other than the ones a screen writer uses (CR, LF, BS) and ESC itself.
 _RAW_CONTROL = re.compile(rb"[\x00-\x07\x0b-\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+
+# What Textual's driver writes as it leaves application mode (a ctrl+q exit ends so):
+# the alternate screen left, the cursor shown, mouse tracking off.
+RESTORING = (b"\x1b[?1049l", b"\x1b[?25h", b"\x1b[?1000l", b"\x1b[?1003l", b"\x1b[?1015l", b"\x1b[?1006l")
+FINAL_MODES = re.compile(rb"(?:\x1b\[[?<>]?[0-9;]*[a-zA-Z])+\Z")  # the escape sequences the output ends with
 
 
 def foreign_sequences(drawn: bytes) -> list[bytes]:
@@ -59,3 +66,21 @@ def console_env(tmp_path: Path, sim: SimProcess | None = None, **extra: str) -> 
 def saved(tmp_path: Path) -> list[Path]:
     """The conversations the console saved under `tmp_path`'s data home."""
     return sorted((tmp_path / "data" / "livetui" / "conversations").glob("*.jsonl"))
+
+
+def assert_terminal_restored(screen: bytes) -> None:
+    """The output ends as a ctrl+q exit ends it: every mode the console set is reset, no traceback."""
+    tail = FINAL_MODES.search(screen)
+    assert tail is not None, f"the output ends with drawing, not a restored terminal: {screen[-200:]!r}"
+    for sequence in RESTORING:
+        assert sequence in tail.group(), f"{sequence!r} missing at the end: {tail.group()!r}"
+    assert b"Traceback" not in screen
+
+
+def wait_shown(console: Console, line: str, timeout: float = 10.0) -> None:
+    """Wait until the screen shows `line`, however the chat wrapped it (mid-word too:
+    spaces are left out of the comparison)."""
+    deadline = time.monotonic() + timeout
+    while "".join(line.split()) not in "".join(console.text().split()):
+        assert time.monotonic() < deadline, f"never showed {line!r}; the screen:\n{console.text()}"
+        console.read_once(min(0.2, max(0.0, deadline - time.monotonic())))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import time
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,7 @@ import pytest
 from livetui.testing.pty import Console
 from livetui.ui.keymap import binding_ids
 
-from .helpers import console_env, foreign_sequences, saved
-from .test_signals import _assert_terminal_restored
+from .helpers import assert_terminal_restored, console_env, foreign_sequences, saved, wait_shown
 
 
 def _refused(tmp_path: Path, args: list[str]) -> tuple[int, str]:
@@ -35,14 +33,6 @@ def _refused(tmp_path: Path, args: list[str]) -> tuple[int, str]:
     assert b"\x1b" not in shown and foreign_sequences(shown) == [], shown
     return status, shown.decode()
 
-
-def _shows(console: Console, line: str, timeout: float = 10.0) -> None:
-    """Wait until the screen shows `line`, however the chat wrapped it (mid-word too:
-    spaces are left out of the comparison)."""
-    deadline = time.monotonic() + timeout
-    while "".join(line.split()) not in "".join(console.text().split()):
-        assert time.monotonic() < deadline, f"never showed {line!r}; the screen:\n{console.text()}"
-        console.read_once(min(0.2, max(0.0, deadline - time.monotonic())))
 
 
 def _state(path: Path) -> tuple[bytes, int, float]:
@@ -157,7 +147,7 @@ def test_wav_of_special_files_is_refused_on_screen_and_the_console_keeps_answeri
         console.expect(b"connected")
         for target, why in (("/dev/zero", "a character device"), (str(fifo), "a FIFO (named pipe)"), (str(folder), "a folder")):
             console.send(f"/wav {target}\r".encode())
-            _shows(console, f"cannot send {target}: {target}: is {why}, not a WAV file")  # at once: a FIFO never blocks it
+            wait_shown(console, f"cannot send {target}: {target}: is {why}, not a WAV file")  # at once: a FIFO never blocks it
         console.mark()
         console.send(b"What is the capital of Portugal?\r")
         console.expect(b"Lisbon")
@@ -167,7 +157,7 @@ def test_wav_of_special_files_is_refused_on_screen_and_the_console_keeps_answeri
             console.kill()
     assert status == 0
     shown = bytes(console.screen)
-    _assert_terminal_restored(shown)
+    assert_terminal_restored(shown)
     assert foreign_sequences(shown) == []
     assert stat.S_ISFIFO(fifo.stat().st_mode) and list(folder.iterdir()) == []
     (transcript,) = saved(tmp_path)

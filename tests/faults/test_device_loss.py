@@ -21,9 +21,7 @@ import pytest
 from livetui.testing.pty import Console
 from livetui.testing.pulse import AudioRigError, PulseDaemon, _missing_tools
 
-from .helpers import console_env, foreign_sequences, saved
-from .test_bad_files import _shows
-from .test_signals import _assert_terminal_restored
+from .helpers import assert_terminal_restored, console_env, foreign_sequences, saved, wait_shown
 
 pytestmark = pytest.mark.audio
 
@@ -73,22 +71,22 @@ def test_the_sound_device_vanishing_mid_conversation_leaves_typing_working(tmp_p
             console.read_once(0.1)
 
         _unplug(daemon)
-        _shows(console, "typed turns still work")
+        wait_shown(console, "typed turns still work")
         lost = "".join(console.text().split())
         # Which of the two PortAudio finds dead first is a race; either is named.
         assert "audiodevicelost(speaker:" in lost or "audiodevicelost(microphone:" in lost, console.text()
-        _shows(console, "text still works", timeout=15)  # the retry found nothing to open
+        wait_shown(console, "text still works", timeout=15)  # the retry found nothing to open
         assert _streams(daemon) == (0, 0)
 
         console.send(b"What is the capital of France?\r")
-        _shows(console, "The capital of France is Paris.")
+        wait_shown(console, "The capital of France is Paris.")
         status = console.quit(timeout=30)
     finally:
         if console.status is None:
             console.kill()
     assert status == 0
     shown = bytes(console.screen)
-    _assert_terminal_restored(shown)
+    assert_terminal_restored(shown)
     assert foreign_sequences(shown) == [] and b"ALSA" not in shown and b"PortAudio" not in shown
     (transcript,) = saved(tmp_path)
     records = [json.loads(line) for line in transcript.read_text().splitlines()]

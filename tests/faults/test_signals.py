@@ -4,7 +4,6 @@ transcript on disk, the simulator stopped, no empty conversation left behind."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import time
 from pathlib import Path
@@ -13,12 +12,8 @@ import pytest
 
 from livetui.testing.pty import Console
 
-from .helpers import console_env, saved
+from .helpers import assert_terminal_restored, console_env, saved
 
-# What Textual's driver writes as it leaves application mode (a ctrl+q exit ends so):
-# the alternate screen left, the cursor shown, mouse tracking off.
-RESTORING = (b"\x1b[?1049l", b"\x1b[?25h", b"\x1b[?1000l", b"\x1b[?1003l", b"\x1b[?1015l", b"\x1b[?1006l")
-FINAL_MODES = re.compile(rb"(?:\x1b\[[?<>]?[0-9;]*[a-zA-Z])+\Z")  # the escape sequences the output ends with
 SIGNALS = [pytest.param(signal.SIGTERM, id="SIGTERM"), pytest.param(signal.SIGHUP, id="SIGHUP")]
 
 
@@ -46,13 +41,6 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _assert_terminal_restored(screen: bytes) -> None:
-    tail = FINAL_MODES.search(screen)
-    assert tail is not None, f"the output ends with drawing, not a restored terminal: {screen[-200:]!r}"
-    for sequence in RESTORING:
-        assert sequence in tail.group(), f"{sequence!r} missing at the end: {tail.group()!r}"
-    assert b"Traceback" not in screen
-
 
 def _stop(console: Console, signum: int) -> int:
     os.kill(console.pid, signum)
@@ -74,7 +62,7 @@ def test_a_signal_after_an_answer_ends_like_ctrl_q(tmp_path: Path, signum: int) 
         if console.status is None:
             console.kill()
     assert status == 128 + signum  # the shell's convention: stopped by that signal, not an error
-    _assert_terminal_restored(bytes(console.screen))
+    assert_terminal_restored(bytes(console.screen))
     assert b"stopped by an error" not in console.screen
     files = saved(tmp_path)
     assert len(files) == 1
@@ -95,7 +83,7 @@ def test_a_signal_before_anything_is_said_leaves_no_conversation(tmp_path: Path,
         if console.status is None:
             console.kill()
     assert status == 128 + signum
-    _assert_terminal_restored(bytes(console.screen))
+    assert_terminal_restored(bytes(console.screen))
     assert saved(tmp_path) == []  # ...and an empty one goes, as after ctrl+q
     deadline = time.monotonic() + 5
     while _alive(simulator):  # reaped by the console before it exits; allow for a slow /proc

@@ -29,7 +29,7 @@ from livetui.core.config import Settings
 from livetui.core.conversation import Turn
 from livetui.core.recovery import Backoff
 from livetui.sim import SimOptions, Simulator
-from livetui.sim.brain import LONG_ANSWER
+from livetui.sim.texts import LONG_ANSWER
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ChatView, ModelMessage, SystemLine
 from livetui.ui.widgets.status import StatusBar

@@ -10,16 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from livetui.sim.brain import (
-    LONG_ANSWER,
-    MARKDOWN_DEMO,
-    Brain,
-    FunctionDecl,
-    Reply,
-    ToolPlan,
-    Turn,
-    function_decls_from_setup,
-)
+from livetui.sim.brain import Brain
+from livetui.sim.reply import Reply, ToolPlan, Turn
+from livetui.sim.texts import LONG_ANSWER, MARKDOWN_DEMO
+from livetui.sim.tools import FunctionDecl, function_decls_from_setup
 from livetui.sim.script import Script
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from livetui.sim import recognize
 
-from ..protocol.helpers import speech_pcm
+from ...protocol.helpers import speech_pcm
 from livetui.sim.recognize import transcribe
 
 
