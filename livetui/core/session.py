@@ -20,12 +20,12 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from .answers import Answers
 from .carryover import carry_over_turns
 from .config import Settings
-from .conversation import Change, Conversation, TurnAdded
+from .conversation import Change, Conversation, SystemKind, TurnAdded
 from .eventlog import EventLog
 from .events import (
     AnswerHeard,
@@ -129,7 +129,7 @@ class SessionController(StayingConnected, SessionVoice):
             self.transcript.write(changes)
         await self.host.draw(changes)
 
-    async def say(self, text: str, level: str = "info") -> None:
+    async def say(self, text: str, level: SystemKind = "info") -> None:
         """A line of the console's own in the chat (and the transcript)."""
         await self.show(self.conversation.add_system(text, level))
 
@@ -361,7 +361,7 @@ class SessionController(StayingConnected, SessionVoice):
             return []
         # Connection chatter ("connected", "reconnecting") is not brought back; dividers and errors are.
         kept = [t for t in saved.turns if t.role != "system" or t.level != "info"]
-        past = [(t.role, t.text, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT", t.interrupted, t.at) for t in kept]
+        past = [(t.role, t.text, cast(Modality, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT"), t.interrupted, t.at) for t in kept]
         return self.conversation.restore(past)
 
     def continue_saved(self, saved: Any) -> None:

@@ -14,7 +14,7 @@ from .voice import Voice
 
 if TYPE_CHECKING:
     from .config import Settings
-    from .conversation import Conversation
+    from .conversation import Conversation, SystemKind
     from .netloop import NetLoop
 
 
@@ -30,7 +30,7 @@ class SessionVoice:
     def net(self) -> NetLoop:
         raise NotImplementedError  # the controller's
 
-    async def say(self, text: str, level: str = "info") -> None:
+    async def say(self, text: str, level: SystemKind = "info") -> None:
         raise NotImplementedError  # the controller's
 
     def make_voice(self) -> Voice:

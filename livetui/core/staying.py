@@ -14,7 +14,7 @@ from .events import AudioOnlyRefused, SessionError
 from .recovery import Backoff, Diagnosis, diagnose
 
 if TYPE_CHECKING:
-    from .conversation import Change, Conversation
+    from .conversation import Change, Conversation, SystemKind
     from .eventlog import EventLog
     from .live import LiveSession
     from .outbox import Outbox
@@ -45,13 +45,16 @@ class StayingConnected:
 
     # the controller's own (core/session.py)
     def start(self, carry: list[dict], resume: str | None = None, state: str = "connecting") -> None: ...
-    def carry(self) -> list[dict]: ...
+    def carry(self) -> list[dict]:
+        raise NotImplementedError
     def _set_state(self, state: str) -> None: ...
     def _emit_state(self) -> None: ...
-    def _end_cut_answer(self) -> list[Change]: ...
-    def _after(self, delay: float, callback: Callable[..., Any], *args: Any) -> asyncio.TimerHandle: ...
+    def _end_cut_answer(self) -> list[Change]:
+        raise NotImplementedError
+    def _after(self, delay: float, callback: Callable[..., Any], *args: Any) -> asyncio.TimerHandle:
+        raise NotImplementedError
     async def show(self, changes: Sequence[Change], persist: bool = True) -> None: ...
-    async def say(self, text: str, level: str = "info") -> None: ...
+    async def say(self, text: str, level: SystemKind = "info") -> None: ...
 
     async def _failed(self, error: SessionError) -> None:
         """Retry what a retry can fix (with the handle, backing off), restore the
