@@ -43,7 +43,8 @@ def run_app(
                 app.run(mouse=settings.mouse)
             code = stop.exit_code(app.return_code or 0)  # Textual has written any traceback to sys.stderr: the log
             signalled = stop.received is not None  # asked to stop: no error to report
-            unsaved = unsaved_note(getattr(app, "store", None))  # the disk still refused some turns: where they are instead
+            transcript = getattr(getattr(app, "session", None), "transcript", None)  # core.persist.Transcript
+            unsaved = unsaved_note(transcript.store if transcript is not None else None)  # the disk still refused some turns: where they are instead
         except Exception as exc:  # noqa: BLE001 - whatever it is, one line on the screen
             traceback.print_exc()  # into the log, never onto the screen
             first = (str(exc).splitlines() or [""])[0]

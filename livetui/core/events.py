@@ -70,6 +70,8 @@ class GenerationComplete:
 class Interrupted:
     """Barge-in: the rest of the answer will never come; drop what is queued."""
 
+    heard: float = 1.0  # of the answer's audio, the share the speaker had played (set by the session)
+
 
 @dataclass(frozen=True)
 class TurnComplete:
@@ -149,6 +151,37 @@ class SessionError:
 @dataclass(frozen=True)
 class SessionClosed:
     """We closed the session on purpose (quit, new session, modality switch)."""
+
+
+# -- the session controller's news (core/session.py), for the screen ----------
+
+
+@dataclass(frozen=True)
+class ConnectionState:
+    """Where the connection stands: "connecting", "connected", "moving", "reconnecting
+    2/8…", "failed"; `note` says what is coming ("moving connection in 7 s")."""
+
+    state: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerHeard:
+    """Of a spoken answer cut short, the share the person heard (0..1): the rest of its
+    transcript is shown as never heard."""
+
+    turn_id: int
+    fraction: float
+
+
+@dataclass(frozen=True)
+class AudioOnlyRefused:
+    """The model refused to answer in text; the person may take audio answers shown as text."""
+
+    message: str
+
+
+SessionNews = ConnectionState | AnswerHeard | AudioOnlyRefused
 
 
 Event = (

@@ -113,7 +113,7 @@ def switch_mode(app: LiveTuiApp, mode: Mode, target: str | None = None) -> None:
         # The divider names the mode; the session's own first line says how it works.
         label = f"interpreter · into {language_name(target or '')}" if mode == "translate" else "dictation"
     apply_labels(app)
-    app.call_later(app._switch, label)
+    app.call_later(app.session.switch, label)
 
 
 def apply_labels(app: LiveTuiApp) -> None:

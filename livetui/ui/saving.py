@@ -97,7 +97,7 @@ class SavingWatch:
         self.app.run_worker(self._export(snapshot, target), group="export", exit_on_error=False)
 
     async def _export(self, snapshot: Snapshot, target: Path) -> None:
-        voice = getattr(self.app, "voice", None)
+        voice = getattr(getattr(self.app, "session", None), "voice", None)  # the session controller's
         recorder = voice.recorder if voice is not None else None
         more = f" · recording so far: {recorder.input_path}, {recorder.output_path}" if recorder is not None else ""
         await export_in_background(self.app, snapshot, target, more, timeout=10)

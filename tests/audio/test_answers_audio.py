@@ -52,7 +52,7 @@ async def test_text_answers_are_silent_and_audio_answers_are_heard(pulse: Pulse)
             await start(pilot)
             assert status(app).modality == "TEXT · from transcript"
             assert status(app).mic.startswith("mic muted")  # text answers: the mic waits for F4
-            voice = app.voice
+            voice = app.session.voice
             assert voice is not None
 
             with pulse.speaker_recorder() as recorder:
@@ -97,7 +97,7 @@ async def test_switching_to_text_mid_answer_silences_the_speaker_at_once(pulse: 
         app = LiveTuiApp(Settings(modality="AUDIO"), backend)
         async with app.run_test(size=SIZE) as pilot:
             await start(pilot)
-            voice = app.voice
+            voice = app.session.voice
             assert voice is not None
             with pulse.speaker_recorder() as recorder:
                 await type_and_send(pilot, "Tell me a story")

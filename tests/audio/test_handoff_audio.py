@@ -93,8 +93,8 @@ class MicSpeech:
         self.loud: list[float] = []
 
     def poll(self) -> None:
-        assert self.app.voice is not None
-        level = self.app.voice.mic_meter.level()
+        assert self.app.session.voice is not None
+        level = self.app.session.voice.mic_meter.level()
         if level is not None and level > SPEECH_DBFS:
             self.loud.append(time.monotonic())
 
@@ -102,7 +102,7 @@ class MicSpeech:
 async def ready_with_handle(pilot: Pilot, app: LiveTuiApp, backend: SimBackend) -> None:
     """A first typed question, answered, so the app holds a resumption handle."""
     await type_and_send(pilot, "What is the capital of France?")
-    await until(pilot, lambda: finished(app, 1) and app.handle is not None, timeout=30, what="the first answer")
+    await until(pilot, lambda: finished(app, 1) and app.session.handle is not None, timeout=30, what="the first answer")
 
 
 async def test_speech_across_a_hand_off_reaches_the_new_connection_whole(pulse: Pulse, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -190,11 +190,11 @@ async def test_queued_answer_audio_keeps_playing_across_the_move(pulse: Pulse) -
         app = LiveTuiApp(Settings(modality="AUDIO", system_instruction=BRIEF), backend)
         async with app.run_test(size=SIZE) as pilot:
             await start(pilot)
-            assert app.voice is not None
+            assert app.session.voice is not None
             with pulse.speaker_recorder() as recorder:
                 await ready_with_handle(pilot, app, backend)
                 await until(pilot, lambda: len(frames(backend, "out", "setupComplete")) >= 2, timeout=20, what="the move")
-                await until(pilot, lambda: not app.voice.buffer.playing, timeout=30, what="the answer to play out")
+                await until(pilot, lambda: not app.session.voice.buffer.playing, timeout=30, what="the answer to play out")
                 await recording_covers(recorder, time.monotonic() + 0.3)
                 x = recorder.samples()
                 move = setup_complete(backend, 2)

@@ -57,8 +57,8 @@ async def test_the_interpreter_hears_you_shows_both_sides_and_speaks_french(puls
             with pulse.speaker_recorder() as recorder:
                 speaker = say_into_mic(pulse)
                 await until(pilot, lambda: finished(app, ModelMessage), timeout=60, what="the translation")
-                assert app.voice is not None
-                await until(pilot, lambda: not app.voice.buffer.playing, timeout=30, what="the translation to play out")
+                assert app.session.voice is not None
+                await until(pilot, lambda: not app.session.voice.buffer.playing, timeout=30, what="the translation to play out")
                 await recording_covers(recorder, time.monotonic() + 0.3)
                 x = recorder.samples()
                 first_sent = served(backend, "modelTurn")[0]["t"]

@@ -28,6 +28,7 @@ from textual.widgets import Static
 
 from livetui.core.audio.discovery import audio_available
 from livetui.core.settings import AudioSettings, Settings, VadSettings
+from livetui.core.events import AnswerHeard
 from livetui.sim import SimOptions, Simulator
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage, SystemLine, UserMessage
@@ -67,7 +68,7 @@ def status(app: LiveTuiApp) -> Status:
 
 def ready(app: LiveTuiApp) -> bool:
     """Connected, and the devices are open with the mic default applied."""
-    voice = app.voice
+    voice = app.session.voice
     return voice is not None and voice.available and status(app).state == "connected" and status(app).mic != ""
 
 
@@ -171,8 +172,8 @@ class MicWatch:
         self.app, self.speaker, self.loudest = app, speaker, -math.inf
 
     def __call__(self) -> bool:
-        assert self.app.voice is not None
-        level = self.app.voice.mic_meter.level()  # fed by every captured block, muted or not
+        assert self.app.session.voice is not None
+        level = self.app.session.voice.mic_meter.level()  # fed by every captured block, muted or not
         if level is not None:
             self.loudest = max(self.loudest, level)
         return self.speaker.poll() is not None and self.loudest > SPEECH_DBFS
@@ -198,8 +199,8 @@ async def test_a_spoken_question_is_transcribed_answered_and_heard(pulse: Pulse)
             with pulse.speaker_recorder() as recorder:
                 speaker = say_into_mic(pulse)
                 await until(pilot, lambda: finished(app, 1), timeout=60, what="the spoken answer")
-                assert app.voice is not None
-                await until(pilot, lambda: not app.voice.buffer.playing, timeout=30, what="the answer to play out")
+                assert app.session.voice is not None
+                await until(pilot, lambda: not app.session.voice.buffer.playing, timeout=30, what="the answer to play out")
                 await recording_covers(recorder, time.monotonic() + 0.3)
                 x = recorder.samples()
                 first_audio_sent = served(backend, "modelTurn")[0]["t"]
@@ -239,9 +240,12 @@ async def test_barge_in_stops_the_story_at_once(pulse: Pulse) -> None:
     `interrupted` stops the speaker in time."""
     async with simulator(speed=2.0) as backend:
         app = LiveTuiApp(Settings(modality="AUDIO"), backend)
+        heard: list[AnswerHeard] = []  # the session's news of what the speaker played of a cut answer
+        emit = app.emit
+        app.emit = lambda news: (heard.append(news) if isinstance(news, AnswerHeard) else None, emit(news))[-1]  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
             await start(pilot)
-            assert app.voice is not None
+            assert app.session.voice is not None
             with pulse.speaker_recorder() as recorder:
                 await type_and_send(pilot, "Tell me a story")
                 await until(pilot, lambda: len(sounding(recorder.samples())) > 0, timeout=30, what="the story playing")
@@ -263,7 +267,7 @@ async def test_barge_in_stops_the_story_at_once(pulse: Pulse) -> None:
             # The transcript strikes out what the speaker never played.
             [said_line] = pane_lines(app, "said")[:1]
             assert any("strike" in str(span.style) for span in said_line.content.spans)
-            heard_fraction = app.heard_fraction
+            heard_fraction = heard[-1].fraction
             received = story.turn.audio_seconds
             # Anything the next answer plays comes after its first chunk was sent.
             later = [r["t"] for r in served(backend, "modelTurn") if r["t"] > t_interrupted]
@@ -414,7 +418,7 @@ async def test_a_wav_file_is_sent_as_a_spoken_turn(wav_files: tuple[Path, Path, 
             assert refusal.startswith(f"cannot send {bad}:") and "not a WAV file" in refusal, refusal
             assert len(app.conversation.turns) == turns + 1  # that line, nothing more
             assert len(backend.sim.frames.records) == records  # nothing was sent
-            assert status(app).state == "connected" and app.voice is not None and not app.voice.streaming_file
+            assert status(app).state == "connected" and app.session.voice is not None and not app.session.voice.streaming_file
 
             fifo = bad.with_name("pipe.wav")
             os.mkfifo(fifo)  # a FIFO would wait for a writer, /dev/zero never ends: both refused unread
@@ -423,7 +427,7 @@ async def test_a_wav_file_is_sent_as_a_spoken_turn(wav_files: tuple[Path, Path, 
                 line = f"cannot send {special}: {special}: is {kind}, not a WAV file"
                 await until(pilot, lambda line=line: line in system_lines(app), timeout=10, what=line)
             assert len(backend.sim.frames.records) == records  # still nothing sent
-            assert status(app).state == "connected" and not app.voice.streaming_file
+            assert status(app).state == "connected" and not app.session.voice.streaming_file
 
             await type_and_send(pilot, "What is the capital of France?")
             await until(pilot, lambda: finished(app, 3), timeout=30, what="the typed question's answer")

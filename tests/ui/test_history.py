@@ -411,7 +411,7 @@ async def test_continue_a_saved_conversation_and_export(backend, tmp_path: Path,
         assert app.screen is app.screen_stack[0]
         assert [m.turn.text for m in app.query(UserMessage)] == ["What is the capital of Italy?"]
         assert [m.turn.text for m in answers(app)] == ["Rome is the capital of Italy."]
-        assert app.store is not store and app.store.path == old
+        assert app.session.transcript.store is not store and app.session.transcript.store.path == old
         await type_and_send(pilot, "What did I ask you before?")
         await until(pilot, lambda: len(answers(app)) == 2, what="the answer in the continued conversation")
         assert "capital of Italy" in answers(app)[1].turn.text

@@ -41,7 +41,7 @@ async def test_only_the_latest_turns_are_widgets_and_pageup_brings_back_earlier(
     app = LiveTuiApp(Settings(), backend, audio=False)
     async with app.run_test(size=SIZE) as pilot:
         chat = app.query_one(ChatView)
-        await until(pilot, lambda: app.live is not None and app._connected.is_set())
+        await until(pilot, lambda: app.session.live is not None and app.session.connected.is_set())
         for n in range(8):
             await type_and_send(pilot, f"Q{n} note")
             await until(pilot, lambda: sum(t.role == "model" and not t.open for t in app.conversation.turns) == n + 1)
@@ -122,7 +122,7 @@ async def test_each_answer_is_drawn_once(backend: SimBackend) -> None:
 
     app = LiveTuiApp(Settings(), backend, audio=False)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app._connected.is_set())
+        await until(pilot, lambda: app.session.connected.is_set())
         for n in range(2):
             await type_and_send(pilot, f"Question {n}: what is the capital of France?")
             await until(pilot, lambda: sum(t.role == "model" and not t.open for t in app.conversation.turns) == n + 1)

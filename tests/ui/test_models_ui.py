@@ -68,7 +68,7 @@ async def test_a_retired_model_is_named_before_connecting_and_typed_text_waits_f
 
         await type_and_send(pilot, "What is the capital of France?")
         await until(pilot, lambda: len(lines(app, "error")) == 2, what="the second refusal")
-        assert frames(backend, "in", "setup") == [] and app._unsent == 1, "the question is kept, not sent"
+        assert frames(backend, "in", "setup") == [] and app.session.outbox.unsent == 1, "the question is kept, not sent"
 
         screen = await open_settings(pilot)
         assert screen.query_one("#model", Select).value == OLD
@@ -86,7 +86,7 @@ async def test_a_retired_model_is_named_before_connecting_and_typed_text_waits_f
         assert "Paris" in answer.turn.text
         [setup] = frames(backend, "in", "setup")
         assert setup["msg"]["setup"]["model"] == "models/gemini-3.8-live"
-        assert app._unsent == 0
+        assert app.session.outbox.unsent == 0
 
 
 async def test_the_picker_offers_the_service_s_live_models_and_the_default_is_marked(backend: SimBackend) -> None:

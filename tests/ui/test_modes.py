@@ -36,7 +36,7 @@ def spoken(tmp_path: Path) -> Path:
 
 
 def connected(app: LiveTuiApp) -> bool:
-    return app.live is not None and app._connected.is_set()
+    return app.session.live is not None and app.session.connected.is_set()
 
 
 def finished(app: LiveTuiApp, widget: type) -> list:

@@ -15,7 +15,7 @@ from .helpers import until
 
 
 def connected(app: LiveTuiApp) -> bool:
-    return app.live is not None and app._connected.is_set()
+    return app.session.live is not None and app.session.connected.is_set()
 
 
 async def test_the_prompt_clears_once_the_turn_is_in_the_chat_and_keeps_what_is_typed_next(backend: SimBackend) -> None:

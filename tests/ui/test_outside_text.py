@@ -60,7 +60,7 @@ async def test_a_toast_with_markup_and_escape_codes_is_plain_text(backend):
 async def test_a_typed_turn_is_text_not_markup(backend):
     app = LiveTuiApp(Settings(), backend, audio=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app._connected.is_set(), what="connected")
+        await until(pilot, lambda: app.session.connected.is_set(), what="connected")
         await type_and_send(pilot, "a [b]bold[/b] and [/] and [@click=app.quit]q[/]")
         await until(pilot, lambda: app.query(UserMessage), what="the turn")
         await pilot.pause()

@@ -26,7 +26,7 @@ async def test_a_pasted_text_is_shown_in_order_and_sent_as_shown(backend, tmp_pa
     store = TranscriptStore.create(tmp_path / "conversations", environ={})
     app = LiveTuiApp(Settings(modality="TEXT"), backend, audio=False, store=store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app._connected.is_set(), what="connected")
+        await until(pilot, lambda: app.session.connected.is_set(), what="connected")
         prompt = app.query_one(PromptArea)
         prompt.focus()
         await pilot.press("a", "b")  # typed, then pasted, then typed: the order kept

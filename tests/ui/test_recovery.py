@@ -81,7 +81,7 @@ async def test_a_refused_handle_restores_the_conversation_in_a_fresh_session():
         async with app.run_test(size=(100, 30)) as pilot:
             await until(pilot, lambda: state(app) == "connected")
             await type_and_send(pilot, "What is the capital of Kenya?")
-            await until(pilot, lambda: len(answers(app)) == 1 and app.handle is not None)
+            await until(pilot, lambda: len(answers(app)) == 1 and app.session.handle is not None)
             sim.resumable.clear()  # the service forgets: the handle will be refused
             assert sim.drop_connections() == 1
             await until(pilot, lambda: state(app) == "connected" and len(frames(backend, "in", "setup")) >= 3, what="restored")

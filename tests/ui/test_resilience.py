@@ -190,7 +190,7 @@ async def test_goaway_deadline_shorter_than_the_answer_moves_in_time(text_model:
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "What is the capital of Norway?")
-            await until(pilot, lambda: len(answers(app)) == 1 and app.handle is not None, what="a handle")
+            await until(pilot, lambda: len(answers(app)) == 1 and app.session.handle is not None, what="a handle")
             await type_and_send(pilot, "Tell me a story")
             await until(pilot, lambda: len(setups(backend)) >= 2 and connected(app), timeout=15, what="the forced move")
             await type_and_send(pilot, "What is the capital of Spain?")
@@ -231,7 +231,7 @@ async def test_goaway_while_a_typed_question_awaits_its_answer_waits_for_it() ->
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "What is the capital of France?")
-            await until(pilot, lambda: len(answers(app)) == 1 and app.handle is not None, what="the first answer")
+            await until(pilot, lambda: len(answers(app)) == 1 and app.session.handle is not None, what="the first answer")
             await type_and_send(pilot, "What is the capital of Spain?")
             await until(pilot, lambda: len(answers(app)) == 2, what="the answer that was awaited")
             await until(pilot, lambda: len(setups(backend)) >= 2 and connected(app), what="the hand-off")
@@ -270,7 +270,7 @@ async def test_a_drop_during_setup_reconnects(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(sim_session.LiveSession, "_setup", setup_then_hold)
     try:
         app = LiveTuiApp(Settings(), backend, audio=False)
-        app.backoff = Backoff(**QUICK)
+        app.session.backoff = Backoff(**QUICK)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: bool(held), what="the first setup read")
             assert state(app) == "connecting"
@@ -301,7 +301,7 @@ async def test_a_drop_while_an_answer_streams_keeps_the_partial_answer(text_mode
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "What is the capital of Peru?")
-            await until(pilot, lambda: len(answers(app)) == 1 and app.handle is not None)
+            await until(pilot, lambda: len(answers(app)) == 1 and app.session.handle is not None)
             await type_and_send(pilot, "Tell me a story")
             streamed = lambda: len(app.conversation.model_turn.text) if app.conversation.model_turn else 0  # noqa: E731
             await until(pilot, lambda: streamed() > 200, what="the story streaming")
@@ -329,16 +329,16 @@ async def test_a_drop_while_a_question_awaits_its_answer_sends_it_again_once() -
     sim, backend = await sim_backend(latency_ms=800)
     try:
         app = LiveTuiApp(Settings(), backend, audio=False)
-        app.backoff = Backoff(**QUICK)
+        app.session.backoff = Backoff(**QUICK)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: connected(app))
             await type_and_send(pilot, "What is the capital of Peru?")
-            await until(pilot, lambda: len(answers(app)) == 1 and app.handle is not None)
+            await until(pilot, lambda: len(answers(app)) == 1 and app.session.handle is not None)
             await type_and_send(pilot, "What is the capital of Chile?")
             await until(pilot, lambda: len(asked(backend, "Chile")) == 1, what="the question sent")
             assert sim.drop_connections() == 1
             await until(pilot, lambda: len(answers(app)) == 2, what="the question answered after the drop")
-            await until(pilot, lambda: app.handle == last_handle(backend), what="the new handle")
+            await until(pilot, lambda: app.session.handle == last_handle(backend), what="the new handle")
             await type_and_send(pilot, "What did I ask you before?")
             await until(pilot, lambda: len(answers(app)) == 3)
             assert "Santiago" in answers(app)[1].turn.text and not answers(app)[1].turn.interrupted
@@ -366,7 +366,7 @@ async def test_backoff_gives_up_and_typing_tries_again(text_model: str) -> None:
     revived: Simulator | None = None
     try:
         app = LiveTuiApp(Settings(model=text_model, modality="TEXT"), backend, audio=False)
-        app.backoff = Backoff(**QUICK)
+        app.session.backoff = Backoff(**QUICK)
         async with app.run_test(size=SIZE) as pilot:
             states = States(app)
             await until(pilot, lambda: connected(app))
@@ -467,7 +467,7 @@ async def test_every_error_is_one_line_and_the_app_stays_up(case: ErrorCase, mon
         backend.port = closed_port()
     try:
         app = LiveTuiApp(Settings(**case.settings), backend, audio=False)
-        app.backoff = Backoff(**QUICK)
+        app.session.backoff = Backoff(**QUICK)
         async with app.run_test(size=SIZE) as pilot:
             states = States(app)
             await until(pilot, lambda: state(app) == "failed", what="the error")
@@ -486,7 +486,7 @@ async def test_every_error_is_one_line_and_the_app_stays_up(case: ErrorCase, mon
             await type_and_send(pilot, "What is the capital of Peru?")
             await until(pilot, lambda: len(system_lines(app, "error")) == 2, what="the second try's line")
             assert app.is_running and state(app) == "failed"
-            assert app._unsent == 1
+            assert app.session.outbox.unsent == 1
         print(f"\n[{line}]")
     finally:
         await stop(sim)
@@ -524,13 +524,13 @@ class Rendered:
 
     def __init__(self, app: LiveTuiApp) -> None:
         self.event = asyncio.Event()
-        draw = app._render
+        draw = app.draw
 
-        async def render(changes: list, persist: bool = True) -> None:
-            await draw(changes, persist)
+        async def render(changes: list) -> None:
+            await draw(changes)
             self.event.set()
 
-        app._render = render  # type: ignore[method-assign]
+        app.draw = render  # type: ignore[method-assign]
 
     async def until(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
         try:
@@ -600,7 +600,7 @@ async def test_soak_goaways_and_drops_lose_and_duplicate_nothing(text_model: str
             finally:
                 done.set()
                 await chaos_task
-            handle = app.handle
+            handle = app.session.handle
         elapsed = time.monotonic() - began
     finally:
         await stop(sim)

@@ -32,7 +32,7 @@ async def test_answers_keep_arriving_while_the_ui_loop_is_blocked(tmp_path: Path
     with SimProcess("--speed", "20", "--log", str(log)) as sim:
         app = LiveTuiApp(Settings(), SimProcessBackend(dict(sim.exports)), audio=False)
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: app.live is not None and app._connected.is_set(), timeout=20)
+            await until(pilot, lambda: app.session.live is not None and app.session.connected.is_set(), timeout=20)
             await type_and_send(pilot, "Tell me a story in markdown")
 
             def streaming() -> bool:

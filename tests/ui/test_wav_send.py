@@ -49,7 +49,7 @@ async def test_progress_shows_the_stop_key_and_the_key_stops_it(backend, tmp_pat
         await pilot.press("f12")
         await until(pilot, lambda: any(line.startswith("stopped sending tone.wav at 0:0") for line in system_lines(app)),
                     what="the stop said")
-        assert bar.status.sending == "" and app.voice is not None and app.voice.file is None
+        assert bar.status.sending == "" and app.session.voice is not None and app.session.voice.file is None
         assert "sending" not in str(bar.render())
         await until(pilot, lambda: stream_ends(backend) == 1, what="the turn closed")
 
