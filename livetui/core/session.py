@@ -24,7 +24,6 @@ from typing import Any, Protocol, cast
 
 from .answers import Answers
 from .carryover import carry_over_turns
-from .config import Settings
 from .conversation import Change, Conversation, SystemKind, TurnAdded
 from .eventlog import EventLog
 from .events import (
@@ -48,6 +47,7 @@ from .pending import Pending
 from .persist import Transcript
 from .recovery import Backoff
 from .sessionvoice import SessionVoice
+from .settings import Settings
 from .staying import StayingConnected
 from .voice import Voice
 

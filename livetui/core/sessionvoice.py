@@ -13,9 +13,9 @@ from .events import AnswerHeard
 from .voice import Voice
 
 if TYPE_CHECKING:
-    from .config import Settings
     from .conversation import Conversation, SystemKind
     from .netloop import NetLoop
+    from .settings import Settings
 
 
 class SessionVoice:

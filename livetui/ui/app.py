@@ -23,7 +23,6 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from ..core.answers import switch_refusal
-from ..core.settings import Settings
 from ..core.conversation import (
     Change,
     Conversation,
@@ -44,6 +43,8 @@ from ..core.events import (
 )
 from ..core.persist import Transcript
 from ..core.session import SessionController
+from ..core.settings import Settings
+from .actions import APP, system_commands
 from .conversations import Conversations
 from .lagprobe import probe_loop_lag
 from .messages import AudioReady, LiveEvent
@@ -52,7 +53,6 @@ from .safescreen import safe_update
 from .saving import SavingWatch
 from .screens.main import MainScreen
 from .terminal import DiffUpdate, ShadowScreen
-from .actions import APP, system_commands
 from .textual_internals import CompositorUpdate, FrameHook
 from .toasts import PlainToasts
 from .voicecontrols import VoiceControls

@@ -12,9 +12,9 @@ from textual.app import App
 from textual.css.query import NoMatches
 
 from ..core.audio.wavio import WavRecorder
-from ..core.settings import Settings
 from ..core.eventlog import EventLog
 from ..core.session import SessionController
+from ..core.settings import Settings
 from ..core.voice import default_record_dir
 from .messages import AudioReady
 from .widgets.meters import LevelMeter

@@ -27,8 +27,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from livetui.core.audio.discovery import audio_available
-from livetui.core.settings import AudioSettings, Settings, VadSettings
 from livetui.core.events import AnswerHeard
+from livetui.core.settings import AudioSettings, Settings, VadSettings
 from livetui.sim import SimOptions, Simulator
 from livetui.ui.app import LiveTuiApp
 from livetui.ui.widgets.chat import ModelMessage, SystemLine, UserMessage

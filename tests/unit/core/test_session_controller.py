@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from livetui.core.config import Settings
 from livetui.core.conversation import Change, TurnAdded
 from livetui.core.events import (
     AnswerHeard,
@@ -26,6 +25,7 @@ from livetui.core.events import (
 )
 from livetui.core.recovery import Backoff
 from livetui.core.session import SessionController
+from livetui.core.settings import Settings
 
 from ...ui.conftest import SimBackend, backend  # noqa: F401 - the simulator fixture
 
