@@ -24,7 +24,7 @@ from .texts import (
     sentence,
 )
 from .tools import FunctionDecl, fill_args, pick_tool
-from .words import ARTICLES, PHRASE_STOP, Tok, folded_words, span_text
+from .words import Tok, folded_words, phrase_from, span_text
 
 __all__ = ["capital", "greeting", "markdown", "names", "recall", "tool_call", "weather"]
 
@@ -147,15 +147,7 @@ def _follow_up(toks: Sequence[Tok], words: str, history: Sequence[Turn]) -> bool
 def _unknown_place(text: str, toks: Sequence[Tok]) -> str | None:
     for i, tok in enumerate(toks):
         if tok.norm in _CAPITAL_WORDS and i + 1 < len(toks) and toks[i + 1].norm == "of":
-            phrase: list[Tok] = []
-            for nxt in toks[i + 2 :]:
-                if nxt.clause != tok.clause or len(phrase) == 4:
-                    break
-                if not phrase and nxt.norm in ARTICLES:
-                    continue
-                if nxt.norm in PHRASE_STOP:
-                    break
-                phrase.append(nxt)
+            phrase = phrase_from(toks, i + 2, tok.clause, most=4)
             if phrase:
                 return span_text(text, phrase)
     return None

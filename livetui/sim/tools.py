@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .places import scan_places
-from .words import ARTICLES, PHRASE_STOP, Tok, name_words, numbers_in, span_text, stem
+from .words import ARTICLES, PHRASE_STOP, Tok, name_words, numbers_in, phrase_from, span_text, stem
 
 __all__ = ["FunctionDecl", "ToolHit", "compact_json", "fill_args", "function_decls_from_setup", "pick_tool"]
 
@@ -156,16 +156,7 @@ def _phrase_after_prep(text: str, toks: Sequence[Tok], span: frozenset[int]) -> 
         for i, tok in enumerate(toks):
             if tok.norm != prep or i in span:
                 continue
-            phrase: list[Tok] = []
-            for j in range(i + 1, len(toks)):
-                nxt = toks[j]
-                if j in span or nxt.clause != tok.clause or len(phrase) == 3:
-                    break
-                if not phrase and nxt.norm in ARTICLES:
-                    continue
-                if nxt.norm in PHRASE_STOP:
-                    break
-                phrase.append(nxt)
+            phrase = phrase_from(toks, i + 1, tok.clause, most=3, taken=span)
             if phrase:
                 return span_text(text, phrase)
     return None

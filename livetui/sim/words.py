@@ -95,6 +95,22 @@ PHRASE_STOP = frozenset(
 )  # fmt: skip
 
 
+def phrase_from(toks: Sequence[Tok], start: int, clause: int, most: int, taken: frozenset[int] = frozenset()) -> list[Tok]:
+    """The words from `start` on that make one argument phrase: in the same clause, an
+    article before it skipped, ending at a stop word, a word already `taken`, or `most` words."""
+    phrase: list[Tok] = []
+    for j in range(start, len(toks)):
+        nxt = toks[j]
+        if j in taken or nxt.clause != clause or len(phrase) == most:
+            break
+        if not phrase and nxt.norm in ARTICLES:
+            continue
+        if nxt.norm in PHRASE_STOP:
+            break
+        phrase.append(nxt)
+    return phrase
+
+
 # --------------------------------------------------------------------------- numbers
 
 _UNITS = {
