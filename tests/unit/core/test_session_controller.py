@@ -259,7 +259,8 @@ async def test_a_whole_conversation_with_the_simulator(backend: SimBackend) -> N
         await typed(session, "What is the capital of France?")
         await until(lambda: any(t.role == "model" and not t.open for t in session.conversation.turns), "an answer", timeout=20)
         assert "Paris" in [t for t in session.conversation.turns if t.role == "model"][0].text
-        assert session.handle is not None, "the simulator gives a resumable handle"
+        # The handle comes in its own message, which may follow the answer's end.
+        await until(lambda: session.handle is not None, "the simulator's resumable handle", timeout=20)
         assert not any(isinstance(n, AnswerHeard) for n in host.news)
     finally:
         for task in workers + connections:
