@@ -15,6 +15,7 @@ import json
 import os
 import stat
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,9 +68,16 @@ def fill(folder: Path) -> Path:
     return filler
 
 
-def _records(path: Path) -> list[dict]:
-    """Every line of the transcript, each of which must be a whole JSON record."""
-    raw = path.read_bytes()
+def _records(path: Path, settle: float = 2.0) -> list[dict]:
+    """Every line of the transcript, each of which must be a whole JSON record.
+
+    While the disk is full the console retries its backlog (at each record and every
+    few seconds): a retry writes what fits, meets ENOSPC and cuts the file back, so a
+    reader can land between the two calls. A tail torn for longer than `settle`
+    seconds is a torn line left behind."""
+    deadline = time.monotonic() + settle
+    while not (raw := path.read_bytes()).endswith(b"\n") and time.monotonic() < deadline:
+        time.sleep(0.01)  # polling a file another process writes: there is no event to await
     assert raw.endswith(b"\n"), f"the transcript ends mid-line: {raw[-120:]!r}"
     return [json.loads(line) for line in raw.decode().splitlines() if line.strip()]
 
