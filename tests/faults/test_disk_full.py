@@ -99,6 +99,18 @@ def _ask(console: Console, question: bytes, answer: bytes) -> None:
     console.expect(answer)
 
 
+def _fill_while_talking(console: Console, data: Path) -> Path:
+    """One answered turn, then the disk filled and a long turn that no longer fits: the
+    status bar says so while it lasts. Returns the filler, whose removal frees the disk."""
+    console.expect(b"connected")
+    _ask(console, b"What is the capital of Portugal?", b"Lisbon")
+    filler = fill(data)
+    console.mark()
+    console.send(PASTE + b"\r")
+    console.expect("⚠ not saving: disk full".encode())
+    return filler
+
+
 def test_a_full_disk_is_said_at_once_and_every_turn_is_caught_up(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with tiny_disk(data) as mounted:
@@ -108,12 +120,7 @@ def test_a_full_disk_is_said_at_once_and_every_turn_is_caught_up(tmp_path: Path)
         with SimProcess("--speed", "max") as sim:
             console = Console(["--no-mic"], console_env(tmp_path, sim))
             try:
-                console.expect(b"connected")
-                _ask(console, b"What is the capital of Portugal?", b"Lisbon")
-                filler = fill(data)
-                console.mark()
-                console.send(PASTE + b"\r")
-                console.expect("⚠ not saving: disk full".encode())  # the status bar, while it lasts
+                filler = _fill_while_talking(console, data)
                 console.expect(b"the disk is full")  # the chat line, naming the cause...
                 console.expect(b"Export")  # ...and the way out (the line wraps at 80 columns)
                 _ask(console, b"What is the capital of France?", b"Paris")
@@ -153,12 +160,7 @@ def test_a_read_only_disk_is_said_and_saving_resumes_when_it_is_writable(tmp_pat
         with SimProcess("--speed", "max") as sim:
             console = Console(["--no-mic"], console_env(tmp_path, sim))
             try:
-                console.expect(b"connected")
-                _ask(console, b"What is the capital of Portugal?", b"Lisbon")
-                filler = fill(data)
-                console.mark()
-                console.send(PASTE + b"\r")
-                console.expect("⚠ not saving: disk full".encode())
+                filler = _fill_while_talking(console, data)
                 # The store let go of its file when the write failed, so the remount is allowed.
                 remount = _run("mount", "-o", "remount,ro", str(data))
                 assert remount.returncode == 0, remount.stderr
