@@ -189,7 +189,7 @@ class LineWriter:
             if self.reopen is None:
                 raise OSError(errno.EBADF, "the transcript is closed")
             self.fd = self.reopen()
-            self.isolate = self.isolate or _ends_mid_line(self.path)
+            self.isolate = self.isolate or ends_mid_line(self.path)
         return self.fd
 
     def write(self, data: bytes) -> None:
@@ -227,7 +227,8 @@ class LineWriter:
             self.isolate = True
 
 
-def _ends_mid_line(path: Path) -> bool:
+def ends_mid_line(path: Path) -> bool:
+    """Whether the file's last line lacks its newline (a crash or a full disk tore it)."""
     try:
         with path.open("rb") as f:
             end = f.seek(0, os.SEEK_END)

@@ -27,7 +27,7 @@ from ..private import make_private_dirs
 from ..secrets import record_secrets, scrub_secrets
 from .paths import ID_PATTERN, StoreError, conversations_dir, new_conversation_id, resolve
 from .records import Record, TurnKind, now, stamp
-from .savequeue import Pending, SaveNews, SaveQueue, SavingStopped, cause
+from .savequeue import Pending, SaveNews, SaveQueue, SavingStopped, cause, ends_mid_line
 
 PARTIAL_EVERY_S = 0.5  # an answer in progress is rewritten at most this often
 
@@ -55,14 +55,6 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _ends_mid_line(path: Path) -> bool:
-    with path.open("rb") as existing:
-        if existing.seek(0, os.SEEK_END) == 0:
-            return False
-        existing.seek(-1, os.SEEK_END)
-        return existing.read(1) != b"\n"
 
 
 def _reopener(path: Path) -> Callable[[], int]:
@@ -168,7 +160,7 @@ class TranscriptStore:
             problem = SavingStopped(str(exc), "no such conversation", "no file", retrying=False)
             return cls(str(id_or_path), Path(str(id_or_path)), None, problem=problem, retry=False, **options)
         try:
-            torn = _ends_mid_line(path)  # a crash tore the last line: start a fresh one
+            torn = ends_mid_line(path)  # a crash tore the last line: start a fresh one
             fd = _open_private(path, exclusive=False)
         except OSError as exc:
             return cls(path.stem, path, None, problem=_problem(f"cannot open {path}", exc), **options)
