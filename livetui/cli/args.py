@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="{headset,speaker}",
         help="headset (default): talk over answers; speaker: the mic is off while one plays",
     )
+    audio.add_argument(
+        "--audio-engine",
+        dest="engine",
+        type=_flag(checks.audio_engine),
+        metavar="{process,thread}",
+        help="process (default): the devices in a helper process, out of the UI's way; thread: in this one",
+    )
     record = _flag(lambda value: checks.folder(value, Path.cwd()))
     audio.add_argument("--record", type=record, metavar="DIR", help="save the audio both ways as WAV files in DIR")
     audio.add_argument("--meter-hz", type=_flag(checks.meter_hz, int), metavar="N", help=f"level meter updates per second, {meter[0]}-{meter[1]}")
@@ -136,7 +143,7 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
     ):
         if (value := getattr(args, flag)) is not None:
             vad[target] = value
-    for name in ("input_device", "output_device", "chunk_ms", "echo_mode", "meter_hz", "mic_on_start"):
+    for name in ("input_device", "output_device", "chunk_ms", "echo_mode", "meter_hz", "mic_on_start", "engine"):
         if (value := getattr(args, name)) is not None:
             audio[name] = value
     if args.record is not None:

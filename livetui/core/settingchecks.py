@@ -16,7 +16,7 @@ from .carryover import MIN_BUDGET_CHARS
 from .files import special_file
 from .keynames import bad_key_names
 from .modelsettings import LEVELS
-from .settings import CHUNK_MS_RANGE, ECHO_MODES, METER_HZ_RANGE
+from .settings import CHUNK_MS_RANGE, ECHO_MODES, ENGINES, METER_HZ_RANGE
 
 
 class BadValue(ValueError):
@@ -94,6 +94,7 @@ def between(low: int, high: int, unit: str) -> Callable[[object], int]:
 chunk_ms = between(*CHUNK_MS_RANGE, "milliseconds")
 meter_hz = between(*METER_HZ_RANGE, "updates a second")
 echo_mode = choice(*ECHO_MODES)
+audio_engine = choice(*ENGINES)
 
 
 def device(value: object) -> str:

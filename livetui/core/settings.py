@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from .answers import Answers, answers_for
+from .audio.engine import ENGINES, EngineKind
 from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
 from .models import DEFAULT_MODEL
@@ -24,9 +25,11 @@ __all__ = [
     "CHUNK_MS_RANGE",
     "DEFAULT_MODEL",
     "ECHO_MODES",
+    "ENGINES",
     "METER_HZ_RANGE",
     "AudioSettings",
     "EchoMode",
+    "EngineKind",
     "Modality",
     "Sensitivity",
     "Settings",
@@ -59,6 +62,9 @@ class AudioSettings:
     record_dir: Path | None = None  # both directions saved here as WAV files; None: no recording
     meter_hz: int = 15  # how often the UI pulls levels (METER_HZ_RANGE)
     mic_on_start: bool | None = None  # None: live in AUDIO sessions, muted in TEXT ones
+    # process: the devices run in a helper process, out of the UI's way (core/audio/engine.py);
+    # thread: in this process, as PortAudio's own threads
+    engine: EngineKind = "process"
 
     def __post_init__(self) -> None:
         low, high = CHUNK_MS_RANGE
@@ -69,6 +75,8 @@ class AudioSettings:
             raise ValueError(f"meter_hz must be from {low} to {high}, not {self.meter_hz}")
         if self.echo_mode not in ECHO_MODES:
             raise ValueError(f"echo_mode must be 'headset' or 'speaker', not {self.echo_mode!r}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be 'process' or 'thread', not {self.engine!r}")
 
 
 @dataclass(frozen=True)

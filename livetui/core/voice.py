@@ -1,7 +1,8 @@
 """Voice: the microphone into the session, the session's audio out of the speaker.
 
-Audio never waits for the UI or the network. PortAudio's threads only touch the
-level meters, the playback buffer and a drop-oldest queue; one asyncio task (the
+Audio never waits for the UI or the network. The devices run in an audio engine
+(core/audio/engine.py: a helper process by default) that plays from the playback
+buffer and hands the mic's chunks to a drop-oldest queue; one asyncio task (the
 pump, on the session's own loop: core/netloop.py) is the only sender of audio
 messages, so chunks and activity markers keep their order. `loop` is that loop;
 the UI's controls reach the queue from their own thread.
@@ -10,14 +11,14 @@ the UI's controls reach the queue from their own thread.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from .answers import Answers, mic_live
-from .audio.jitter import PlaybackBuffer
-from .audio.levels import LevelMeter
+from .audio.engine import AudioEngine, make_engine
 from .audio.queues import DropOldestQueue
 from .audio.rates import INPUT_RATE
 from .audio.wavio import WavRecorder
@@ -58,23 +59,25 @@ class Voice:
         self.settings = audio
         self.automatic_vad = automatic_vad
         self.loop = loop or asyncio.get_running_loop()
-        self.mic_meter = LevelMeter()
-        self.speaker_meter = LevelMeter()
-        self.buffer = PlaybackBuffer()
+        # The devices: in a helper process by default (core/audio/engine.py).
+        self.engine: AudioEngine = make_engine(audio.engine, audio.input_device, audio.output_device, audio.chunk_ms)
+        self.mic_meter = self.engine.mic_meter
+        self.speaker_meter = self.engine.speaker_meter
+        self.buffer = self.engine.buffer
         # About two seconds of mic audio: if the network stalls longer, the oldest goes.
         self.mic_queue: DropOldestQueue[MicItem] = DropOldestQueue(100, loop=self.loop)
         # What the mic sent since the model last began an answer (the app clears it then),
         # at most UNANSWERED_S: a new connection hears it again, so a hand-off or a drop
         # in the middle of a sentence loses none of it.
         self.unanswered: deque[MicItem] = deque(maxlen=max(1, UNANSWERED_S * 1000 // audio.chunk_ms))
-        self.capture: Any = None
-        self.playback: Any = None
         self.recorder: WavRecorder | None = WavRecorder(audio.record_dir) if audio.record_dir else None
         self.unavailable: str | None = None  # why there is no audio, in words
-        self.muted = True
+        self._muted = True
         self.talking = False  # push-to-talk: between activity_start and activity_end
         self._skip_answer = False  # the user cut in locally: drop the rest of this answer
         self._answer_done = True  # the next chunk starts a new answer
+        self._answers_silent = False  # text answers from the transcript: their audio is not played
+        self._speaker_lock = threading.Lock()  # play() on the session's loop, a switch on the UI's
         self.file: FileSend | None = None  # the WAV file being sent, if any
 
     # -- devices ---------------------------------------------------------------
@@ -82,33 +85,19 @@ class Voice:
     def open(self) -> str | None:
         """Open mic and speaker (blocking: call from a thread). Returns why audio is
         unavailable, or None. Text keeps working either way."""
-        from .audio.capture import Capture
-        from .audio.playback import Playback
         from .audio.portaudio import AudioUnavailable
 
+        self.engine.set_mic_wanted(not self._muted)
         try:
-            # On demand: started by the first chunk of an answer, so it plays at once,
-            # and flushed on `interrupted`, so the speaker stops at once.
-            self.playback = Playback(self._speaker_source, self.settings.output_device,
-                                     on_played=self.speaker_meter.feed, has_audio=lambda: self.buffer.playing)
-            self.capture = Capture(self._on_mic, self.settings.input_device, chunk_ms=self.settings.chunk_ms)
-            self.playback.start()
-            self.capture.start()
+            self.engine.open(self._on_mic)
         except AudioUnavailable as exc:
-            self.close_devices()
             self.unavailable = str(exc)
             return self.unavailable
         self.unavailable = None
         return None
 
     def close_devices(self) -> None:
-        for stream in (self.capture, self.playback):
-            if stream is not None:
-                try:
-                    stream.close()
-                except Exception:  # a vanished device may fail to close; it is gone either way
-                    pass
-        self.capture = self.playback = None
+        self.engine.close()
 
     def close(self) -> None:
         self.close_devices()
@@ -117,15 +106,21 @@ class Voice:
 
     @property
     def available(self) -> bool:
-        return self.capture is not None and self.playback is not None
+        return self.engine.opened
 
     def device_error(self) -> str | None:
-        for name, stream in (("microphone", self.capture), ("speaker", self.playback)):
-            if stream is not None and getattr(stream, "error", None):
-                return f"{name}: {stream.error}"
-        return None
+        return self.engine.device_error()
 
-    # -- the microphone (PortAudio's thread) -------------------------------------
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    @muted.setter
+    def muted(self, muted: bool) -> None:
+        self._muted = muted
+        self.engine.set_mic_wanted(not muted)  # muted, the engine keeps its chunks (the meter still moves)
+
+    # -- the microphone (a thread of the engine's) ----------------------------------
 
     def mic_open(self) -> bool:
         """Is what the mic hears being sent right now?"""
@@ -138,55 +133,54 @@ class Voice:
         return True
 
     def _on_mic(self, pcm: bytes) -> None:
-        self.mic_meter.feed(pcm)
         if self.mic_open():
             self.mic_queue.put_threadsafe(pcm)
 
     # -- the speaker -----------------------------------------------------------
 
-    def _speaker_source(self, frames: int) -> bytes:
-        return self.buffer.read(frames * 2)
-
     def play(self, pcm: bytes) -> None:
         """Model audio from the receive loop: straight to the buffer, no UI in between."""
-        if self._skip_answer:
-            return
-        if self._answer_done:
-            self._answer_done = False
-            self.buffer.new_turn()
-        if self.recorder is not None:
-            self.recorder.write_output(pcm)
-        self.buffer.write(pcm)
-        if self.playback is not None:
-            self.playback.wake()
+        with self._speaker_lock:  # a switch to text answers on the UI's thread is not undone by a late chunk
+            if self._skip_answer or self._answers_silent:
+                return
+            if self._answer_done:
+                self._answer_done = False
+                self.buffer.new_turn()
+            if self.recorder is not None:
+                self.recorder.write_output(pcm)
+            self.buffer.write(pcm)
+        self.engine.wake()
 
     def interrupted(self) -> float:
         """The service says the answer was cut: silence now. Returns how much of
         the answer was heard (0..1), to mark the rest of its transcript."""
-        heard = self.buffer.heard_fraction()
-        self.buffer.clear()
+        with self._speaker_lock:
+            heard = self.buffer.heard_fraction()
+            self.buffer.clear()
+            self._skip_answer = False
+            self._answer_done = True
         self._flush_device()
-        self._skip_answer = False
-        self._answer_done = True
         return heard
 
     def cut_in(self) -> float:
         """The user stops the answer with a key: silence now, drop the rest of it."""
-        heard = self.buffer.heard_fraction()
-        self.buffer.clear()
+        with self._speaker_lock:
+            heard = self.buffer.heard_fraction()
+            self.buffer.clear()
+            self._skip_answer = True
         self._flush_device()
-        self._skip_answer = True
         return heard
 
     def _flush_device(self) -> None:
         """What the device already holds goes too: silence in milliseconds, not blocks."""
-        if self.playback is not None:
-            self.playback.flush()
+        self.engine.flush()
 
     def answers_changed(self, answers: Answers, mic_on_start: bool | None) -> None:
         """Text or audio answers, switched on the same connection: the mic follows the
         choice, and with text answers the speaker falls silent now (the rest of the
         answer in progress is never played)."""
+        with self._speaker_lock:
+            self._answers_silent = answers.from_transcript
         if answers.from_transcript:
             self.interrupted()
         if self.available:
@@ -265,7 +259,7 @@ class Voice:
     # -- levels (pulled by the UI) ---------------------------------------------
 
     def mic_level(self) -> float | None:
-        return self.mic_meter.level() if self.capture is not None else None
+        return self.mic_meter.level() if self.available else None
 
     def speaker_level(self) -> float | None:
-        return self.speaker_meter.level() if self.playback is not None else None
+        return self.speaker_meter.level() if self.available else None

@@ -54,6 +54,12 @@ class LevelMeter:
                 return None
             return max(self._current, self._held(now))
 
+    def state(self) -> tuple[float | None, float, float]:
+        """(latest level, held peak, when it was held): what MeterView needs to read the
+        same level in another process."""
+        with self._lock:
+            return self._current, self._peak, self._peak_at
+
     def reset(self) -> None:
         """Forget everything (say, when the microphone stops)."""
         with self._lock:
@@ -61,8 +67,13 @@ class LevelMeter:
             self._peak = SILENCE_DBFS
 
     def _held(self, now: float) -> float:
-        """The held peak at `now`: flat for hold_s, then falling. Lock held."""
-        late = now - self._peak_at - self.hold_s
-        if late <= 0:
-            return self._peak
-        return max(self._peak - self.decay_db_per_s * late, SILENCE_DBFS)
+        """The held peak at `now`. Lock held."""
+        return held_peak(self._peak, self._peak_at, now, self.hold_s, self.decay_db_per_s)
+
+
+def held_peak(peak: float, peak_at: float, now: float, hold_s: float, decay_db_per_s: float) -> float:
+    """A peak held at `peak_at`, seen at `now`: flat for hold_s, then falling."""
+    late = now - peak_at - hold_s
+    if late <= 0:
+        return peak
+    return max(peak - decay_db_per_s * late, SILENCE_DBFS)

@@ -1,0 +1,168 @@
+"""The audio engine process: PortAudio's mic and speaker streams, away from the UI's GIL.
+
+Started by core/audio/engineclient.py as `python -m livetui.core.audio.enginemain
+CTL MIC SHM CAPACITY` (inherited descriptors). Its callbacks read the playback
+ring and write the meters in shared memory and send the mic's chunks over MIC;
+CTL carries the settings, "wake"/"flush"/"close", and device errors back. It ends
+when CTL closes: the console closed it, or the console is gone.
+
+Nothing here prints: stderr is the console's log, and PortAudio's chatter is kept
+off it as everywhere else (core/audio/quiet.py).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import socket
+import sys
+import threading
+from typing import Any, BinaryIO
+
+from .capture import Capture
+from .levels import LevelMeter
+from .pcm import SAMPLE_WIDTH
+from .playback import Playback
+from .portaudio import AudioUnavailable
+from .ring import CALLBACKS, MIC_DROPPED, MIC_METER, MIC_WANTED, SPEAKER_METER, XRUNS, SharedAudio
+
+ERROR_CHECK_S = 0.5
+REALTIME_PRIORITY = 10  # low among realtime threads: under the sound server's own (rtkit gives it 20+)
+NICER = 10
+
+
+class Engine:
+    def __init__(self, shared: SharedAudio, ctl: socket.socket, mic: socket.socket) -> None:
+        self.shared = shared
+        self.ctl = ctl
+        self.mic = mic
+        mic.setblocking(False)  # a callback never waits for the console
+        self.mic_meter = LevelMeter()
+        self.speaker_meter = LevelMeter()
+        self.capture: Capture | None = None
+        self.playback: Playback | None = None
+        self._send_lock = threading.Lock()
+        self._closing = threading.Event()
+
+    def send(self, message: dict[str, Any]) -> None:
+        with self._send_lock:
+            self.ctl.sendall((json.dumps(message) + "\n").encode())
+
+    def _publish(self, meter: LevelMeter, slot: int) -> None:
+        current, peak, peak_at = meter.state()
+        self.shared.floats[slot : slot + 3] = (math.nan if current is None else current, peak, peak_at)
+
+    def _played(self, pcm: bytes) -> None:
+        self.speaker_meter.feed(pcm)
+        self._publish(self.speaker_meter, SPEAKER_METER)
+        ints = self.shared.ints
+        ints[CALLBACKS] += 1
+        if self.playback is not None:
+            ints[XRUNS] = self.playback.xruns
+
+    def _heard(self, pcm: bytes) -> None:
+        self.mic_meter.feed(pcm)
+        self._publish(self.mic_meter, MIC_METER)
+        if self.shared.ints[MIC_WANTED]:
+            try:
+                self.mic.send(pcm)
+            except BlockingIOError:  # the console is stalled: this chunk goes
+                self.shared.ints[MIC_DROPPED] += 1
+            except OSError:  # the console is gone; CTL's end closes us
+                pass
+
+    def open(self, settings: dict[str, Any]) -> dict[str, Any]:
+        chunk_ms = int(settings.get("chunk_ms", 20))
+        read = self.shared.read
+        self.playback = Playback(lambda frames: read(frames * SAMPLE_WIDTH), settings.get("output_device"),
+                                 on_played=self._played, has_audio=self.shared.has_audio)
+        self.capture = Capture(self._heard, settings.get("input_device"), chunk_ms=chunk_ms)
+        self.playback.start()
+        self.capture.start()
+        return {
+            "ev": "opened",
+            "input": self.capture.device.name, "input_rate": self.capture.device_rate,
+            "output": self.playback.device.name, "output_rate": self.playback.device_rate,
+        }
+
+    def watch(self) -> None:
+        """Say once, in words, when a device fails."""
+        while not self._closing.wait(ERROR_CHECK_S):
+            for name, stream in (("microphone", self.capture), ("speaker", self.playback)):
+                error = stream.error if stream is not None else None
+                if error:
+                    try:
+                        self.send({"ev": "error", "text": f"{name}: {error}"})
+                    except OSError:
+                        pass
+                    return
+
+    def serve(self, reader: BinaryIO) -> None:
+        for line in reader:
+            op = json.loads(line).get("op")
+            if op == "wake" and self.playback is not None:
+                self.playback.wake()
+            elif op == "flush" and self.playback is not None:
+                self.playback.flush()
+            elif op == "close":
+                return
+
+    def close(self) -> None:
+        self._closing.set()
+        for stream in (self.capture, self.playback):
+            if stream is not None:
+                try:
+                    stream.close()
+                except Exception:  # noqa: BLE001 - a vanished device may fail to close; it is gone either way
+                    pass
+
+
+def raise_priority() -> str:
+    """Ask for the CPU before other programs, as sound servers do, where the system
+    lets us (an `audio` group's rtprio or nice limit, or root): a busy machine then
+    starves the speaker last. Threads started afterwards (PortAudio's) inherit it.
+    Returns what was granted, for the log."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(REALTIME_PRIORITY))
+        return f"realtime (round robin, {REALTIME_PRIORITY})"
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, -NICER)
+        return f"nice -{NICER}"
+    except (AttributeError, OSError):
+        return "normal"
+
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the console decides when we stop
+    priority = raise_priority()
+    ctl_fd, mic_fd, shm_fd, capacity = (int(a) for a in argv)
+    ctl = socket.socket(fileno=ctl_fd)
+    mic = socket.socket(fileno=mic_fd)
+    shared = SharedAudio(shm_fd, capacity)
+    os.close(shm_fd)  # the mapping keeps it
+    engine = Engine(shared, ctl, mic)
+    reader = ctl.makefile("rb")
+    try:
+        line = reader.readline()
+        if not line:
+            return 0
+        try:
+            engine.send({**engine.open(json.loads(line)), "priority": priority})
+        except AudioUnavailable as e:
+            engine.send({"ev": "failed", "message": e.message, "hint": e.hint})
+            return 0
+        threading.Thread(target=engine.watch, name="device watch", daemon=True).start()
+        engine.serve(reader)
+    except (OSError, ValueError):  # the console went away mid-message
+        pass
+    finally:
+        engine.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

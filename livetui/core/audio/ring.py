@@ -1,0 +1,141 @@
+"""Shared memory between the console and its audio engine process (core/audio/engine*.py).
+
+One block of memory, mapped by both processes, holds:
+- the playback ring: model audio written by the console (the producer), read by the
+  engine's PortAudio callback (the consumer), which never waits for the console;
+- a few counters and flags each side publishes for the other;
+- the two level meters' state, written by the engine, read by the UI.
+
+One writer per field, so no locks: positions only grow, and each side writes the
+data before the position that publishes it (x86-64 and arm64 keep aligned 8-byte
+stores whole). Positions count bytes since the ring was made; the data for
+position p lives at p % capacity.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import tempfile
+
+import numpy as np
+
+from .pcm import SAMPLE_WIDTH
+from .rates import OUTPUT_RATE
+
+# Room for three minutes of queued answer: the service sends audio faster than real
+# time, so a long answer can be far ahead of the speaker.
+RING_SECONDS = 180
+
+# int64 slots, and who writes each.
+WRITE = 0  # console: end of the audio written
+SKIP = 1  # console: the engine drops everything before this (barge-in)
+READ = 2  # engine: end of the audio handed to the device
+LAST_HAD_AUDIO = 3  # engine: 1 if the last block handed out held audio
+UNDERRUNS = 4  # engine: ran dry in the middle of an answer
+TURN_ENDED = 5  # console: 1 once no more audio is coming for this answer
+MIC_WANTED = 6  # console: 1 while the mic's chunks are to be sent over
+MIC_DROPPED = 7  # engine: mic chunks the console was too slow to take
+CALLBACKS = 8  # engine: output callbacks so far (a heartbeat)
+XRUNS = 9  # engine: underflows PortAudio reported on the speaker (the device, not the ring, ran dry)
+N_INTS = 16
+# float64 slots: each meter's latest block level, held peak, and when it was held
+# (time.monotonic(): one clock for every process on the machine).
+MIC_METER = 0
+SPEAKER_METER = 3
+N_FLOATS = 8
+HEADER = N_INTS * 8 + N_FLOATS * 8
+
+
+def shared_file(size: int) -> int:
+    """A file descriptor of `size` zeroed bytes that only this process and its children
+    (given the descriptor) can map: no name in the file system, freed when the last
+    one closes it, so a crash leaves nothing behind."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("livetui-audio", os.MFD_CLOEXEC)
+    else:  # macOS: an unlinked temporary file does the same
+        fd, path = tempfile.mkstemp(prefix="livetui-audio-")
+        os.unlink(path)
+    os.ftruncate(fd, size)
+    return fd
+
+
+class SharedAudio:
+    """The shared block, mapped from a descriptor (`shared_file`)."""
+
+    def __init__(self, fd: int, capacity: int) -> None:
+        self.capacity = capacity
+        self._map = mmap.mmap(fd, HEADER + capacity)
+        self.ints = np.frombuffer(self._map, dtype=np.int64, count=N_INTS)
+        self.floats = np.frombuffer(self._map, dtype=np.float64, count=N_FLOATS, offset=N_INTS * 8)
+        self.data = memoryview(self._map)[HEADER:]
+
+    @staticmethod
+    def size_for(seconds: int = RING_SECONDS, rate: int = OUTPUT_RATE) -> int:
+        return seconds * rate * SAMPLE_WIDTH
+
+    def close(self) -> None:
+        # The views must go before the map closes (mmap refuses while buffers are exported).
+        self.data.release()
+        del self.ints, self.floats
+        try:
+            self._map.close()
+        except BufferError:  # a reader still holds a view; the map goes with the process
+            pass
+
+    # -- the producer's side (the console) --------------------------------------
+
+    def queued(self) -> int:
+        """Bytes written and neither played nor skipped."""
+        ints = self.ints
+        return max(0, int(ints[WRITE]) - max(int(ints[READ]), int(ints[SKIP])))
+
+    def write(self, pcm: bytes) -> int:
+        """Append; returns the bytes that did not fit (dropped: the newest, since the
+        oldest may be in the engine's hands right now)."""
+        ints = self.ints
+        w = int(ints[WRITE])
+        free = self.capacity - (w - int(ints[READ]))
+        n = min(len(pcm), max(0, free))
+        n -= n % SAMPLE_WIDTH
+        start = w % self.capacity
+        first = min(n, self.capacity - start)
+        self.data[start : start + first] = pcm[:first]
+        if n > first:
+            self.data[: n - first] = pcm[first:n]
+        ints[WRITE] = w + n  # published only once the data is there
+        return len(pcm) - n
+
+    def skip_all(self) -> None:
+        """Drop everything queued: the engine's next block is silence."""
+        self.ints[SKIP] = int(self.ints[WRITE])
+        self.ints[LAST_HAD_AUDIO] = 0
+
+    # -- the consumer's side (the engine's PortAudio callback) -----------------------
+
+    _dry = True  # the consumer's own: the last block came up short
+
+    def read(self, nbytes: int) -> bytes:
+        """Exactly nbytes for the device, silence where there is no audio. Running dry
+        in the middle of an answer counts one underrun."""
+        ints = self.ints
+        r = max(int(ints[READ]), int(ints[SKIP]))
+        n = max(0, min(nbytes, int(ints[WRITE]) - r))
+        if n < nbytes and not self._dry and not ints[TURN_ENDED]:
+            ints[UNDERRUNS] += 1
+        self._dry = n < nbytes
+        if n == 0:
+            ints[READ] = r
+            ints[LAST_HAD_AUDIO] = 0
+            return bytes(nbytes)
+        start = r % self.capacity
+        first = min(n, self.capacity - start)
+        out = bytes(self.data[start : start + first])
+        if n > first:
+            out += bytes(self.data[: n - first])
+        ints[READ] = r + n
+        ints[LAST_HAD_AUDIO] = 1
+        return out + bytes(nbytes - n) if n < nbytes else out
+
+    def has_audio(self) -> bool:
+        return self.queued() > 0 or bool(self.ints[LAST_HAD_AUDIO])

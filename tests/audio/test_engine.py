@@ -1,0 +1,151 @@
+"""The audio engine process (core/audio/engine*.py) on the virtual devices: the speaker
+keeps playing through stalls of the console's own threads, the engine's failures read
+as words, and it never outlives the console.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+
+from livetui.core.audio.engineclient import ProcessEngine
+from livetui.core.audio.portaudio import AudioUnavailable
+from livetui.core.settings import AudioSettings, Settings
+from livetui.sim import SimOptions, Simulator
+from livetui.ui.app import LiveTuiApp
+
+from ..ui.conftest import SimBackend
+from ..ui.helpers import type_and_send, until
+from .test_voice_app import SIZE, SPEAKER_RATE, recording_covers, sounding, start
+
+if TYPE_CHECKING:
+    from livetui.testing.pulse import Pulse
+
+pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("pulse")]
+
+STALL_MS = 150
+TONE_MS = 3000
+HEARD_GAP_MS = 20  # a hole this long is heard as a break in the sound
+GAP_SAMPLES = 48  # 2 ms under the level inside a steady tone is a hole (a zero crossing is ~2 samples)
+
+
+def hold_the_gil(ms: int) -> None:
+    """Block this thread for `ms` WITHOUT letting other threads run Python: a PyDLL
+    call keeps the GIL, as a long C call in a parser or a garbage collection does
+    (a pure-Python loop would hand the GIL over every 5 ms)."""
+    ctypes.PyDLL(None).usleep(ms * 1000)
+
+
+def stalled(ms: int) -> tuple[float, float]:
+    began = time.monotonic()
+    hold_the_gil(ms)
+    return began, time.monotonic()
+
+
+def holes(x: np.ndarray, level: int = 1000) -> list[int]:
+    """Lengths (samples) of the quiet runs inside the sound in x."""
+    loud = np.flatnonzero(np.abs(x.astype(np.int32)) > level)
+    steps = np.diff(loud)
+    return [int(s) for s in steps[steps > GAP_SAMPLES]]
+
+
+async def test_stalls_of_the_ui_and_the_session_loop_leave_no_hole_in_the_answer(pulse: Pulse, tmp_path: Path) -> None:
+    """A 150 ms stall of the UI's thread, then one of the session's loop, each holding
+    the GIL, while a three-second answer plays (sent in bursts, as the service does):
+    the speaker's recording has no hole. With PortAudio in the console's process
+    (`engine = "thread"`) each stall is a hole of over 100 ms."""
+    script = tmp_path / "script.toml"
+    script.write_text(f'[[reply]]\nmatch = "tone"\ntext = "A steady tone."\ntone_ms = {TONE_MS}\n')
+    async with Simulator(SimOptions(script=script), keep_frames=True) as sim:
+        app = LiveTuiApp(Settings(modality="AUDIO", audio=AudioSettings(mic_on_start=False)), SimBackend(sim))
+        async with app.run_test(size=SIZE) as pilot:
+            await start(pilot)
+            voice = app.session.voice
+            assert voice is not None
+            with pulse.speaker_recorder() as recorder:
+                stalls: list[tuple[float, float]] = []
+                await type_and_send(pilot, "tone")
+                await until(pilot, lambda: len(sounding(recorder.samples())) > 0, timeout=30, what="the answer playing")
+                began = recorder.time_of(int(sounding(recorder.samples())[0]))
+                await recording_covers(recorder, began + 0.5)
+                stalls.append(stalled(STALL_MS))  # the UI's thread: this test runs on the app's loop
+                await recording_covers(recorder, began + 1.2)
+                loop = app.session.net.loop
+                loop.call_soon_threadsafe(lambda: stalls.append(stalled(STALL_MS)))
+                await until(pilot, lambda: not voice.buffer.playing, timeout=30, what="the answer to play out")
+                await recording_covers(recorder, time.monotonic() + 0.2)
+                x = recorder.samples()[recorder.index_at(began - 0.1):]
+                first, last = (recorder.time_of(int(i)) for i in sounding(recorder.samples())[[0, -1]])
+    found = holes(x)
+    print(f"\n[stalls] {last - first:.2f} s of tone heard; holes (ms): {[round(h / 24, 1) for h in found]}")
+    assert len(stalls) == 2 and all(first < start and end < last for start, end in stalls), "a stall fell outside the answer"
+    # A stall would leave a hole of 100 ms or more; a hole of a few ms is a click, not a gap.
+    assert max(found, default=0) < HEARD_GAP_MS * SPEAKER_RATE // 1000, "the speaker went quiet during a stall"
+    assert abs((last - first) - TONE_MS / 1000) < 0.05  # all of it, nothing repeated
+
+
+def test_a_device_that_will_not_open_is_said_in_words_and_leaves_no_process(pulse: Pulse) -> None:
+    engine = ProcessEngine(None, "no such speaker", 20)
+    with pytest.raises(AudioUnavailable) as caught:
+        engine.open(lambda pcm: None)
+    assert "no such speaker" in str(caught.value) and "Traceback" not in str(caught.value)
+    assert not engine.opened and engine._proc is None
+
+
+def test_an_engine_that_dies_is_reported_and_the_mic_stops(pulse: Pulse) -> None:
+    chunks: list[bytes] = []
+    engine = ProcessEngine(None, None, 20)
+    engine.open(chunks.append)
+    try:
+        deadline = time.monotonic() + 10
+        while not chunks and time.monotonic() < deadline:  # the mic's chunks arrive, 640 bytes each
+            time.sleep(0.02)
+        assert chunks and all(len(c) == 640 for c in chunks)
+        assert engine._proc is not None
+        os.kill(engine._proc.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while engine.device_error() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert engine.device_error() == "audio engine: it stopped (see the log)"
+    finally:
+        engine.close()
+
+
+def test_the_engine_ends_with_a_killed_console(pulse: Pulse, tmp_path: Path) -> None:
+    """A console killed with SIGKILL closes nothing; its engine sees the control
+    socket close and ends, releasing the devices."""
+    pid_file = tmp_path / "engine.pid"
+    code = textwrap.dedent(f"""
+        import os, signal, time
+        from livetui.core.audio.engineclient import ProcessEngine
+        engine = ProcessEngine(None, None, 20)
+        engine.open(lambda pcm: None)
+        open({str(pid_file)!r}, "w").write(str(engine._proc.pid))
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    console = subprocess.run([sys.executable, "-c", code], env=pulse.child_env(PYTHONPATH=str(pulse.repo)),
+                             capture_output=True, timeout=60, check=False)
+    assert console.returncode == -signal.SIGKILL, console.stderr
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid), "the engine outlived its console"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's wait is missing
