@@ -29,13 +29,13 @@ from ..ui.helpers import type_and_send, until
 from .test_voice_app import SIZE, SPEAKER_RATE, recording_covers, sounding, start
 
 if TYPE_CHECKING:
-    from livetui.testing.pulse import Pulse
+    from livetui.testing.pulse import Pulse, Recorder
 
 pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("pulse")]
 
 STALL_MS = 150
 TONE_MS = 3000
-HEARD_GAP_MS = 20  # a hole this long is heard as a break in the sound
+STALL_HOLE_S = 0.1  # a stall of STALL_MS that reaches the speaker leaves a hole at least this long
 GAP_SAMPLES = 48  # 2 ms under the level inside a steady tone is a hole (a zero crossing is ~2 samples)
 
 
@@ -52,11 +52,12 @@ def stalled(ms: int) -> tuple[float, float]:
     return began, time.monotonic()
 
 
-def holes(x: np.ndarray, level: int = 1000) -> list[int]:
-    """Lengths (samples) of the quiet runs inside the sound in x."""
-    loud = np.flatnonzero(np.abs(x.astype(np.int32)) > level)
+def holes(recorder: Recorder, level: int = 1000) -> list[tuple[float, float]]:
+    """The quiet runs inside the recorded sound: (when it began, seconds long)."""
+    loud = np.flatnonzero(np.abs(recorder.samples().astype(np.int32)) > level)
     steps = np.diff(loud)
-    return [int(s) for s in steps[steps > GAP_SAMPLES]]
+    at = np.flatnonzero(steps > GAP_SAMPLES)
+    return [(recorder.time_of(int(loud[i])), int(steps[i]) / SPEAKER_RATE) for i in at]
 
 
 async def test_stalls_of_the_ui_and_the_session_loop_leave_no_hole_in_the_answer(pulse: Pulse, tmp_path: Path) -> None:
@@ -84,14 +85,20 @@ async def test_stalls_of_the_ui_and_the_session_loop_leave_no_hole_in_the_answer
                 loop.call_soon_threadsafe(lambda: stalls.append(stalled(STALL_MS)))
                 await until(pilot, lambda: not voice.buffer.playing, timeout=30, what="the answer to play out")
                 await recording_covers(recorder, time.monotonic() + 0.2)
-                x = recorder.samples()[recorder.index_at(began - 0.1):]
                 first, last = (recorder.time_of(int(i)) for i in sounding(recorder.samples())[[0, -1]])
-    found = holes(x)
-    print(f"\n[stalls] {last - first:.2f} s of tone heard; holes (ms): {[round(h / 24, 1) for h in found]}")
+                found = holes(recorder)
+    print(f"\n[stalls] {last - first:.2f} s of tone heard; holes (s after the start, ms long): "
+          f"{[(round(t - first, 3), round(1000 * n, 1)) for t, n in found]}; stalls at "
+          f"{[round(a - first, 3) for a, _ in stalls]}")
     assert len(stalls) == 2 and all(first < start and end < last for start, end in stalls), "a stall fell outside the answer"
-    # A stall would leave a hole of 100 ms or more; a hole of a few ms is a click, not a gap.
-    assert max(found, default=0) < HEARD_GAP_MS * SPEAKER_RATE // 1000, "the speaker went quiet during a stall"
-    assert abs((last - first) - TONE_MS / 1000) < 0.05  # all of it, nothing repeated
+    # What a stall does to in-process PortAudio: a hole of the stall less the device's
+    # buffer (over 110 ms here), beginning during the stall. A busy machine makes short
+    # holes of its own anywhere; what this test is about is the stalls' windows.
+    in_stalls = [(t, n) for t, n in found for a, b in stalls if a - 0.05 < t < b + 0.2 and n >= STALL_HOLE_S]
+    assert in_stalls == [], "the speaker went quiet during a stall"
+    played = (last - first) - sum(n for _, n in found)
+    assert abs(played - TONE_MS / 1000) < 0.05  # all of it, nothing repeated
+    assert voice.buffer.underruns == 0  # the engine never ran out of answer to play
 
 
 def test_a_device_that_will_not_open_is_said_in_words_and_leaves_no_process(pulse: Pulse) -> None:

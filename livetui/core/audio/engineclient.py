@@ -256,7 +256,11 @@ class ProcessEngine:
         self._tell("flush")
 
     def set_mic_wanted(self, wanted: bool) -> None:
-        self._shared.ints[MIC_WANTED] = int(wanted)
+        """Muted (False), the engine stops the mic's stream: no CPU for a mic that
+        nobody hears. Never blocks: the engine starts and stops it."""
+        if bool(self._shared.ints[MIC_WANTED]) != wanted:
+            self._shared.ints[MIC_WANTED] = int(wanted)
+            self._tell("mic_on" if wanted else "mic_off")
 
     def device_error(self) -> str | None:
         return self._error

@@ -80,7 +80,8 @@ class Engine:
                                  on_played=self._played, has_audio=self.shared.has_audio)
         self.capture = Capture(self._heard, settings.get("input_device"), chunk_ms=chunk_ms)
         self.playback.start()
-        self.capture.start()
+        if self.shared.ints[MIC_WANTED]:
+            self.capture.start()
         return {
             "ev": "opened",
             "input": self.capture.device.name, "input_rate": self.capture.device_rate,
@@ -106,8 +107,24 @@ class Engine:
                 self.playback.wake()
             elif op == "flush" and self.playback is not None:
                 self.playback.flush()
+            elif op in ("mic_on", "mic_off") and self.capture is not None:
+                self._mic(op == "mic_on")
             elif op == "close":
                 return
+
+    def _mic(self, on: bool) -> None:
+        """Muted, the mic's stream stops: capturing costs CPU (the sound server's plugin
+        most), and a muted mic has nothing to show or send."""
+        assert self.capture is not None
+        try:
+            if on:
+                self.capture.start()
+            else:
+                self.capture.stop()
+                self.mic_meter.reset()
+                self._publish(self.mic_meter, MIC_METER)
+        except AudioUnavailable as e:
+            self.send({"ev": "error", "text": f"microphone: {e}"})
 
     def close(self) -> None:
         self._closing.set()
