@@ -132,6 +132,7 @@ _AUDIO: dict[str, Callable[[object], Any]] = {
     "echo_mode": checks.echo_mode,
     "meter_hz": checks.meter_hz,
     "mic_on_start": checks.boolean,
+    "silence_gate": checks.boolean,
 }
 _AUDIO_KNOWN = (*_AUDIO, "record_dir")
 _TABLES = ("vad", "audio", "keys")

@@ -59,6 +59,9 @@ class AudioSettings:
     record_dir: Path | None = None  # both directions saved here as WAV files; None: no recording
     meter_hz: int = 15  # how often the UI pulls levels (METER_HZ_RANGE)
     mic_on_start: bool | None = None  # None: live in AUDIO sessions, muted in TEXT ones
+    # With automatic VAD, stop streaming the mic after a second of silence (audioStreamEnd) and
+    # resume, with the audio just before, when speech comes (core.audio.gate). Push-to-talk: no gate.
+    silence_gate: bool = True
 
     def __post_init__(self) -> None:
         low, high = CHUNK_MS_RANGE
