@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from .answers import Answers, mic_live
+from .audio.gate import SilenceGate, hang_for
 from .audio.jitter import PlaybackBuffer
 from .audio.levels import LevelMeter
 from .audio.queues import DropOldestQueue
@@ -54,7 +55,8 @@ MicItem = bytes | Control
 
 
 class Voice:
-    def __init__(self, audio: AudioSettings, *, automatic_vad: bool, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(self, audio: AudioSettings, *, automatic_vad: bool, loop: asyncio.AbstractEventLoop | None = None,
+                 silence_ms: int | None = None) -> None:
         self.settings = audio
         self.automatic_vad = automatic_vad
         self.loop = loop or asyncio.get_running_loop()
@@ -67,6 +69,9 @@ class Voice:
         # at most UNANSWERED_S: a new connection hears it again, so a hand-off or a drop
         # in the middle of a sentence loses none of it.
         self.unanswered: deque[MicItem] = deque(maxlen=max(1, UNANSWERED_S * 1000 // audio.chunk_ms))
+        # With automatic VAD: silence after speech is not streamed (core/audio/gate.py).
+        # `silence_ms`: the service's end-of-speech silence, which the gate's hang outlasts.
+        self.gate = SilenceGate(audio.chunk_ms, hang_s=hang_for(silence_ms)) if audio.silence_gate else None
         self.capture: Any = None
         self.playback: Any = None
         self.recorder: WavRecorder | None = WavRecorder(audio.record_dir) if audio.record_dir else None
@@ -139,8 +144,18 @@ class Voice:
 
     def _on_mic(self, pcm: bytes) -> None:
         self.mic_meter.feed(pcm)
-        if self.mic_open():
+        gate = self.gate if self.automatic_vad else None
+        if not self.mic_open():
+            if self.gate is not None:
+                self.gate.reset()  # what the closed mic hears is never sent; the next opening starts afresh
+        elif gate is None:
             self.mic_queue.put_threadsafe(pcm)
+        else:
+            out = gate.feed(pcm)
+            for chunk in out.chunks:  # the pre-roll first when it opens
+                self.mic_queue.put_threadsafe(chunk)
+            if out.stream_end:
+                self.mic_queue.put_threadsafe(Control("stream_end"))
 
     # -- the speaker -----------------------------------------------------------
 
