@@ -139,7 +139,9 @@ class Livetui:
     def __init__(self, env: dict[str, str]) -> None:
         from livetui.testing.pty import Console
 
-        self.console = Console(["--modality", "audio", "--no-mouse"], env, size=(100, 30))
+        # Ungated, like the baseline: the readiness check and the uplink's chunk and jitter
+        # figures need a mic that streams all the time (the silence gate would send nothing).
+        self.console = Console(["--modality", "audio", "--no-mouse", "--no-silence-gate"], env, size=(100, 30))
         self.drawn = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._drain, daemon=True)

@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="microphone live at start, or muted (default: live in audio sessions only)",
     )
+    audio.add_argument(
+        "--silence-gate",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="with --vad auto, stop sending the mic after a second of silence and resume when you speak (default: on)",
+    )
     p.add_argument("--no-mouse", dest="mouse", action="store_false", default=None, help="no mouse tracking (less traffic over SSH)")
     p.add_argument("--sim", action="store_true", default=None, help="use the built-in offline simulator, even with an API key")
     p.add_argument("--resume", nargs="?", const="latest", default=None, metavar="ID",
@@ -143,7 +149,7 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
     ):
         if (value := getattr(args, flag)) is not None:
             vad[target] = value
-    for name in ("input_device", "output_device", "chunk_ms", "echo_mode", "meter_hz", "mic_on_start", "engine"):
+    for name in ("input_device", "output_device", "chunk_ms", "echo_mode", "meter_hz", "mic_on_start", "engine", "silence_gate"):
         if (value := getattr(args, name)) is not None:
             audio[name] = value
     if args.record is not None:

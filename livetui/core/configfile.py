@@ -133,6 +133,7 @@ _AUDIO: dict[str, Callable[[object], Any]] = {
     "meter_hz": checks.meter_hz,
     "mic_on_start": checks.boolean,
     "engine": checks.audio_engine,
+    "silence_gate": checks.boolean,
 }
 _AUDIO_KNOWN = (*_AUDIO, "record_dir")
 _TABLES = ("vad", "audio", "keys")

@@ -34,7 +34,8 @@ class SessionVoice:
         raise NotImplementedError  # the controller's
 
     def make_voice(self) -> Voice:
-        self.voice = Voice(self.settings.audio, automatic_vad=self.settings.vad.automatic, loop=self.net.loop)
+        self.voice = Voice(self.settings.audio, automatic_vad=self.settings.vad.automatic, loop=self.net.loop,
+                           silence_ms=self.settings.vad.silence_duration_ms)
         return self.voice
 
     def open_devices(self) -> str | None:

@@ -65,6 +65,9 @@ class AudioSettings:
     # process: the devices run in a helper process, out of the UI's way (core/audio/engine.py);
     # thread: in this process, as PortAudio's own threads
     engine: EngineKind = "process"
+    # With automatic VAD, stop streaming the mic after a second of silence (audioStreamEnd) and
+    # resume, with the audio just before, when speech comes (core.audio.gate). Push-to-talk: no gate.
+    silence_gate: bool = True
 
     def __post_init__(self) -> None:
         low, high = CHUNK_MS_RANGE

@@ -19,6 +19,7 @@ from typing import Literal, Protocol
 
 from .answers import Answers, mic_live
 from .audio.engine import AudioEngine, make_engine
+from .audio.gate import SilenceGate, hang_for
 from .audio.queues import DropOldestQueue
 from .audio.rates import INPUT_RATE
 from .audio.wavio import WavRecorder
@@ -55,7 +56,8 @@ MicItem = bytes | Control
 
 
 class Voice:
-    def __init__(self, audio: AudioSettings, *, automatic_vad: bool, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(self, audio: AudioSettings, *, automatic_vad: bool, loop: asyncio.AbstractEventLoop | None = None,
+                 silence_ms: int | None = None) -> None:
         self.settings = audio
         self.automatic_vad = automatic_vad
         self.loop = loop or asyncio.get_running_loop()
@@ -70,6 +72,10 @@ class Voice:
         # at most UNANSWERED_S: a new connection hears it again, so a hand-off or a drop
         # in the middle of a sentence loses none of it.
         self.unanswered: deque[MicItem] = deque(maxlen=max(1, UNANSWERED_S * 1000 // audio.chunk_ms))
+        # With automatic VAD: silence after speech is not streamed (core/audio/gate.py).
+        # `silence_ms`: the service's end-of-speech silence, which the gate's hang outlasts.
+        self.gate = SilenceGate(audio.chunk_ms, hang_s=hang_for(silence_ms)) if audio.silence_gate else None
+        self._gate_stale = False  # the mic was closed: the gate starts afresh (reset on the mic's thread)
         self.recorder: WavRecorder | None = WavRecorder(audio.record_dir) if audio.record_dir else None
         self.unavailable: str | None = None  # why there is no audio, in words
         self._muted = True
@@ -118,6 +124,8 @@ class Voice:
     @muted.setter
     def muted(self, muted: bool) -> None:
         self._muted = muted
+        if muted:
+            self._gate_stale = True
         self.engine.set_mic_wanted(not muted)  # muted, the engine keeps its chunks (the meter still moves)
 
     # -- the microphone (a thread of the engine's) ----------------------------------
@@ -133,8 +141,21 @@ class Voice:
         return True
 
     def _on_mic(self, pcm: bytes) -> None:
-        if self.mic_open():
+        gate = self.gate if self.automatic_vad else None
+        if self._gate_stale and self.gate is not None:
+            self._gate_stale = False
+            self.gate.reset()  # muted in between (the engine sent nothing meanwhile)
+        if not self.mic_open():
+            if self.gate is not None:
+                self.gate.reset()  # what the closed mic hears is never sent; the next opening starts afresh
+        elif gate is None:
             self.mic_queue.put_threadsafe(pcm)
+        else:
+            out = gate.feed(pcm)
+            for chunk in out.chunks:  # the pre-roll first when it opens
+                self.mic_queue.put_threadsafe(chunk)
+            if out.stream_end:
+                self.mic_queue.put_threadsafe(Control("stream_end"))
 
     # -- the speaker -----------------------------------------------------------
 

@@ -290,9 +290,10 @@ async def test_barge_in_stops_the_story_at_once(pulse: Pulse) -> None:
 async def test_mute_ends_the_stream_and_stops_sending_the_mic(pulse: Pulse) -> None:
     """F4 in an AUDIO session (automatic VAD): audioStreamEnd goes out, the status
     says the mic is muted, and nothing said is sent until F4 again (the engine stops
-    the mic's stream while muted: it costs CPU and nobody hears it)."""
+    the mic's stream while muted: it costs CPU and nobody hears it). Without the
+    silence gate, so the silent mic streams and the mute alone stops it."""
     async with simulator() as backend:
-        app = LiveTuiApp(Settings(modality="AUDIO"), backend)
+        app = LiveTuiApp(Settings(modality="AUDIO", audio=AudioSettings(silence_gate=False)), backend)
         async with app.run_test(size=SIZE) as pilot:
             await start(pilot)
             assert status(app).mic.startswith("mic live")
@@ -465,7 +466,8 @@ async def test_record_dir_keeps_both_sides_as_wav(pulse: Pulse, tmp_path: Path) 
     you_seconds, you_loud = len(you_x) / you_rate, len(sounding(you_x)) / you_rate
     print(f"\n[recording] heard {heard!r}; you: {you_seconds:.2f} s ({you_loud:.2f} s of sound, said {said:.2f} s); "
           f"model: {len(model_x) / model_rate:.2f} s (sent {model_seconds:.2f} s)")
-    # The mic was live (and recorded) from the devices opening to quitting.
+    # What was sent is what was recorded: with the silence gate, the speech with the 300 ms
+    # before it and what followed until the quit (the gate closes a second after the speech).
     assert said < you_seconds < session_seconds
     assert 0.3 * said < you_loud < said
     assert abs(len(model_x) / model_rate - model_seconds) < 0.01

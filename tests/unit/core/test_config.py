@@ -110,6 +110,9 @@ def test_config_flag_replaces_the_default_file(home: dict[str, str], tmp_path: P
         (["--meter-hz", "5"], {"audio": AudioSettings(meter_hz=5)}),
         (["--mic"], {"audio": AudioSettings(mic_on_start=True)}),
         (["--no-mic"], {"audio": AudioSettings(mic_on_start=False)}),
+        (["--no-silence-gate"], {"audio": AudioSettings(silence_gate=False)}),
+        (["--audio-engine", "thread"], {"audio": AudioSettings(engine="thread")}),
+        (["--silence-gate"], {"audio": AudioSettings(silence_gate=True)}),
         (["--list-devices"], {}),  # a command for the CLI, not a setting
     ],
 )
@@ -144,6 +147,8 @@ def test_every_file_key(tmp_path: Path) -> None:
         record_dir = "recordings"
         meter_hz = 30
         mic_on_start = true
+        engine = "thread"
+        silence_gate = false
         [keys]
         toggle_modality = "ctrl+o"
         "app.quit" = "ctrl+q,f10"
@@ -160,7 +165,7 @@ def test_every_file_key(tmp_path: Path) -> None:
         sim=True,
         carry_over_budget=1500,
         vad=VadSettings(False, "low", "high", 20, 500),
-        audio=AudioSettings("USB", "3", 30, "speaker", tmp_path / "recordings", 30, True),
+        audio=AudioSettings("USB", "3", 30, "speaker", tmp_path / "recordings", 30, True, engine="thread", silence_gate=False),
         keys={"toggle_modality": "ctrl+o", "app.quit": "ctrl+q,f10"},
         config_path=path,
     )
@@ -260,7 +265,7 @@ def test_audio_defaults() -> None:
     audio = Settings().audio
     assert audio == AudioSettings()
     assert (audio.input_device, audio.output_device, audio.record_dir, audio.mic_on_start) == (None, None, None, None)
-    assert (audio.chunk_ms, audio.echo_mode, audio.meter_hz) == (20, "headset", 15)
+    assert (audio.chunk_ms, audio.echo_mode, audio.meter_hz, audio.silence_gate) == (20, "headset", 15, True)
 
 
 @pytest.mark.parametrize(
@@ -395,6 +400,8 @@ def test_an_unknown_vad_key_is_found_in_its_section(tmp_path: Path) -> None:
         ('[audio]\nrecord_dir = 3\n', 2, "audio.record_dir must be a folder path, not 3"),
         ('[audio]\nrecord_dir = " "\n', 2, "audio.record_dir must be a folder path"),
         ('[audio]\nmic_on_start = "yes"\n', 2, "audio.mic_on_start must be true or false, not 'yes'"),
+        ('[audio]\nsilence_gate = 1\n', 2, "audio.silence_gate must be true or false, not 1"),
+        ('[audio]\nengine = "fork"\n', 2, "audio.engine must be"),
         ('model = "m"\naudio = 20\n', 2, "audio must be a table ([audio]), not 20"),
         ('audio.echo_mode = "loud"\n', 1, "audio.echo_mode must be"),
     ],
