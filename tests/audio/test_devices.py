@@ -114,11 +114,12 @@ def test_list_devices_sees_the_pulse_devices(capfd: pytest.CaptureFixture[str]) 
     assert capfd.readouterr().err == ""  # PortAudio's probing printed nothing
 
 
-@pytest.mark.parametrize("device_rate", [None, 44_100], ids=["16k", "resampled-from-44.1k"])
-def test_capture_hears_speech_in_20ms_chunks(pulse: Pulse, device_rate: int | None) -> None:
+@pytest.mark.parametrize(("device_rate", "block_ms"), [(None, None), (44_100, None), (None, 40)],
+                         ids=["16k", "resampled-from-44.1k", "40ms-device-blocks"])
+def test_capture_hears_speech_in_20ms_chunks(pulse: Pulse, device_rate: int | None, block_ms: int | None) -> None:
     wav = pulse.say(PHRASE)
     chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
-    with Capture(chunks.put, device_rate=device_rate) as capture:  # put never blocks
+    with Capture(chunks.put, device_rate=device_rate, block_ms=block_ms) as capture:  # put never blocks
         assert capture.device_rate == (device_rate or 16_000)
         capture.start()
         got = [chunks.get(timeout=5)]  # the mic is live (and silent) before anyone speaks

@@ -19,6 +19,8 @@ class Capture(Stream):
 
     `device`: a Device, an index, part of a name, or None for the default.
     `device_rate`: open the device at this rate and resample (None: try 16 kHz first).
+    `block_ms`: the device's own block, a whole number of chunks (default: one chunk):
+    a longer block wakes the sound path less often, for chunks that come in pairs.
     Raises AudioUnavailable if there is no such device or it will not open.
     """
 
@@ -32,13 +34,15 @@ class Capture(Stream):
         chunk_ms: int = 20,
         rate: int = INPUT_RATE,
         device_rate: int | None = None,
+        block_ms: int | None = None,
     ) -> None:
         self.chunk_bytes = rate * chunk_ms // 1000 * SAMPLE_WIDTH
         if self.chunk_bytes <= 0:
             raise ValueError(f"a {chunk_ms} ms chunk at {rate} Hz holds no sample")
+        chunks_per_block = max(1, (block_ms or chunk_ms) // chunk_ms)
         self._on_chunk = on_chunk
         self._pending = bytearray()
-        super().__init__(device, rate, self.chunk_bytes // SAMPLE_WIDTH, device_rate)
+        super().__init__(device, rate, chunks_per_block * self.chunk_bytes // SAMPLE_WIDTH, device_rate)
 
     def _make_resampler(self) -> Resampler:
         return Resampler(self.device_rate, self.rate)

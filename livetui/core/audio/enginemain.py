@@ -21,6 +21,7 @@ import sys
 import threading
 from typing import Any, BinaryIO
 
+from ..sanitize import safe_text
 from .capture import Capture
 from .levels import LevelMeter
 from .pcm import SAMPLE_WIDTH
@@ -31,6 +32,11 @@ from .ring import CALLBACKS, MIC_DROPPED, MIC_METER, MIC_WANTED, SPEAKER_METER, 
 ERROR_CHECK_S = 0.5
 REALTIME_PRIORITY = 10  # low among realtime threads: under the sound server's own (rtkit gives it 20+)
 NICER = 10
+# The mic's device block: 40 ms wakes PortAudio and the sound server's plugin half as
+# often as 20 ms (engine idle with the mic open: 2.2% of a core, not 3.2%). Chunks are
+# still chunk_ms, sent in pairs; the service's end-of-speech wait (500 ms and more)
+# dwarfs the 20 ms the second chunk may wait.
+CAPTURE_BLOCK_MS = 40
 
 
 class Engine:
@@ -78,7 +84,8 @@ class Engine:
         read = self.shared.read
         self.playback = Playback(lambda frames: read(frames * SAMPLE_WIDTH), settings.get("output_device"),
                                  on_played=self._played, has_audio=self.shared.has_audio)
-        self.capture = Capture(self._heard, settings.get("input_device"), chunk_ms=chunk_ms)
+        self.capture = Capture(self._heard, settings.get("input_device"), chunk_ms=chunk_ms,
+                               block_ms=max(chunk_ms, CAPTURE_BLOCK_MS))
         self.playback.start()
         if self.shared.ints[MIC_WANTED]:
             self.capture.start()
@@ -171,6 +178,9 @@ def main(argv: list[str]) -> int:
             engine.send({**engine.open(json.loads(line)), "priority": priority})
         except AudioUnavailable as e:
             engine.send({"ev": "failed", "message": e.message, "hint": e.hint})
+            return 0
+        except Exception as e:  # noqa: BLE001 - whatever it is, the console says it in words
+            engine.send({"ev": "failed", "message": f"the audio devices did not open: {type(e).__name__}: {safe_text(str(e))}"})
             return 0
         threading.Thread(target=engine.watch, name="device watch", daemon=True).start()
         engine.serve(reader)
