@@ -219,6 +219,8 @@ class SessionController(StayingConnected, SessionVoice):
                             event = Interrupted(heard=voice.interrupted())
                         case TurnComplete():
                             voice.turn_complete()
+                    if isinstance(event, AudioChunk | TurnComplete) and (stutter := voice.playback_glitches()):
+                        self.eventlog.add("info", "audio", 0, stutter)
                 self.host.deliver(event, generation)
         except Exception as exc:
             self.host.deliver(describe_error(exc), generation)

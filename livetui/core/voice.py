@@ -84,6 +84,7 @@ class Voice:
         self._answer_done = True  # the next chunk starts a new answer
         self._answers_silent = False  # text answers from the transcript: their audio is not played
         self._speaker_lock = threading.Lock()  # play() on the session's loop, a switch on the UI's
+        self._glitches_seen = (0, 0)  # (late, dry) as last reported
         self.file: FileSend | None = None  # the WAV file being sent, if any
 
     # -- devices ---------------------------------------------------------------
@@ -171,6 +172,19 @@ class Voice:
                 self.recorder.write_output(pcm)
             self.buffer.write(pcm)
         self.engine.wake()
+
+    def playback_glitches(self) -> str | None:
+        """The speaker's stutters since the last call, in words, or None: the event log
+        tells the truth about a hole in an answer, and which side made it."""
+        late, dry = self.engine.glitches()
+        seen_late, seen_dry = self._glitches_seen
+        self._glitches_seen = (late, dry)
+        parts = []
+        if late > seen_late:
+            parts.append(f"the answer's audio ran out {late - seen_late}× before its end (it arrived late)")
+        if dry > seen_dry:
+            parts.append(f"the sound device ran dry {dry - seen_dry}× (the audio engine was not scheduled in time)")
+        return "speaker: " + "; ".join(parts) if parts else None
 
     def interrupted(self) -> float:
         """The service says the answer was cut: silence now. Returns how much of

@@ -71,6 +71,10 @@ class AudioEngine(Protocol):
         """Whether on_mic is to get chunks (the meter moves either way)."""
 
     def device_error(self) -> str | None: ...
+    def glitches(self) -> tuple[int, int]:
+        """So far: times an answer's audio ran out before its end (it came late), and
+        times the device itself ran dry (the engine was not scheduled in time)."""
+
     def close(self) -> None: ...
 
 
@@ -122,6 +126,9 @@ class ThreadEngine:
 
     def set_mic_wanted(self, wanted: bool) -> None:
         self._mic_wanted = wanted
+
+    def glitches(self) -> tuple[int, int]:
+        return self.buffer.underruns, self.playback.xruns if self.playback is not None else 0
 
     def device_error(self) -> str | None:
         for name, stream in (("microphone", self.capture), ("speaker", self.playback)):

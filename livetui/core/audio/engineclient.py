@@ -33,6 +33,7 @@ from .ring import (
     TURN_ENDED,
     UNDERRUNS,
     WRITE,
+    XRUNS,
     SharedAudio,
     shared_file,
 )
@@ -264,6 +265,9 @@ class ProcessEngine:
 
     def device_error(self) -> str | None:
         return self._error
+
+    def glitches(self) -> tuple[int, int]:
+        return int(self._shared.ints[UNDERRUNS]), int(self._shared.ints[XRUNS])
 
     def _read_events(self, reader: Any) -> None:
         while True:

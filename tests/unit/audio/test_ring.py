@@ -114,3 +114,20 @@ def test_odd_bytes_are_refused() -> None:
     buffer = RingPlayback(make(64))
     with pytest.raises(ValueError, match="whole number of samples"):
         buffer.write(b"\1\2\3")
+
+
+def test_stutters_are_told_once_and_say_which_side_made_them() -> None:
+    import asyncio
+
+    from livetui.core.audio.ring import UNDERRUNS, XRUNS
+    from livetui.core.settings import AudioSettings
+    from livetui.core.voice import Voice
+
+    voice = Voice(AudioSettings(), automatic_vad=True, loop=asyncio.new_event_loop())
+    ints = voice.engine._shared.ints  # type: ignore[attr-defined]
+    assert voice.playback_glitches() is None
+    ints[UNDERRUNS] += 2
+    ints[XRUNS] += 1
+    said = voice.playback_glitches()
+    assert said is not None and "ran out 2×" in said and "ran dry 1×" in said
+    assert voice.playback_glitches() is None  # told once
