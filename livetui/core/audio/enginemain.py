@@ -27,6 +27,7 @@ from .levels import LevelMeter
 from .pcm import SAMPLE_WIDTH
 from .playback import Playback
 from .portaudio import AudioUnavailable
+from .rates import OUTPUT_RATE
 from .ring import CALLBACKS, MIC_DROPPED, MIC_METER, MIC_WANTED, SPEAKER_METER, XRUNS, SharedAudio
 
 ERROR_CHECK_S = 0.5
@@ -37,6 +38,12 @@ NICER = 10
 # still chunk_ms, sent in pairs; the service's end-of-speech wait (500 ms and more)
 # dwarfs the 20 ms the second chunk may wait.
 CAPTURE_BLOCK_MS = 40
+# The speaker's device block. PortAudio keeps about two queued, so this is the slack
+# the sound path has when the sound server is late (its main thread is not realtime):
+# 10 ms blocks left the device dry on a busy machine. Barge-in does not wait for it
+# (a flush drops what the device holds) and onset does not either (the stream starts
+# on demand with 10 ms of silence, whatever the block).
+PLAYBACK_BLOCK_MS = int(os.environ.get("LIVETUI_PB_MS", "10"))
 
 
 class Engine:
@@ -83,7 +90,8 @@ class Engine:
         chunk_ms = int(settings.get("chunk_ms", 20))
         read = self.shared.read
         self.playback = Playback(lambda frames: read(frames * SAMPLE_WIDTH), settings.get("output_device"),
-                                 on_played=self._played, has_audio=self.shared.has_audio)
+                                 on_played=self._played, has_audio=self.shared.has_audio,
+                                 block_frames=OUTPUT_RATE * PLAYBACK_BLOCK_MS // 1000)
         self.capture = Capture(self._heard, settings.get("input_device"), chunk_ms=chunk_ms,
                                block_ms=max(chunk_ms, CAPTURE_BLOCK_MS))
         self.playback.start()

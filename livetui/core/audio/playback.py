@@ -23,11 +23,12 @@ PLAYBACK_BLOCK = 240
 # On-demand playback: the stream stops after this long with nothing to play (far
 # longer than the device's own latency, so the tail has been heard by then).
 IDLE_STOP_SECONDS = 0.15
-# ...and starts with this many blocks of silence: a stream that starts empty has
-# nothing queued, and PortAudio pulls several blocks at once to fill the device,
-# draining the first chunk and padding the rest with silence: a hole 40 ms into
-# the answer. One silent block first costs 10 ms of onset and leaves none.
-LEAD_IN_BLOCKS = 1
+# ...and starts with this much silence: a stream that starts empty has nothing
+# queued, and PortAudio pulls several blocks at once to fill the device, draining
+# the first chunk and padding the rest with silence: a hole 40 ms into the answer.
+# 10 ms of silence first (the head of the first block, whatever the block's size)
+# costs 10 ms of onset and leaves none.
+LEAD_IN_MS = 10
 
 
 class Playback(Stream):
@@ -77,7 +78,7 @@ class Playback(Stream):
         self._poked = False
         self._flush = False
         self._closing = False
-        self._lead_in = 0  # silent blocks still to give after an on-demand start
+        self._lead_in = 0  # frames of silence still to give after an on-demand start
         self.flushes = 0  # times the device's buffer was dropped (barge-in)
         self.resumes = 0  # times the stream was started on demand
         super().__init__(device, rate, block_frames, device_rate)
@@ -140,7 +141,7 @@ class Playback(Stream):
                     busy_at = now
                     if not self._started:
                         self.resumes += 1
-                        self._lead_in = LEAD_IN_BLOCKS
+                        self._lead_in = self.device_rate * LEAD_IN_MS // 1000
                         super().start()
                 elif self._started and now - busy_at > IDLE_STOP_SECONDS:
                     self._pause()
@@ -184,9 +185,12 @@ class Playback(Stream):
             self._last_callback = time.monotonic()
             if status & PA_OUTPUT_UNDERFLOW:
                 self.xruns += 1
-            if self._lead_in > 0:
-                self._lead_in -= 1
+            if self._lead_in > 0 and (self._resampler is not None or self._lead_in >= frame_count):
+                self._lead_in = max(0, self._lead_in - frame_count)
                 out = bytes(frame_count * SAMPLE_WIDTH)
+            elif self._lead_in > 0:  # the rest of the lead-in, then the answer
+                quiet, self._lead_in = self._lead_in, 0
+                out = bytes(quiet * SAMPLE_WIDTH) + self._pull(frame_count - quiet)
             elif self._resampler is None:
                 out = self._pull(frame_count)
             else:
