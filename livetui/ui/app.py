@@ -35,6 +35,7 @@ from ..core.conversation import (
 from ..core.eventlog import EventLog
 from ..core.events import (
     AnswerHeard,
+    AudioChunk,
     AudioOnlyRefused,
     ConnectionState,
     Event,
@@ -146,7 +147,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
         self.query_one(PromptArea).focus()
         self._status(state="connecting", service=self.backend.label)
         self.session.make_voice()
-        self.set_interval(1 / max(1, self.settings.audio.meter_hz), self._pull_levels)
+        self.start_levels()
         self.run_worker(self.session.send_typed(), name="run_sender", group="sender", exit_on_error=False)
         self.query_one(StatusBar).follow(self.session.pending.line)
         self.call_after_refresh(self._begin)
@@ -174,6 +175,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
         s = self.settings
         vad = "auto" if s.vad.automatic else "push-to-talk"
         self.query_one(StatusBar).set(model=s.model, modality=s.answers().label, vad=vad, mic=self._mic_state(), **changes)
+        self.wake_levels()  # the mic's state may have changed: the meters follow at once
 
     # -- the session's host (core.session.Host) ----------------------------------
 
@@ -208,6 +210,8 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
     async def on_live_event(self, message: LiveEvent) -> None:
         if not self.is_running:
             return  # quitting: the widgets are gone before the session's last events stop
+        if isinstance(message.event, AudioChunk):
+            self.wake_levels()  # the speaker's meter moves
         await self.session.receive(message.event, message.generation)
 
     async def draw(self, changes: Sequence[Change]) -> None:
