@@ -24,6 +24,7 @@ from .models import retired
 from .modes import EventShaper, connected_line
 from .netcause import Endpoint, classify, endpoint_of
 from .pending import Pending
+from .serverframes import FrameReader
 from .settings import Settings
 
 if TYPE_CHECKING:  # imported where used: the SDK takes half a second, not before the first frame
@@ -200,6 +201,14 @@ class LiveSession:
         """Every event until the session ends; a failure ends it with a SessionError."""
         shaper = EventShaper(self.settings.mode)  # a pipeline's turnless stream, as turns
         try:
+            reader = await FrameReader.open(self._session)
+            while self._session is not None and reader.lean:
+                # Audio chunks without the SDK's ~230 us a frame; anything else read by the SDK.
+                read = await reader.next()
+                self.log.received(read.kind, read.size, read.summary)
+                for event in shaper.shape(read.events):
+                    self.pending.heard(event)
+                    yield event
             while self._session is not None:
                 async for msg in self._session.receive():
                     self.log.server(msg)
