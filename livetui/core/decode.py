@@ -241,10 +241,19 @@ def _describe_part(part: types.Part) -> str:
         return ("thought " if part.thought else "text ") + _quote(part.text)
     blob = part.inline_data
     if blob is not None:
-        major = (blob.mime_type or "data").split("/")[0]
-        return f"{major} {len(blob.data or b'')} B"
+        return _describe_blob(blob.mime_type, len(blob.data or b""))
     present = sorted(part.model_dump(exclude_none=True))
     return ", ".join(present)
+
+
+def _describe_blob(mime_type: str | None, size: int) -> str:
+    return f"{(mime_type or 'data').split('/')[0]} {size} B"
+
+
+def describe_audio(mime_type: str, size: int) -> tuple[str, str]:
+    """(kind, summary) of a message that is one audio chunk and nothing else, as
+    describe_message gives it (core/serverframes.py reads those without the SDK)."""
+    return "serverContent.modelTurn", safe_text(_describe_blob(mime_type, size))
 
 
 def _describe_transcript(transcript: types.Transcription) -> str:

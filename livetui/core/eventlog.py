@@ -70,7 +70,11 @@ class EventLog:
 
     def server(self, msg: types.LiveServerMessage) -> LogEntry:
         kind, summary = describe_message(msg)
-        return self.add("in", kind, payload_size(msg), _short(summary))
+        return self.received(kind, payload_size(msg), summary)
+
+    def received(self, kind: str, size: int, summary: str) -> LogEntry:
+        """A server message already described (core.decode.describe_message)."""
+        return self.add("in", kind, size, _short(summary))
 
     def client(self, kind: str, payload: Any) -> LogEntry:
         """Log a client message; bytes (audio, images) appear as their size only."""

@@ -125,6 +125,8 @@ class SessionController(StayingConnected, SessionVoice):
 
     async def show(self, changes: Sequence[Change], persist: bool = True) -> None:
         """Changes of the conversation: into the transcript, then on screen."""
+        if not changes:
+            return  # most audio chunks change nothing that is saved or shown
         if persist:
             self.transcript.write(changes)
         await self.host.draw(changes)

@@ -35,19 +35,21 @@ from ..core.conversation import (
 from ..core.eventlog import EventLog
 from ..core.events import (
     AnswerHeard,
+    AudioChunk,
     AudioOnlyRefused,
     ConnectionState,
     Event,
     Modality,
     SessionNews,
 )
+from ..core.inbox import Inbox
 from ..core.persist import Transcript
 from ..core.session import SessionController
 from ..core.settings import Settings
 from .actions import APP, system_commands
 from .conversations import Conversations
 from .lagprobe import probe_loop_lag
-from .messages import AudioReady, LiveEvent
+from .messages import AudioReady, LiveEvents
 from .safeinput import safe_input
 from .safescreen import safe_update
 from .saving import SavingWatch
@@ -85,6 +87,8 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
         conversation = Conversation(clock=clock) if clock else Conversation()
         # The conversation with the service, its connections and its transcript: core/session.py.
         self.session = SessionController(settings, backend, self, conversation=conversation, transcript=Transcript(store))
+        # The session's events, from its thread: one message per batch, not per event.
+        self._inbox: Inbox[tuple[Event, int]] = Inbox(lambda: self.post_message(LiveEvents()))
         self._audio_enabled = audio  # tests of text-only behaviour leave the devices alone
         self.saving = SavingWatch(self, lambda text, level: self.session.say(text, level))
         self._restore = restore  # a saved conversation to continue (core.store.LoadedConversation)
@@ -146,7 +150,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
         self.query_one(PromptArea).focus()
         self._status(state="connecting", service=self.backend.label)
         self.session.make_voice()
-        self.set_interval(1 / max(1, self.settings.audio.meter_hz), self._pull_levels)
+        self.start_levels()
         self.run_worker(self.session.send_typed(), name="run_sender", group="sender", exit_on_error=False)
         self.query_one(StatusBar).follow(self.session.pending.line)
         self.call_after_refresh(self._begin)
@@ -174,11 +178,12 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
         s = self.settings
         vad = "auto" if s.vad.automatic else "push-to-talk"
         self.query_one(StatusBar).set(model=s.model, modality=s.answers().label, vad=vad, mic=self._mic_state(), **changes)
+        self.wake_levels()  # the mic's state may have changed: the meters follow at once
 
     # -- the session's host (core.session.Host) ----------------------------------
 
     def deliver(self, event: Event, generation: int) -> None:
-        self.post_message(LiveEvent(event, generation))  # from the session's thread: in order, on this loop
+        self._inbox.put((event, generation))  # from the session's thread: in order, on this loop
 
     def run_connection(self, work: Coroutine[Any, Any, None]) -> None:
         self.run_worker(work, name="run_session", group="session", exclusive=True, exit_on_error=False)
@@ -205,10 +210,13 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
         else:
             self.notify(f"{worker.name} failed: {worker.error}", severity="error")
 
-    async def on_live_event(self, message: LiveEvent) -> None:
-        if not self.is_running:
-            return  # quitting: the widgets are gone before the session's last events stop
-        await self.session.receive(message.event, message.generation)
+    async def on_live_events(self, _message: LiveEvents) -> None:
+        for event, generation in self._inbox.take():
+            if not self.is_running:
+                return  # quitting: the widgets are gone before the session's last events stop
+            if isinstance(event, AudioChunk):
+                self.wake_levels()  # the speaker's meter moves
+            await self.session.receive(event, generation)
 
     async def draw(self, changes: Sequence[Change]) -> None:
         """Conversation changes to the widgets (the controller has saved them)."""
@@ -347,4 +355,4 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
 
     def post_event(self, event: Event) -> None:
         """For tests and tools: feed an event as if the session sent it."""
-        self.post_message(LiveEvent(event, self.session.generation))
+        self.deliver(event, self.session.generation)

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from ..core.events import Event
 
-
-class LiveEvent(Message):
-    """One event from the Live session, delivered on the UI's loop."""
-
-    def __init__(self, event: Event, generation: int) -> None:
-        super().__init__()
-        self.event = event
-        self.generation = generation  # which session it came from: late events of an old one are ignored
+class LiveEvents(Message):
+    """Events from the Live session wait in the app's inbox (core/inbox.py): take them."""
 
 
 class AudioReady(Message):

@@ -10,6 +10,8 @@ from typing import Any
 from textual import work
 from textual.app import App
 from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.timer import Timer
 
 from ..core.audio.wavio import WavRecorder
 from ..core.eventlog import EventLog
@@ -19,6 +21,8 @@ from ..core.voice import default_record_dir
 from .messages import AudioReady
 from .widgets.meters import LevelMeter
 from .widgets.status import StatusBar
+
+LEVELS_WATCH_S = 1.0  # while the meters rest: how often the devices are still checked
 
 
 class VoiceControls(App[Any]):
@@ -30,6 +34,10 @@ class VoiceControls(App[Any]):
     _audio_enabled: bool
     _device_failed = False
     _drops_logged = 0
+    _level_found: tuple[Screen, tuple[LevelMeter, LevelMeter, StatusBar]] | None = None
+    _level_timer: Timer | None = None
+    _levels_resting = False
+    _still_ticks = 0
 
     def _mic_state(self) -> str:
         voice = self.session.voice
@@ -145,12 +153,62 @@ class VoiceControls(App[Any]):
 
     # -- levels ----------------------------------------------------------------
 
-    def _pull_levels(self) -> None:
-        """High-rate values are pulled here at 20 Hz; the audio layer provides them."""
+    def start_levels(self) -> None:
+        """The meters' timers: a fast one (meter_hz) while anything on them can move, and a
+        slow one that keeps watching the devices while the fast one rests."""
+        self._level_timer = self.set_interval(1 / max(1, self.settings.audio.meter_hz), self._pull_levels)
+        self.set_interval(LEVELS_WATCH_S, self._watch_levels)
+
+    @property
+    def levels_resting(self) -> bool:
+        """The meters' fast timer is paused: nothing on them could move."""
+        return self._levels_resting
+
+    def wake_levels(self) -> None:
+        """Something may move the meters now (the mic unmuted, an answer's audio, a file):
+        the fast timer runs again."""
+        self._still_ticks = 0
+        if self._level_timer is not None and self._levels_resting:
+            self._levels_resting = False
+            self._level_timer.resume()
+
+    def _levels_still(self) -> bool:
+        """Nothing on the meters or the status bar's file progress can move: no device,
+        or the mic muted (and no file streaming) while the speaker has nothing to play."""
+        voice = self.session.voice
+        if voice is None or not voice.available:
+            return True
+        return voice.muted and not voice.streaming_file and not voice.buffer.playing
+
+    def _watch_levels(self) -> None:
+        if self._levels_resting:
+            self._pull_levels()  # device errors and drops; it wakes the fast timer if anything moves
+
+    def _level_widgets(self) -> tuple[LevelMeter, LevelMeter, StatusBar] | None:
+        """The meters and the status bar of the screen on top; None while another screen
+        covers them, or while quitting. Found once, not by a query each tick."""
         try:
-            mic, spk, bar = self.query_one("#mic", LevelMeter), self.query_one("#spk", LevelMeter), self.query_one(StatusBar)
-        except NoMatches:  # quitting: the screens are gone before the app's timers stop
+            screen = self.screen
+        except Exception:  # quitting: no screen left
+            return None
+        if self._level_found is not None and self._level_found[0] is screen:
+            return self._level_found[1]
+        try:
+            found = self.query_one("#mic", LevelMeter), self.query_one("#spk", LevelMeter), self.query_one(StatusBar)
+        except NoMatches:  # quitting (the screens go before the app's timers stop), or a screen on top
+            return None
+        self._level_found = (screen, found)
+        return found
+
+    def _pull_levels(self) -> None:
+        """High-rate values are pulled here (meter_hz); the audio layer provides them.
+        After a second in which nothing moved and nothing could, the fast timer rests
+        (an idle console with a muted mic does no work 15 times a second); the slow one
+        and `wake_levels` bring it back."""
+        widgets = self._level_widgets()
+        if widgets is None:
             return
+        mic, spk, bar = widgets
         voice = self.session.voice
         if not self._audio_enabled:
             idle = "off"
@@ -160,9 +218,10 @@ class VoiceControls(App[Any]):
             idle = "starting…" if voice is None or not voice.available else "idle"
         mic_muted = voice is not None and voice.available and voice.muted
         sending = voice.file if voice is not None else None  # read once: the session's loop clears it
-        bar.set(sending=sending.progress() if sending is not None else "")
-        mic.set_level(self.mic_level(), idle_text="muted" if mic_muted else idle)
-        spk.set_level(self.speaker_level(), idle_text=idle)
+        if sending is not None or bar.status.sending:
+            bar.set(sending=sending.progress() if sending is not None else "")
+        moved = mic.set_level(self.mic_level(), idle_text="muted" if mic_muted else idle)
+        moved = spk.set_level(self.speaker_level(), idle_text=idle) or moved
         if voice is not None and voice.mic_queue.dropped != self._drops_logged:
             # The network fell behind the mic: the oldest chunks went. Say so in the log.
             new = voice.mic_queue.dropped - self._drops_logged
@@ -173,6 +232,13 @@ class VoiceControls(App[Any]):
             if problem:
                 self._device_failed = True
                 self.call_later(self._device_lost, problem)
+        if moved or sending is not None or not self._levels_still():
+            self.wake_levels()
+        elif not self._levels_resting:
+            self._still_ticks += 1
+            if self._still_ticks >= self.settings.audio.meter_hz and self._level_timer is not None:
+                self._levels_resting = True  # a held peak has fallen by now: the bars are settled
+                self._level_timer.pause()
 
     async def _device_lost(self, problem: str) -> None:
         """A device failed or vanished: say so, keep the session, try again."""

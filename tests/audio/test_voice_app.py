@@ -323,6 +323,33 @@ async def test_mute_ends_the_stream_and_stops_sending_the_mic(pulse: Pulse) -> N
     print(f"\n[mute] {sent_before} chunks before mute, none while muted")
 
 
+async def test_meters_rest_while_nothing_can_move_them(pulse: Pulse) -> None:
+    """Muted with nothing playing, the meters' timer rests (an idle console does no
+    work 15 times a second). An answer's audio wakes it, so the speaker's meter shows
+    the answer, it rests again once the answer has played out, and unmuting wakes it
+    at once."""
+    async with simulator(speed=1.0) as backend:
+        app = LiveTuiApp(Settings(modality="AUDIO", system_instruction=BRIEF), backend)
+        async with app.run_test(size=SIZE) as pilot:
+            await start(pilot)
+            assert not app.levels_resting  # the live mic's meter moves
+            await pilot.press("f4")
+            await until(pilot, lambda: app.levels_resting, timeout=10, what="the meters resting")
+            assert "muted" in meter_text(app, "mic")
+
+            await type_and_send(pilot, "Tell me a story")
+            await until(pilot, lambda: "▮" in meter_text(app, "spk"), timeout=30, what="the speaker's meter moving")
+            assert not app.levels_resting
+            await until(pilot, lambda: finished(app, 1), timeout=60, what="the answer")
+            await until(pilot, lambda: app.levels_resting, timeout=30, what="the meters resting after the answer")
+
+            await pilot.press("f4")
+            assert not app.levels_resting
+            watch = MicWatch(app, say_into_mic(pulse))
+            await until(pilot, lambda: "▮" in meter_text(app, "mic"), timeout=30, what="the mic's meter moving")
+            await until(pilot, watch, timeout=30, what="the speech said")
+
+
 async def test_push_to_talk_marks_the_turn_with_f5(pulse: Pulse) -> None:
     """Manual VAD: automatic detection is off in the setup, the mic sends nothing
     until F5 (activityStart), shows TALKING while it sends, and the next F5 ends

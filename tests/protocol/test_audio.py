@@ -212,3 +212,50 @@ async def test_a_script_can_interrupt_its_own_tone_answer_and_delay_turn_complet
     assert not short.interrupted and short.audio_seconds == 0.7
     x = np.frombuffer(short.audio, dtype="<i2").astype(float).reshape(-1, 240)
     assert (np.sqrt((x**2).mean(axis=1)) > 3000).all()
+
+
+async def test_the_consoles_mic_chunks_are_the_sdks_messages_and_are_heard(sim):
+    """livetui's LiveSession writes each mic chunk itself (core/audioframes.py), not through
+    the SDK's per-chunk path: every frame it sends is the SDK's own text for that chunk,
+    byte for byte, and the simulator hears the speech in them."""
+    from google.genai import live
+
+    from livetui.core.events import InputTranscript
+    from livetui.core.live import LiveSession
+    from livetui.core.settings import Settings
+
+    client = client_for(sim)
+    audio = speech_pcm("what is the weather", tail_ms=800)
+    async with LiveSession(client, Settings(modality="AUDIO", model=MODEL)) as session:
+        ws = session._session._ws
+        sent: list[str] = []
+        send = ws.send
+
+        async def keep(message, *args, **kwargs):
+            sent.append(message)
+            return await send(message, *args, **kwargs)
+
+        ws.send = keep
+        for chunk in chunks(audio, 20):
+            await session.send_audio(chunk, 16000)
+        heard = ""
+        async for event in session.events():
+            if isinstance(event, InputTranscript):
+                heard += event.text
+                if event.finished or heard.strip() == "what is the weather":
+                    break
+    assert heard.strip() == "what is the weather"
+    assert len(sent) == len(chunks(audio, 20))
+    assert session._audio_frames[PCM16K].ready, "written by the console, not by the SDK"
+
+    class Catch:
+        async def send(self, message):
+            expected.append(message)
+
+    expected: list[str] = []
+    sdk = live.AsyncSession(api_client=client._api_client, websocket=Catch())
+    for chunk in chunks(audio, 20):
+        await sdk.send_realtime_input(audio=types.Blob(data=chunk, mime_type=PCM16K))
+    assert sent == expected
+    frames = [r for r in sim.frames.records if r["dir"] == "in" and "audio" in r["msg"].get("realtime_input", {})]
+    assert len(frames) == len(sent) and frames[0]["msg"]["realtime_input"]["audio"]["mime_type"] == PCM16K

@@ -38,3 +38,28 @@ async def test_meter_leaves_its_idle_text_for_a_silent_level():
         meter.set_level(-120.0)
         await pilot.pause()
         assert "starting…" not in drawn() and "·" in drawn()
+
+
+async def test_a_transcript_line_that_grows_keeps_all_its_words_in_view():
+    """A line grows a few words at a time: it is laid out again only when its height
+    changes, so each of its rows must still be drawn whole, the last words included."""
+    from textual.app import App, ComposeResult
+
+    from livetui.ui.widgets.transcripts import TranscriptPane
+
+    class Host(App):
+        def compose(self) -> ComposeResult:
+            yield TranscriptPane("Gemini said", "(nothing yet)")
+
+    app = Host()
+    async with app.run_test(size=(24, 12)) as pilot:
+        pane = app.query_one(TranscriptPane)
+        await pilot.pause()
+        words = "one two three four five six seven eight nine ten eleven twelve".split()
+        for n in range(1, len(words) + 1):
+            pane.show(1, " ".join(words[:n]))
+            await pilot.pause()
+            [line] = [w for w in pane.children if not w.has_class("placeholder")]
+            drawn = " ".join("".join(s.text for s in line.render_line(y)).strip() for y in range(line.size.height))
+            assert drawn.split() == ["›", *words[:n]], n
+            assert line.size.height == line.get_content_height(line.container_size, app.size, line.content_size.width)

@@ -37,8 +37,10 @@ class LevelMeter(Widget):
     def bar_width(self) -> int:
         return max(0, self.size.width - len(self.label) - 2)
 
-    def set_level(self, level_db: float | None, idle_text: str = "idle") -> None:
-        """Repaints only when the bar would look different."""
+    def set_level(self, level_db: float | None, idle_text: str = "idle") -> bool:
+        """Repaints only when the bar would look different; says whether it did."""
+        if level_db == self.level_db and (level_db is not None or idle_text == self._idle_text):
+            return False  # the same reading (silence, a muted mic): not even the width is looked up
         was_idle = self.level_db is None
         self.level_db = level_db
         cells = cells_for(level_db, self.bar_width)
@@ -47,6 +49,11 @@ class LevelMeter(Widget):
             self._cells = cells
             self._idle_text = idle_text
             self.refresh()
+            return True
+        return False
+
+    def on_resize(self) -> None:
+        self._cells = cells_for(self.level_db, self.bar_width)  # an unchanged reading is not set again
 
     def render(self) -> Text:
         text = Text()

@@ -7,6 +7,16 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 
+def _update(line: Static, text: Text) -> None:
+    """New text for a line, with a layout of the screen only when the line's height changes.
+    A line grows a few words at a time, several times a second while an answer is spoken:
+    each layout reflowed the whole screen, which was a third of the console's drawing work."""
+    width, height = line.content_size
+    line.update(text, layout=False)
+    if not width or line.get_content_height(line.container_size, line.app.size, width) != height:
+        line.refresh(layout=True)
+
+
 class TranscriptPane(VerticalScroll):
     """One line per turn; the current turn is highlighted until the next starts."""
 
@@ -46,7 +56,7 @@ class TranscriptPane(VerticalScroll):
                 oldest = min(self._lines)
                 self._lines.pop(oldest).remove()
         self._texts[turn_id] = text.strip()
-        line.update(Text("› " + text.strip()))
+        _update(line, Text("› " + text.strip()))
 
     def mark_unheard(self, turn_id: int, heard: float) -> None:
         """After a barge-in: the words the speaker never played are struck through."""
@@ -59,7 +69,7 @@ class TranscriptPane(VerticalScroll):
             cut -= 1  # don't split a word: a half-heard word counts as unheard
         marked = Text("› " + text[:cut])
         marked.append(text[cut:], style="dim strike")
-        line.update(marked)
+        _update(line, marked)
 
     def clear(self) -> None:
         for line in self._lines.values():
