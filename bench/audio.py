@@ -2,7 +2,7 @@
 
 Everything runs on a private PulseAudio (livetui.testing.pulse): the speaker is the
 null sink `spk`, recorded from its monitor; the mic is `micfeed`'s monitor, into
-which espeak-ng speech (or a room's hiss) is played. Both clients talk to a
+which espeak-ng speech (or a murmur) is played. Both clients talk to a
 `livetui-sim` process (the real SDK over TLS) whose frame log stamps every frame
 with time.monotonic(), the clock the recorders map samples to, so "sent by the
 server" and "heard on the speaker" line up across processes.
@@ -12,7 +12,7 @@ server" and "heard on the speaker" line up across processes.
   what to say by typed lines, and hear speech through the virtual mic.
 - Answers are the simulator's scripted steady tones (bench/hearing.py), sent in
   bursts as the real service sends audio, with their words streamed as output
-  transcription while a room's hiss is in the mic: livetui's chat, transcript pane
+  transcription while a murmur is in the mic: livetui's chat, transcript pane
   and both meters move while the tone plays. Barge-in is the simulator interrupting
   its own answer (`interrupt_after_ms`, and `turn_complete_delay_ms` for the
   late-turnComplete variant), at staggered moments so that block boundaries do not
@@ -44,7 +44,7 @@ from .clients import Baseline, Livetui
 from .hearing import ANSWER_MS, RATE, Ears, GapSummary, Heard, loud, tone_reply
 from .metrics import Metric, median, percentile
 from .simlog import MIC_RATE, TIMEOUT, SimLog, answer_chunks, chunk_bytes, content, mic_frames
-from .sounds import hiss_wav
+from .sounds import murmur_wav
 
 SUITE = "audio"
 SPEECH = 600  # |sample| above this in the mic is speech
@@ -133,7 +133,7 @@ class Session:
         self.pulse, self.client_cls, self.chunk_ms, self.variant, self.out = pulse, client_cls, chunk_ms, variant, out
         self.workdir = workdir / f"{client_cls.name}-{variant}"
         self.workdir.mkdir(parents=True)
-        self.hiss = hiss_wav(self.workdir / "hiss.wav", seconds=300)
+        self.murmur = murmur_wav(self.workdir / "murmur.wav", seconds=300)
 
     def env(self, sim: Any) -> dict[str, str]:
         extra = {}
@@ -185,18 +185,18 @@ class Session:
     # -- one turn each ------------------------------------------------------------
 
     def answers(self) -> None:
-        """The whole answers, with a room's hiss in the mic (the mic meter moves)."""
+        """The whole answers, with a murmur in the mic (its meter moves; no turn starts)."""
         n = answers_in(self.variant)
         if not n:
             return
         heard = self.out.heard if self.variant == "40" else self.out.stalled.setdefault(self.variant, [])
-        hiss = self.pulse.play_into_mic(self.hiss)
+        murmur = self.pulse.play_into_mic(self.murmur)
         try:
             for i in range(n):
                 heard.append(self.ears.answer(f"whole {i}"))
         finally:
-            hiss.terminate()
-            hiss.wait(timeout=10)
+            murmur.terminate()
+            murmur.wait(timeout=10)
 
     def cut(self, prompt: str, variant: str) -> None:
         records, _ = self.ears.turn(prompt)
@@ -372,7 +372,7 @@ def metrics(lt: Results, bl: Results, floor: Floor) -> list[Metric]:
     lengths = "/".join(f"{ms / 1000:g}" for ms in ANSWER_MS)
     m.append(Metric(SUITE, f"playback gaps in {N_ANSWERS} answers", "count", float(g.count), float(gb.count), None, 0, "max",
                     f"runs of >= {2} ms of silence inside steady-tone answers ({lengths} s in turn, sent {SENT}) while the "
-                    f"transcript streams and a room's hiss moves the mic meter; livetui {g.total_ms:.0f} ms in all "
+                    f"transcript streams and a murmur in the mic moves its meter; livetui {g.total_ms:.0f} ms in all "
                     f"({g.where or 'none'}); baseline {gb.total_ms:.0f} ms ({gb.where or 'none'})"))
     m.append(Metric(SUITE, "longest playback gap", "ms", g.longest_ms, gb.longest_ms, None, None, "report",
                     f"the longest of those holes (0: none), of {N_ANSWERS} answers each"))

@@ -29,7 +29,7 @@ from .hearing import ANSWER_MS, LOUD, Ears, GapSummary, Heard, tone_reply
 from .metrics import Metric
 from .proctree import CpuWindow, cpu_window
 from .simlog import SimLog, content, input_tokens_per_minute, mic_frames
-from .sounds import hiss_wav, talk_wav
+from .sounds import hiss_wav, murmur_wav, talk_wav
 
 SUITE = "cpu"
 SETTLE_S = 2.0  # after start-up, or a change, before a window opens
@@ -70,6 +70,7 @@ def measure(pulse: Any, client_cls: type[Livetui] | type[Baseline], workdir: Pat
     workdir.mkdir(parents=True)
     (workdir / "script.toml").write_text(script(answers))
     hiss, talk = hiss_wav(workdir / "hiss.wav", seconds=300), talk_wav(pulse, workdir / "talk.wav", seconds=60)
+    murmur = murmur_wav(workdir / "murmur.wav", seconds=300) if answers else hiss
     log = SimLog(workdir / "frames.jsonl")
     out = Measured()
     with SimProcess("--log", str(log.path), "--chunk-ms", "40", "--script", str(workdir / "script.toml")) as sim, \
@@ -89,6 +90,7 @@ def measure(pulse: Any, client_cls: type[Livetui] | type[Baseline], workdir: Pat
             out.idle = cpu_window(client.pid, IDLE_S)
             out.idle_tokens_per_min = input_tokens_per_minute(log.since(t, t + out.idle.seconds), out.idle.seconds)
             ears = Ears(client, log, spk)
+            player = _switch(player, pulse.play_into_mic(murmur))  # the mic meter moves while they play
             out.heard = [ears.answer(f"whole {i}") for i in range(answers)]
             player = _switch(player, pulse.play_into_mic(talk))
             t = time.monotonic()

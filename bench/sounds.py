@@ -1,5 +1,6 @@
-"""What the benchmarks play into the virtual mic: a room's hiss, and talking that the
-service's voice activity detection, set to low sensitivity, does not take for a turn."""
+"""What the benchmarks play into the virtual mic: a room's hiss; a murmur that moves the
+mic meter without being speech; and talking that the service's voice activity
+detection, set to low sensitivity, does not take for a turn."""
 
 from __future__ import annotations
 
@@ -33,6 +34,16 @@ def hiss_wav(path: Path, seconds: float = 600.0, dbfs: float = HISS_DBFS) -> Pat
     """A room's hiss: the mic meter moves as it would with a real microphone, and no turn starts."""
     rng = np.random.default_rng(0)
     return write_wav(path, rng.normal(0.0, 32768 * 10 ** (dbfs / 20), int(seconds * RATE)))
+
+
+def murmur_wav(path: Path, seconds: float = 600.0, low_dbfs: float = -62.0, high_dbfs: float = -48.0, hz: float = 1.3) -> Path:
+    """Noise whose level swings between `low_dbfs` and `high_dbfs` (RMS) `hz` times a second:
+    the mic meter moves all the time (a steady hiss holds it still), and no 20 ms of it
+    reaches the simulator's speech threshold (-45 dBFS), so no turn starts and no answer is cut."""
+    rng = np.random.default_rng(2)
+    t = np.arange(int(seconds * RATE)) / RATE
+    level_db = low_dbfs + (high_dbfs - low_dbfs) * (0.5 + 0.5 * np.sin(2 * np.pi * hz * t))
+    return write_wav(path, rng.normal(0.0, 1.0, len(t)) * 32768 * 10 ** (level_db / 20))
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
