@@ -79,15 +79,20 @@ class Ears:
         return self.log.since(t0, done["t"]), t0
 
     def quiet_after(self, t: float, quiet_s: float = 0.3) -> np.ndarray:
-        """Wait until the speaker has been silent for quiet_s after t; the samples."""
+        """Wait until the speaker has been silent for quiet_s after its last sound at or
+        after t; the samples."""
         deadline = time.monotonic() + TIMEOUT
         while True:
             self.spk.wait_until(t + quiet_s, timeout=TIMEOUT)
             x = self.spk.samples()
-            tail = x[self.spk.index_at(time.monotonic() - quiet_s):]
-            if not len(loud(tail)) or time.monotonic() > deadline:
+            start = self.spk.index_at(t)
+            idx = loud(x[start:])
+            if not len(idx) or time.monotonic() > deadline:
                 return x
-            t = time.monotonic()
+            last = start + int(idx[-1])
+            if len(x) - last >= quiet_s * RATE:
+                return x
+            t = self.spk.time_of(last)  # still sounding: wait for quiet_s after its last sound
 
     def answer(self, prompt: str) -> Heard:
         """Ask for a whole (uninterrupted) tone answer and listen to all of it."""
