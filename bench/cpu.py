@@ -81,7 +81,7 @@ def measure(pulse: Any, client_cls: type[Livetui] | type[Baseline], workdir: Pat
                                     config=config, workdir=workdir)
         try:
             try:
-                log.wait_streaming(t0)
+                log.wait_streaming(t0, gone=client.exited)
             except TimeoutError:
                 out.failed = client.exited() or "it never streamed its mic"
                 return out

@@ -53,11 +53,13 @@ class SimLog:
     def since(self, t: float, until: float = math.inf) -> list[dict[str, Any]]:
         return [r for r in self.poll() if t <= r["t"] <= until]
 
-    def wait_streaming(self, after: float, frames: int = 10, timeout: float = TIMEOUT) -> None:
-        """Until the client has sent `frames` mic chunks since `after` (its devices are open)."""
+    def wait_streaming(self, after: float, frames: int = 10, timeout: float = TIMEOUT,
+                       gone: Callable[[], str | None] = lambda: None) -> None:
+        """Until the client has sent `frames` mic chunks since `after` (its devices are open);
+        TimeoutError if it has not by `timeout`, or `gone()` says why it never will."""
         deadline = time.monotonic() + timeout
         while len(mic_frames(self.since(after))) < frames:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or gone():
                 raise TimeoutError("the client never streamed its mic")
             time.sleep(0.05)
 
