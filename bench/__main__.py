@@ -1,7 +1,8 @@
 """`make bench`: every suite in bench/, one table, bench/results/latest.json.
 
-    python -m bench                 # all suites
+    python -m bench                 # the default suites: audio, cpu, terminal, long
     python -m bench audio terminal  # some of them
+    python -m bench options         # livetui with each audio setting (not in the default run)
 
 Each suite is a module here with `run() -> list[Metric]`; they run one after
 another (never in parallel: they share two cores and the sound server).
@@ -22,18 +23,19 @@ from pathlib import Path
 
 from .metrics import Metric, table, write_json
 
-SUITES = ("audio", "terminal", "long")
+SUITES = ("audio", "cpu", "terminal", "long")  # `make bench`
+EXTRA = ("options",)  # only when named
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="make bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("suites", nargs="*", help="which suites (default: all)")
+    p.add_argument("suites", nargs="*", help=f"which suites (default: {', '.join(SUITES)}; also: {', '.join(EXTRA)})")
     p.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes (default bench/results/latest.json)")
     args = p.parse_args(argv)
-    unknown = [s for s in args.suites if s not in SUITES]
+    unknown = [s for s in args.suites if s not in SUITES + EXTRA]
     if unknown:
-        p.error(f"no suite {', '.join(unknown)}; there are {', '.join(SUITES)}")
+        p.error(f"no suite {', '.join(unknown)}; there are {', '.join(SUITES + EXTRA)}")
     chosen = args.suites or list(SUITES)
     metrics: list[Metric] = []
     broken: list[str] = []

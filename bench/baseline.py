@@ -1,6 +1,6 @@
 """The baseline: a Live voice client built the way the common quickstart scripts are.
 
-    python -m bench.baseline [--model M] [--voice NAME]
+    python -m bench.baseline [--model M] [--voice NAME] [--start-sensitivity {high,low}]
 
 It is what the benchmarks compare livetui with, so it keeps that architecture on
 purpose, weak spots included:
@@ -20,9 +20,11 @@ turn complete), and the default mic is live the whole time. It talks to whatever
 the google-genai SDK's environment names (GEMINI_API_KEY, GOOGLE_GEMINI_BASE_URL,
 SSL_CERT_FILE: `livetui-sim` prints them). Stdin's end, SIGINT or SIGTERM end it.
 
-The one liberty taken: stdin is read by a daemon thread instead of
+The liberties taken: stdin is read by a daemon thread instead of
 `asyncio.to_thread(input)`, so that a signal can end the program without waiting
-for a line that never comes.
+for a line that never comes; and `--start-sensitivity low` puts the service's
+start-of-speech sensitivity in the config (a line of the quickstart's CONFIG), so
+that the benchmarks can talk over an answer without cutting it, as they do livetui's.
 """
 
 from __future__ import annotations
@@ -47,11 +49,14 @@ MODEL = "gemini-3.8-live"  # today's default Live model (the 2025 one was shut d
 
 
 class AudioLoop:
-    def __init__(self, model: str, voice: str | None) -> None:
+    def __init__(self, model: str, voice: str | None, start_sensitivity: str | None = None) -> None:
         self.model = model
         self.config: dict = {"response_modalities": ["AUDIO"]}
         if voice:
             self.config["speech_config"] = {"voice_config": {"prebuilt_voice_config": {"voice_name": voice}}}
+        if start_sensitivity:
+            detection = {"start_of_speech_sensitivity": f"START_SENSITIVITY_{start_sensitivity.upper()}"}
+            self.config["realtime_input_config"] = {"automatic_activity_detection": detection}
         self.pya = pyaudio.PyAudio()
         self.audio_in_queue: asyncio.Queue[bytes] = asyncio.Queue()
         self.out_queue: asyncio.Queue[types.Blob] = asyncio.Queue(maxsize=5)
@@ -152,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.baseline", description=__doc__.splitlines()[0])
     p.add_argument("--model", default=MODEL)
     p.add_argument("--voice")
+    p.add_argument("--start-sensitivity", choices=("high", "low"))
     args = p.parse_args(argv)
-    audio = AudioLoop(args.model, args.voice)
+    audio = AudioLoop(args.model, args.voice, args.start_sensitivity)
     asyncio.run(_run(audio))  # returns once the threads of to_thread have finished
     audio.close()
     return 0

@@ -11,15 +11,24 @@ cancelling that await cancels the work.
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+# How long a thread may hold the GIL while another waits for it. The session's thread
+# takes it back after every socket read; with Python's 5 ms, a UI frame being drawn made
+# each of those a 5 ms wait, so a burst of answer audio could reach the speaker's ring
+# late, one chunk in. 1 ms keeps the UI's share and hands the GIL over sooner.
+GIL_SWITCH_S = 0.001
+
 
 class NetLoop:
     def __init__(self, name: str = "livetui-net") -> None:
+        if sys.getswitchinterval() > GIL_SWITCH_S:
+            sys.setswitchinterval(GIL_SWITCH_S)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
         self._thread.start()

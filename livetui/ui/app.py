@@ -48,7 +48,7 @@ from ..core.session import SessionController
 from ..core.settings import Settings
 from .actions import APP, system_commands
 from .conversations import Conversations
-from .lagprobe import probe_loop_lag
+from .lagprobe import Stalls, inject_stalls, probe_loop_lag
 from .messages import AudioReady, LiveEvents
 from .safeinput import safe_input
 from .safescreen import safe_update
@@ -158,6 +158,11 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
             self.open_audio()
         if lag_file := os.environ.get("LIVETUI_LOOP_LAG_FILE"):
             self.run_worker(probe_loop_lag(lag_file), group="lag-probe", exit_on_error=False)
+        if stalls := Stalls.from_env(os.environ):  # bench's injected stalls (ui/lagprobe.py)
+            if "ui" in stalls.where:
+                self.run_worker(inject_stalls(stalls.ms, stalls.every_s), group="lag-probe", exit_on_error=False)
+            if "net" in stalls.where:  # half a period after the UI's, when both stall
+                self.session.net.submit(inject_stalls(stalls.ms, stalls.every_s, stalls.every_s / 2 if "ui" in stalls.where else 0.0))
 
     def on_resize(self, event: events.Resize) -> None:
         if self._shadow is not None:

@@ -1,10 +1,20 @@
-"""Opt-in, for bench/terminal.py (off unless LIVETUI_LOOP_LAG_FILE names a file): how
-late the UI's event loop wakes up, measured from inside the real console."""
+"""Opt-in hooks for bench/, off unless their environment variables are set.
+
+- LIVETUI_LOOP_LAG_FILE names a file: how late the UI's event loop wakes up, measured
+  from inside the real console.
+- LIVETUI_STALL_MS (with LIVETUI_STALL_EVERY_S, default 1, and LIVETUI_STALL_IN, "ui",
+  "net" or "ui,net", default "ui"): every so often, hold the UI's thread (or the
+  session's loop) and the GIL that long, as a slow frame, a garbage collection or a
+  big message's parse would. Audio must not notice.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 
 async def probe_loop_lag(path: str) -> None:
@@ -21,3 +31,39 @@ async def probe_loop_lag(path: str) -> None:
                 out.writelines(lines)
                 out.flush()
                 lines.clear()
+
+
+@dataclass(frozen=True)
+class Stalls:
+    ms: int
+    every_s: float = 1.0
+    where: frozenset[str] = frozenset({"ui"})  # "ui" and/or "net"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Stalls | None:
+        """The stalls the environment asks for; None when it asks for none (or makes no sense)."""
+        try:
+            ms = int(env.get("LIVETUI_STALL_MS", "0"))
+            every = float(env.get("LIVETUI_STALL_EVERY_S", "1"))
+        except ValueError:
+            return None
+        where = frozenset(w.strip() for w in env.get("LIVETUI_STALL_IN", "ui").split(",")) & {"ui", "net"}
+        if ms <= 0 or not every > 0 or not where:
+            return None
+        return cls(ms, every, where)
+
+
+def hold_gil(ms: int) -> None:
+    """Block this thread for `ms` without letting any other Python thread run: a
+    function called through ctypes.PyDLL keeps the GIL (a Python loop would hand it
+    over every 5 ms, and time.sleep releases it)."""
+    ctypes.PyDLL(None).usleep(ms * 1000)
+
+
+async def inject_stalls(ms: int, every_s: float, offset_s: float = 0.0) -> None:
+    """On the loop that runs this: a stall of `ms` every `every_s` seconds, the first
+    `offset_s` + `every_s` from now."""
+    await asyncio.sleep(offset_s)
+    while True:
+        await asyncio.sleep(every_s)
+        hold_gil(ms)
