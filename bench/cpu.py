@@ -32,6 +32,7 @@ from .simlog import SimLog, content, input_tokens_per_minute, mic_frames
 from .sounds import hiss_wav, murmur_wav, talk_wav
 
 SUITE = "cpu"
+DEVICES_S = 3.0  # a gated livetui, from connected to its devices open (about 1 s here)
 SETTLE_S = 2.0  # after start-up, or a change, before a window opens
 IDLE_S = 6.0
 DUPLEX_S = 8.0
@@ -81,7 +82,11 @@ def measure(pulse: Any, client_cls: type[Livetui] | type[Baseline], workdir: Pat
                                     config=config, workdir=workdir)
         try:
             try:
-                log.wait_streaming(t0, gone=client.exited)
+                if "silence_gate = false" in config or isinstance(client, Baseline):
+                    log.wait_streaming(t0, gone=client.exited)
+                else:  # the silence gate sends nothing of a hiss: connected, and the devices' moment
+                    log.wait_for(lambda r: r["dir"] == "out" and "setupComplete" in r["msg"], after=t0)
+                    time.sleep(DEVICES_S)
             except TimeoutError:
                 out.failed = client.exited() or "it never streamed its mic"
                 return out
