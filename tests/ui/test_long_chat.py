@@ -84,8 +84,10 @@ async def test_a_long_saved_conversation_draws_only_its_end(backend: SimBackend,
     async with app.run_test(size=SIZE) as pilot:
         chat = app.query_one(ChatView)
         await until(pilot, lambda: any("continuing conversation" in t.text for t in app.conversation.turns))
-        await pilot.pause()
-        assert len(chat._turn_widgets()) <= 6
+        # The session's own line comes when it connects, and is trimmed after the frame
+        # that shows it: wait for both rather than for one pause, which raced the connection.
+        await until(pilot, lambda: app.session.state == "connected", what="the session")
+        await until(pilot, lambda: len(chat._turn_widgets()) <= 6, what="the chat trimmed to its latest turns")
         assert any(text.startswith("continuing conversation") for text in shown(app))
         assert "Answer **29**." in shown(app)
         assert len(chat.hidden) + len(shown(app)) == len(app.conversation.turns)
