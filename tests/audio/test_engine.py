@@ -124,6 +124,15 @@ def test_an_engine_that_dies_is_reported_and_the_mic_stops(pulse: Pulse) -> None
         while engine.device_error() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         assert engine.device_error() == "audio engine: it stopped (see the log)"
+        # The console's retry: the same engine object opens again, and its mic flows again.
+        engine.close()
+        chunks.clear()
+        engine.open(chunks.append)
+        assert engine.device_error() is None
+        deadline = time.monotonic() + 10
+        while not chunks and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert chunks
     finally:
         engine.close()
 

@@ -153,6 +153,7 @@ class ProcessEngine:
     # -- start and stop ------------------------------------------------------------
 
     def open(self, on_mic: MicSink) -> None:
+        self._error = None  # a retry after a lost device starts with a clean slate
         ctl, ctl_child = socket.socketpair()
         mic, mic_child = mic_socketpair()
         try:
