@@ -16,6 +16,7 @@ not the UI's, and `flush()` silences the speaker within milliseconds (barge-in).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
@@ -147,7 +148,7 @@ class ThreadEngine:
 
 
 def make_engine(kind: EngineKind, input_device: str | None, output_device: str | None, chunk_ms: int) -> AudioEngine:
-    if kind == "thread":
+    if kind == "thread" or os.name == "nt":  # Windows cannot hand descriptors to a child process
         return ThreadEngine(input_device, output_device, chunk_ms)
     from .engineclient import ProcessEngine
 
