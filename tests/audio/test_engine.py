@@ -5,8 +5,9 @@ as words, and it never outlives the console.
 
 from __future__ import annotations
 
-import ctypes
 import os
+import queue
+import select
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from livetui.core.audio.portaudio import AudioUnavailable
 from livetui.core.settings import AudioSettings, Settings
 from livetui.sim import SimOptions, Simulator
 from livetui.ui.app import LiveTuiApp
+from livetui.ui.lagprobe import hold_gil
 
 from ..ui.conftest import SimBackend
 from ..ui.helpers import type_and_send, until
@@ -39,16 +41,9 @@ STALL_HOLE_S = 0.1  # a stall of STALL_MS that reaches the speaker leaves a hole
 GAP_SAMPLES = 48  # 2 ms under the level inside a steady tone is a hole (a zero crossing is ~2 samples)
 
 
-def hold_the_gil(ms: int) -> None:
-    """Block this thread for `ms` WITHOUT letting other threads run Python: a PyDLL
-    call keeps the GIL, as a long C call in a parser or a garbage collection does
-    (a pure-Python loop would hand the GIL over every 5 ms)."""
-    ctypes.PyDLL(None).usleep(ms * 1000)
-
-
 def stalled(ms: int) -> tuple[float, float]:
     began = time.monotonic()
-    hold_the_gil(ms)
+    hold_gil(ms)  # keeps the GIL, as a long C call in a parser or a garbage collection does
     return began, time.monotonic()
 
 
@@ -110,29 +105,24 @@ def test_a_device_that_will_not_open_is_said_in_words_and_leaves_no_process(puls
 
 
 def test_an_engine_that_dies_is_reported_and_the_mic_stops(pulse: Pulse) -> None:
-    chunks: list[bytes] = []
+    chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
     engine = ProcessEngine(None, None, 20)
-    engine.open(chunks.append)
+    engine.open(chunks.put)
     try:
-        deadline = time.monotonic() + 10
-        while not chunks and time.monotonic() < deadline:  # the mic's chunks arrive, 640 bytes each
-            time.sleep(0.02)
-        assert chunks and all(len(c) == 640 for c in chunks)
+        assert len(chunks.get(timeout=10)) == 640  # the mic's chunks arrive, 640 bytes each
         assert engine._proc is not None
         os.kill(engine._proc.pid, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while engine.device_error() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
+        events = engine._threads[0]  # reads the engine's control socket; ends at its end
+        events.join(timeout=10)
+        assert not events.is_alive()
         assert engine.device_error() == "audio engine: it stopped (see the log)"
         # The console's retry: the same engine object opens again, and its mic flows again.
         engine.close()
-        chunks.clear()
-        engine.open(chunks.append)
+        engine.open(chunks.put)
         assert engine.device_error() is None
-        deadline = time.monotonic() + 10
-        while not chunks and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert chunks
+        while not chunks.empty():  # left from the first engine
+            chunks.get_nowait()
+        assert len(chunks.get(timeout=10)) == 640
     finally:
         engine.close()
 
@@ -153,10 +143,20 @@ def test_the_engine_ends_with_a_killed_console(pulse: Pulse, tmp_path: Path) -> 
                              capture_output=True, timeout=60, check=False)
     assert console.returncode == -signal.SIGKILL, console.stderr
     pid = int(pid_file.read_text())
-    deadline = time.monotonic() + 10
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(pid), "the engine outlived its console"
+    assert _ends_within(pid, 10), "the engine outlived its console"
+
+
+def _ends_within(pid: int, seconds: float) -> bool:
+    """Wait for a process that is not our child to end: its pidfd turns readable then."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        ready, _, _ = select.select([fd], [], [], seconds)
+    finally:
+        os.close(fd)
+    return bool(ready) or not _alive(pid)
 
 
 def _alive(pid: int) -> bool:

@@ -25,7 +25,6 @@ from .portaudio import AudioUnavailable
 from .rates import INPUT_RATE, OUTPUT_RATE
 from .ring import (
     HEADER,
-    LAST_HAD_AUDIO,
     MIC_METER,
     MIC_WANTED,
     READ,
@@ -55,10 +54,10 @@ def mic_socketpair() -> tuple[socket.socket, socket.socket]:
 class MeterView:
     """A LevelMeter kept by the engine, read here: the same reading, from shared memory."""
 
-    def __init__(self, shared: SharedAudio, slot: int, template: LevelMeter | None = None) -> None:
+    def __init__(self, shared: SharedAudio, slot: int) -> None:
         self._floats = shared.floats
         self._slot = slot
-        meter = template or LevelMeter()
+        meter = LevelMeter()  # the engine's meters have the defaults too
         self._hold, self._decay = meter.hold_s, meter.decay_db_per_s
         self.live = False  # nothing to read until the engine runs
 
@@ -117,7 +116,7 @@ class RingPlayback:
 
     @property
     def playing(self) -> bool:
-        return self._shared.queued() > 0 or bool(self._ints[LAST_HAD_AUDIO])
+        return self._shared.has_audio()
 
     @property
     def depth_ms(self) -> float:

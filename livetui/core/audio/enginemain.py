@@ -28,7 +28,7 @@ from .pcm import SAMPLE_WIDTH
 from .playback import Playback
 from .portaudio import AudioUnavailable
 from .rates import OUTPUT_RATE
-from .ring import CALLBACKS, MIC_DROPPED, MIC_METER, MIC_WANTED, SPEAKER_METER, XRUNS, SharedAudio
+from .ring import MIC_METER, MIC_WANTED, SPEAKER_METER, XRUNS, SharedAudio
 
 ERROR_CHECK_S = 0.5
 REALTIME_PRIORITY = 10  # low among realtime threads: under the sound server's own (rtkit gives it 20+)
@@ -68,10 +68,8 @@ class Engine:
     def _played(self, pcm: bytes) -> None:
         self.speaker_meter.feed(pcm)
         self._publish(self.speaker_meter, SPEAKER_METER)
-        ints = self.shared.ints
-        ints[CALLBACKS] += 1
         if self.playback is not None:
-            ints[XRUNS] = self.playback.xruns
+            self.shared.ints[XRUNS] = self.playback.xruns
 
     def _heard(self, pcm: bytes) -> None:
         self.mic_meter.feed(pcm)
@@ -79,9 +77,7 @@ class Engine:
         if self.shared.ints[MIC_WANTED]:
             try:
                 self.mic.send(pcm)
-            except BlockingIOError:  # the console is stalled: this chunk goes
-                self.shared.ints[MIC_DROPPED] += 1
-            except OSError:  # the console is gone; CTL's end closes us
+            except OSError:  # the console is stalled (this chunk goes) or gone (CTL's end closes us)
                 pass
 
     def open(self, settings: dict[str, Any]) -> dict[str, Any]:

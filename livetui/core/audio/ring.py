@@ -35,8 +35,6 @@ LAST_HAD_AUDIO = 3  # engine: 1 if the last block handed out held audio
 UNDERRUNS = 4  # engine: ran dry in the middle of an answer
 TURN_ENDED = 5  # console: 1 once no more audio is coming for this answer
 MIC_WANTED = 6  # console: 1 while the mic's chunks are to be sent over
-MIC_DROPPED = 7  # engine: mic chunks the console was too slow to take
-CALLBACKS = 8  # engine: output callbacks so far (a heartbeat)
 XRUNS = 9  # engine: underflows PortAudio reported on the speaker (the device, not the ring, ran dry)
 N_INTS = 16
 # float64 slots: each meter's latest block level, held peak, and when it was held
