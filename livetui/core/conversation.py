@@ -25,6 +25,7 @@ from .events import (
     TurnComplete,
     Usage,
 )
+from .tools.card import ToolCard
 from .usage import UsageTotals
 
 Role = Literal["user", "model", "system"]
@@ -45,6 +46,7 @@ class Turn:
     usage: Usage | None = None
     thoughts: str = ""  # the model's thought parts: shown apart, never part of the answer
     working: bool = False  # the model still works on this request in the background
+    tools: list[ToolCard] = field(default_factory=list)  # the function calls the model made in this answer
 
     @property
     def open(self) -> bool:
@@ -82,7 +84,15 @@ class UsageChanged:
     totals: UsageTotals
 
 
-Change = TurnAdded | TurnText | TurnEnded | TranscriptChanged | UsageChanged
+@dataclass(frozen=True)
+class ToolCardChanged:
+    """A function call's card was added to `turn` or its state moved (core/tools/desk.py)."""
+
+    turn: Turn
+    card: ToolCard
+
+
+Change = TurnAdded | TurnText | TurnEnded | TranscriptChanged | UsageChanged | ToolCardChanged
 
 
 class Conversation:
@@ -97,6 +107,7 @@ class Conversation:
         # generations, one answer turn until IDLE.
         self.working = False
         self._new_generation = False
+        self._card_turns: dict[str, Turn] = {}  # a call id -> its answer (kept when the screen is cleared)
 
     # -- things the user did ---------------------------------------------------
 
@@ -194,6 +205,26 @@ class Conversation:
                     changes.append(TurnEnded(turn))
                 return changes
         return []
+
+    # -- function calls --------------------------------------------------------
+
+    def add_tool_card(self, card: ToolCard, modality: Modality) -> list[Change]:
+        """A call the model made: its card under the answer in progress, which it begins
+        when none is open yet (a call can come before any words)."""
+        turn, changes = self._model(modality)
+        card.turn_id = turn.id
+        turn.tools.append(card)
+        self._card_turns[card.call_id] = turn
+        return [*changes, ToolCardChanged(turn, card)]
+
+    def tool_card_changed(self, card: ToolCard) -> list[Change]:
+        """A card's state moved (answered, refused, cancelled…), whether or not its answer is still open."""
+        turn = self._card_turns.get(card.call_id)
+        if turn is None or card not in turn.tools:
+            return []
+        if card.done:
+            del self._card_turns[card.call_id]  # no later change: forget it
+        return [ToolCardChanged(turn, card)]
 
     # -- helpers ---------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from .audio.rates import OUTPUT_RATE
 from .sanitize import safe_text
+from .tools.card import ToolCard
 
 Modality = Literal["TEXT", "AUDIO"]
 
@@ -181,7 +182,18 @@ class AudioOnlyRefused:
     message: str
 
 
-SessionNews = ConnectionState | AnswerHeard | AudioOnlyRefused
+@dataclass(frozen=True)
+class ToolAsk:
+    """A call the person answers (core/tools/desk.py): the host opens the dialog, which
+    answers through `SessionController.tools.answer`. `schedulings`: the choice offered
+    for a NON_BLOCKING result (empty for a BLOCKING one), the first being the default."""
+
+    card: ToolCard
+    description: str = ""
+    schedulings: tuple[str, ...] = ()
+
+
+SessionNews = ConnectionState | AnswerHeard | AudioOnlyRefused | ToolAsk
 
 
 Event = (

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .conversation import Change, Turn, TurnAdded, TurnEnded, TurnText, UsageChanged
+from .conversation import Change, ToolCardChanged, Turn, TurnAdded, TurnEnded, TurnText, UsageChanged
 from .store import Record, TranscriptStore
 
 
@@ -54,6 +54,8 @@ class Transcript:
                     store.checkpoint()
                 case UsageChanged(totals=totals) if totals.last is not None:
                     store.write(Record.usage(totals.last))
+                case ToolCardChanged(turn=turn, card=card):
+                    store.write(Record.tool(turn.id, card))
 
     def handle(self, handle: str) -> None:
         """A resumable handle: `--resume` continues the service's session with the latest."""

@@ -38,6 +38,9 @@ from .events import (
     SessionError,
     SessionNews,
     SessionStarted,
+    ToolAsk,
+    ToolCall,
+    ToolCallCancellation,
     TurnComplete,
 )
 from .live import LiveSession, describe_error
@@ -49,6 +52,7 @@ from .recovery import Backoff
 from .sessionvoice import SessionVoice
 from .settings import Settings
 from .staying import StayingConnected
+from .tools.desk import ToolDesk
 from .voice import Voice
 
 
@@ -107,6 +111,7 @@ class SessionController(StayingConnected, SessionVoice):
         self._client: Any = None
         self._backend_started = False
         self._net: NetLoop | None = None
+        self.tools = ToolDesk(self, self._send_tool_response)  # the model's function calls, answered
 
     @property
     def net(self) -> NetLoop:
@@ -162,6 +167,7 @@ class SessionController(StayingConnected, SessionVoice):
         the old one are dropped."""
         self.live = None
         self.connected.clear()
+        self.tools.session_left()  # its calls can no longer be answered
         self.generation += 1
         self.outbox.forget_in_flight()
         self._cancel_goaway()
@@ -301,6 +307,10 @@ class SessionController(StayingConnected, SessionVoice):
                 await self.show(self.conversation.apply(event))
                 if turn is not None and turn.modality == "AUDIO":
                     self.host.emit(AnswerHeard(turn.id, event.heard))
+            case ToolCall():
+                await self.tools.called(event)
+            case ToolCallCancellation():
+                await self.tools.cancelled(event)
             case _:
                 changes = self.conversation.apply(event)
                 if self.voice is not None and any(isinstance(c, TurnAdded) and c.turn.role == "model" for c in changes):
@@ -326,6 +336,29 @@ class SessionController(StayingConnected, SessionVoice):
             past.pop()
             unsent -= 1
         return carry_over_turns(past, self.settings.carry_over_budget)
+
+    # -- function calls (core/tools/desk.py) --------------------------------------
+
+    def emit_news(self, news: ToolAsk) -> None:
+        self.host.emit(news)
+
+    def show_later(self, changes: Sequence[Change]) -> None:
+        self.host.later(self.show, changes)
+
+    async def _send_tool_response(self, generation: int, fields: dict[str, Any]) -> str | None:
+        """One function's result to the session that called it, on the session's loop
+        (the session logs it in the event log); why it could not go, in words, else None."""
+        live = self.live
+        if live is None or generation != self.generation:
+            self.eventlog.add("info", "tool_response", 0, f"not sent (the session ended): {fields.get('name')} {fields.get('id')}")
+            return "not sent: the session ended before the result could go"
+        from google.genai import types
+
+        try:
+            await self.net.run(live.send_tool_response([types.FunctionResponse(**fields)]))
+        except Exception as exc:
+            return f"not sent: {describe_error(exc).message}"
+        return None
 
     # -- new sessions on purpose -------------------------------------------------
 
@@ -366,7 +399,16 @@ class SessionController(StayingConnected, SessionVoice):
         # Connection chatter ("connected", "reconnecting") is not brought back; dividers and errors are.
         kept = [t for t in saved.turns if t.role != "system" or t.level != "info"]
         past = [(t.role, t.text, cast(Modality, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT"), t.interrupted, t.at) for t in kept]
-        return self.conversation.restore(past)
+        return self._restore_calls(self.conversation.restore(past), kept)
+
+    def _restore_calls(self, changes: list[Change], kept: Sequence[Any]) -> list[Change]:
+        """A saved answer's function calls, as cards under it again."""
+        for change, stored in zip(changes, kept, strict=False):
+            if isinstance(change, TurnAdded) and getattr(stored, "tools", ()):
+                change.turn.tools = [call.card() for call in stored.tools]
+                for card in change.turn.tools:
+                    card.turn_id = change.turn.id
+        return changes
 
     def continue_saved(self, saved: Any) -> None:
         """The session that carries a saved conversation on: by its handle while the
@@ -382,6 +424,7 @@ class SessionController(StayingConnected, SessionVoice):
         for timer in self._timers:
             timer.cancel()
         self._cancel_goaway()
+        self.tools.close()
         if self._net is not None:
             await self._net.aclose()  # cancels the session, whose clean-up closes the connection
         if self._backend_started:

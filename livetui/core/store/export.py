@@ -10,6 +10,7 @@ is scrubbed (an older version, or an edit, may have left one in the file).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ def export_markdown(loaded: LoadedConversation, environ: Mapping[str, str] | Non
         out += ["*" + _escape(" · ".join(about)) + "*", ""]
     for turn in loaded.turns:
         out += _markdown_turn(turn)
+        out += _markdown_calls(turn)
     out += ["---", "", _usage_line(loaded.usage_total), ""]
     text = "\n".join(out).encode("utf-8", "replace").decode()  # no lone surrogates: it must print
     # A file on disk may hold raw control codes (an older version, an edit): Markdown is
@@ -108,6 +110,31 @@ def _markdown_turn(turn: StoredTurn) -> list[str]:
     notes += ["partial"] if turn.partial else []
     heading = f"**{name}**" + (f" ({', '.join(notes)}):" if notes else ":")
     return [heading, "", turn.text.strip() or empty, ""]
+
+
+def _markdown_calls(turn: StoredTurn) -> list[str]:
+    """An answer's function calls: name, state, how long, when; arguments and result."""
+    out: list[str] = []
+    for call in turn.tools:
+        about = [call.state]
+        about += [f"{call.took_s:.1f} s"] if call.took_s is not None else []
+        about += [f"at {call.at:%H:%M:%S}"] if call.at is not None else []
+        about += [b for b in (call.behavior, call.scheduling) if b]
+        out.append(f"- Call **{_escape(call.name)}** ({_escape(' · '.join(about))})")
+        out.append(f"  - arguments: {_code(call.args)}")
+        if call.response is not None:
+            out.append(f"  - result: {_code(call.response)}")
+        if call.note:
+            out.append(f"  - note: {_escape(' '.join(call.note.split()))}")
+    return [*out, ""] if out else []
+
+
+def _code(value: object) -> str:
+    """JSON as an inline code span, however many backticks it holds."""
+    text = json.dumps(value, ensure_ascii=False, default=str)  # one line: JSON escapes line breaks
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _usage_line(usage: UsageTotals) -> str:

@@ -22,7 +22,7 @@ from ..files import special_file
 from ..sanitize import safe_text
 from ..usage import UsageTotals
 from .paths import StoreError, conversation_files, conversations_dir, resolve
-from .records import ConversationInfo, LoadedConversation, Record, StoredSettings, StoredTurn
+from .records import ConversationInfo, LoadedConversation, Record, StoredCall, StoredSettings, StoredTurn
 
 TITLE_CHARS = 60
 _HEAD_BYTES = 64 * 1024  # a first record (start, or a system line) is a few hundred bytes
@@ -83,6 +83,7 @@ def _assemble(path: Path, lines: list[str], records: list[Record], skipped: int)
     handle: str | None = None
     usage = UsageTotals()
     started: datetime | None = None
+    calls: dict[tuple[int, int], dict[str, StoredCall]] = {}  # (session, answer's turn id) -> its calls by id
     for record in records:
         if started is None:
             started = record.time
@@ -109,12 +110,15 @@ def _assemble(path: Path, lines: list[str], records: list[Record], skipped: int)
             case "system":
                 level = _str_or(record.get("level"), "info")
                 turns.append(StoredTurn("system", safe_text(_str_or(record.get("text"), "")), level=level, at=record.time))
+            case "tool":
+                _stored_call(record, session, calls)
             case "usage":
                 usage = usage.add(_usage(record))
             case "handle":
                 value = record.get("handle")
                 if isinstance(value, str) and value:
                     handle = value
+    turns = _with_calls(turns, slots, calls)
     return LoadedConversation(
         id=path.stem,
         path=path,
@@ -197,6 +201,40 @@ def _stored_turn(record: Record) -> StoredTurn:
         audio_seconds=_seconds(record.get("audio_seconds")),
         at=record.time,
     )
+
+
+def _stored_call(record: Record, session: int, calls: dict[tuple[int, int], dict[str, StoredCall]]) -> None:
+    """A function call's record: the last one of a call wins, and keeps when the call came."""
+    call_id, turn = record.get("call"), record.turn
+    if not isinstance(call_id, str) or turn is None:
+        return
+    args, response, took = record.get("args"), record.get("response"), record.get("took_s")
+    held = calls.setdefault((session, turn), {})
+    before = held.get(call_id)
+    held[call_id] = StoredCall(
+        call_id=safe_text(call_id),
+        name=safe_text(_str_or(record.get("name"), "")),
+        args=args if isinstance(args, dict) else {},
+        state=_str_or(record.get("state"), "running"),
+        behavior=_str_or(record.get("behavior"), ""),
+        scheduling=_str_or(record.get("scheduling"), ""),
+        response=response if isinstance(response, dict) else None,
+        note=_str_or(record.get("note"), ""),
+        took_s=_seconds(took) if took is not None else None,
+        at=before.at if before is not None and before.at is not None else record.time,
+    )
+
+
+def _with_calls(turns: list[StoredTurn], slots: dict[tuple[int, str, int], int],
+                calls: dict[tuple[int, int], dict[str, StoredCall]]) -> list[StoredTurn]:
+    """Each answer with its function calls; calls whose answer was never written get one of their own."""
+    for (session, turn_id), held in calls.items():
+        index = slots.get((session, "model", turn_id))
+        if index is None:
+            turns.append(StoredTurn("model", "", partial=True, at=next(iter(held.values())).at, tools=tuple(held.values())))
+        else:
+            turns[index] = replace(turns[index], tools=tuple(held.values()))
+    return turns
 
 
 def _usage(record: Record) -> Usage:

@@ -20,6 +20,7 @@ from ... import __version__
 from ..carryover import PastTurn
 from ..conversation import Turn
 from ..events import Usage
+from ..tools.card import FINAL, ToolCard
 from ..usage import UsageTotals
 
 VERSION = 1  # the "v" of every line
@@ -132,6 +133,22 @@ class Record:
         return cls("switch", settings)
 
     @classmethod
+    def tool(cls, turn: int, card: ToolCard) -> Record:
+        """A function call of answer `turn`, as it stands (a later record of the same call supersedes it)."""
+        fields: dict[str, Any] = {"turn": turn, "call": card.call_id, "name": card.name, "args": dict(card.args), "state": card.state}
+        if card.behavior:
+            fields["behavior"] = card.behavior
+        if card.scheduling:
+            fields["scheduling"] = card.scheduling
+        if card.response is not None:
+            fields["response"] = dict(card.response)
+        if card.note:
+            fields["note"] = card.note
+        if card.took_s is not None:
+            fields["took_s"] = round(card.took_s, 3)
+        return cls("tool", fields)
+
+    @classmethod
     def from_turn(cls, turn: Turn, *, partial: bool = False) -> Record:
         """The record of a conversation turn, as it stands."""
         if turn.role == "system":
@@ -153,6 +170,32 @@ class Record:
 
 
 @dataclass(frozen=True)
+class StoredCall:
+    """A function call as read back: the last record written for it."""
+
+    call_id: str
+    name: str
+    args: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    state: str = "running"
+    behavior: str = ""
+    scheduling: str = ""
+    response: Mapping[str, Any] | None = field(default=None, hash=False)
+    note: str = ""
+    took_s: float | None = None
+    at: datetime | None = None  # when the call came (its first record)
+
+    def card(self) -> ToolCard:
+        """As a card again (history's continue shows it under its answer)."""
+        state = self.state if self.state in FINAL else "failed"
+        note = self.note if state == self.state else "the console stopped before the call was answered"
+        card = ToolCard(self.call_id, self.name, dict(self.args), state=state, behavior=self.behavior,  # type: ignore[arg-type]
+                        scheduling=self.scheduling, response=self.response, note=note, took_s=self.took_s)
+        if self.at is not None:
+            card.called = self.at.astimezone().replace(tzinfo=None) if self.at.tzinfo else self.at
+        return card
+
+
+@dataclass(frozen=True)
 class StoredTurn:
     """A turn as read back: the last record written for it."""
 
@@ -164,6 +207,7 @@ class StoredTurn:
     audio_seconds: float = 0.0
     level: str = "info"  # system lines: info, divider or error
     at: datetime | None = None  # when the turn began (its first record)
+    tools: tuple[StoredCall, ...] = ()  # an answer's function calls
 
 
 @dataclass(frozen=True)
