@@ -75,6 +75,8 @@ APP = Scope("", (
            palette=("Mute / unmute", "Stop or resume sending the microphone")),
     Action("talk", "f5", "talk", "Talk", "Push to talk: start, then end your turn", "Voice", priority=True),
     Action("cut_in", "escape", "cut_in", "Stop answer", "Stop the /wav being sent, or the answer", "Voice", show=False),
+    Action("answer_call", "f3", "answer_call", "Answer call", "Answer a function call waiting for you", priority=True, show=False,
+           palette=("Answer a function call", "Open the dialog of a call the model waits for you to answer (F3)")),
     Action("send_wav", None, "send_wav_prompt", palette=("Send a WAV file", "Stream a WAV file as your turn (/wav PATH)")),
     Action("vad_mode", "f6", "vad_mode", "VAD/PTT", "Automatic voice detection ⇄ push to talk", "Voice", show=False, priority=True,
            palette=("Push to talk / automatic", "Switch voice activity detection (new session, context carried)")),
@@ -164,8 +166,19 @@ CONVERSATION = Scope("", (
 
 EXPORT_PROMPT = Scope("", (Action("history.export_cancel", "escape", "cancel", "Cancel"),))
 
+TOOL_ANSWER = Scope("Function call: ", (
+    # Priority: the result box (a TextArea) would take them first.
+    Action("toolanswer.send", "ctrl+s", "send", "Send", "Send the result", priority=True),
+    Action("toolanswer.refuse", "ctrl+r", "refuse", "Refuse", "Refuse the call (the model gets an error)", priority=True),
+    Action("toolanswer.later", "escape", "later", "Later", "Close; F3 opens it again", priority=True),
+), group="Screens")
+
+TOOL_CARD = Scope("Function call card: ", (
+    Action("toolcard.toggle", "enter,space", "toggle_expanded", "Expand", "Show all of the call, or fold it"),
+), group="Chat")
+
 # The screens' keys F1 lists (and so [keys] may name), in F1 order.
-SCREENS = (HELP, EVENT_LOG, SETTINGS, CONFIRM, HISTORY, DEVICES)
+SCREENS = (HELP, EVENT_LOG, SETTINGS, CONFIRM, HISTORY, DEVICES, TOOL_ANSWER, TOOL_CARD)
 
 
 def app_action(app_id: str) -> Action | None:

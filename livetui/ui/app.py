@@ -26,6 +26,7 @@ from ..core.answers import switch_refusal
 from ..core.conversation import (
     Change,
     Conversation,
+    ToolCardChanged,
     TranscriptChanged,
     TurnAdded,
     TurnEnded,
@@ -41,6 +42,7 @@ from ..core.events import (
     Event,
     Modality,
     SessionNews,
+    ToolAsk,
 )
 from ..core.inbox import Inbox
 from ..core.persist import Transcript
@@ -54,6 +56,7 @@ from .safeinput import safe_input
 from .safescreen import safe_update
 from .saving import SavingWatch
 from .screens.main import MainScreen
+from .screens.toolanswer import ToolAnswerScreen, ToolReply
 from .terminal import DiffUpdate, ShadowScreen
 from .textual_internals import CompositorUpdate, FrameHook
 from .toasts import PlainToasts
@@ -201,6 +204,8 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
                 self.query_one("#said", TranscriptPane).mark_unheard(turn_id, fraction)
             case AudioOnlyRefused(message=message):
                 self._offer_audio_fallback(message)
+            case ToolAsk():
+                self._ask_tool(news)
 
     def later(self, callback: Callable[..., Any], *args: Any) -> None:
         self.call_later(callback, *args)
@@ -247,6 +252,39 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
                     pane.show(turn_id, text)
                 case UsageChanged(totals=totals):
                     self.query_one(TokenCounter).show(totals)
+                case ToolCardChanged(turn=turn, card=card):
+                    await self._show_tool_card(chat, turn, card)
+
+    # -- function calls (core/tools/desk.py) ---------------------------------------
+
+    async def _show_tool_card(self, chat: ChatView, turn: Any, card: Any) -> None:
+        widget = chat.widget_for(turn)
+        if isinstance(widget, ModelMessage):
+            await widget.tool_cards.show(card)
+        if card.done:  # answered elsewhere, cancelled, or its session left: its dialog goes
+            for screen in self.screen_stack:
+                if isinstance(screen, ToolAnswerScreen) and screen.call_id == card.call_id:
+                    screen.dismiss(None)
+                    if card.state == "cancelled":
+                        self.notify(f"The model cancelled its call of {card.name}.", severity="warning")
+
+    def _ask_tool(self, ask: ToolAsk) -> None:
+        """The dialog for a call the person answers; its answer goes to the desk."""
+        if any(isinstance(s, ToolAnswerScreen) and s.call_id == ask.card.call_id for s in self.screen_stack):
+            return
+
+        async def answered(reply: ToolReply | None) -> None:
+            if reply is not None:
+                await self.session.tools.answer(reply.call_id, reply.response, reply.scheduling)
+
+        self.push_screen(ToolAnswerScreen(ask), answered)
+
+    def action_answer_call(self) -> None:
+        waiting = self.session.tools.waiting()
+        if not waiting:
+            self.notify("No function call is waiting for an answer.")
+            return
+        self._ask_tool(self.session.tools.ask(waiting[0]))
 
     def _offer_audio_fallback(self, message: str) -> None:
         from .screens.confirm import transcript_offer

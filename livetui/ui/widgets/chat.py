@@ -15,6 +15,7 @@ from textual.widgets.markdown import MarkdownBlock
 from ...core.conversation import Turn
 from .reveal import Reveal
 from .thoughts import Thoughts
+from .toolcard import ToolCards
 
 REVEAL_TICK = 1 / 12  # s: how often a streaming answer may grow on screen
 
@@ -93,10 +94,12 @@ class ModelMessage(Widget):
         self._stream = None
         self._reveal = Reveal(REVEAL_TICK)
         self._ticker = None
+        self.tool_cards = ToolCards(turn.tools)  # the function calls of this answer, under it
         self._title()
 
     def compose(self) -> ComposeResult:
         yield self._body
+        yield self.tool_cards
 
     def on_mount(self) -> None:
         if self.turn.open:
