@@ -2,7 +2,7 @@
 
 The command's parts: `args` (flags and the settings they make), `backend` (what the
 console connects to), `run` (the app, stderr kept off the screen by `stderr`, signals
-by `stopsignals`), and the other commands: `history`, `export`, `models`, `devices`.
+by `stopsignals`), and the other commands: `history`, `export`, `models`, `devices`, `tools`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ LATEST = "latest"
 SUBCOMMANDS_HELP = """also:
   livetui models [--sim]                list the Live models the service offers
   livetui history                       list the saved conversations
+  livetui tools check FILE              check a declarations file (--tools FILE)
   livetui export ID [--format md|jsonl] [--output FILE]
                                         print or save one (ID: its id or a unique beginning)"""
 
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         return export_main(argv[1:])
     if argv and argv[0] == "history":
         return history_main(argv[1:])
+    if argv and argv[0] == "tools":  # loaded when asked, like models
+        from .tools import tools_main
+
+        return tools_main(argv[1:])
     if argv and argv[0] == "models":  # loaded when asked: the console itself never needs it
         from .models import models_main
 

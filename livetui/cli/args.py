@@ -32,6 +32,8 @@ from ..core.settings import (
     Settings,
     VadSettings,
 )
+from ..core.tools.load import ToolsFileError, load_tools
+from ..core.tools.spec import ToolBox
 
 __all__ = ["build_parser", "load_settings", "settings_from_args"]
 
@@ -110,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", nargs="?", const="latest", default=None, metavar="ID",
                    help="continue a saved conversation (the latest without ID; see `livetui history`)")
     p.add_argument("--debug", action="store_true", help="write more detail to the log file")
+    tools = p.add_argument_group("tools")
+    tools.add_argument("--tools", type=Path, metavar="FILE",
+                       help="functions the model may call, declared in a TOML or JSON file (check one with `livetui tools check FILE`)")
     modes = p.add_argument_group("modes").add_mutually_exclusive_group()
     modes.add_argument("--translate", metavar="LANG", help="interpreter: your speech translated into LANG (e.g. fr), spoken and shown")
     modes.add_argument("--transcribe", action="store_true", help="dictation: live captions of what you say, nothing spoken back")
@@ -160,7 +165,20 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         raise ConfigError(str(exc)) from None
     if top.get("mode"):
         audio.setdefault("mic_on_start", True)  # a pipeline only hears: the mic is live unless told otherwise
-    return Settings(**top, vad=VadSettings(**vad), audio=AudioSettings(**audio), keys=keys, config_path=path)
+    tools_file = args.tools.expanduser() if getattr(args, "tools", None) is not None else values.tools.get("file")
+    return Settings(**top, vad=VadSettings(**vad), audio=AudioSettings(**audio), keys=keys, config_path=path, tools=_tools(tools_file))
+
+
+def _tools(path: Path | None) -> ToolBox:
+    """The declared functions (the flag's file, else the config file's); a bad file is one line."""
+    if path is None:
+        return ToolBox()
+    try:
+        return load_tools(path)
+    except ToolsFileError as exc:
+        more = len(exc.problems) - 1
+        hint = f" (and {more} more: `livetui tools check {path}` lists them)" if more else ""
+        raise ConfigError(f"{exc}{hint}") from None
 
 
 def _check_thinking(top: dict[str, Any], args: argparse.Namespace, path: Path | None) -> None:

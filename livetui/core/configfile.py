@@ -136,7 +136,9 @@ _AUDIO: dict[str, Callable[[object], Any]] = {
     "silence_gate": checks.boolean,
 }
 _AUDIO_KNOWN = (*_AUDIO, "record_dir")
-_TABLES = ("vad", "audio", "keys")
+# Keys of [tools]: file is read with the file's folder as base, below.
+_TOOLS_KNOWN = ("file",)
+_TABLES = ("vad", "audio", "keys", "tools")
 _TOP_KNOWN = (*_TOP, "system_instruction", *_TABLES)
 
 
@@ -149,6 +151,7 @@ class FileValues:
     vad: dict[str, Any] = field(default_factory=dict)
     audio: dict[str, Any] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    tools: dict[str, Any] = field(default_factory=dict)  # [tools]: file (a Path)
 
 
 def read_config_file(path: Path) -> FileValues:
@@ -212,6 +215,12 @@ class _FileReader:
                             audio[name] = self.check("audio", name, _AUDIO[name], item)
                         else:
                             raise self.unknown("audio", name, _AUDIO_KNOWN)
+                elif key == "tools":
+                    for name, item in value.items():
+                        if name == "file":
+                            values.tools[name] = self.check("tools", name, lambda v: checks.tools_file(v, self.path.parent), item)
+                        else:
+                            raise self.unknown("tools", name, _TOOLS_KNOWN)
                 else:
                     keys.update({name: self.check("keys", name, checks.key_binding, item) for name, item in value.items()})
             elif key == "system_instruction":

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .models import info as model_info
+from .modelsettings import function_calls_for, non_blocking_for
+from .tools.declare import declaration
 
 if TYPE_CHECKING:
     from .settings import Settings, VadSettings
 
-__all__ = ["live_config", "realtime_input_config", "thinking_config"]
+__all__ = ["function_tools", "live_config", "realtime_input_config", "thinking_config"]
 
 
 def live_config(settings: Settings) -> dict[str, Any]:
@@ -45,6 +47,9 @@ def live_config(settings: Settings) -> dict[str, Any]:
     realtime = realtime_input_config(settings.vad)
     if realtime:
         config["realtime_input_config"] = realtime
+    tools = function_tools(settings)
+    if tools:
+        config["tools"] = tools
     # A sliding window keeps a session going past the context limit.
     config["context_window_compression"] = {
         "trigger_tokens": settings.context_trigger_tokens,
@@ -65,6 +70,18 @@ def thinking_config(settings: Settings) -> dict[str, Any]:
     if model.thoughts and model.thinking != "none" and settings.show_thoughts:
         config["include_thoughts"] = True
     return config
+
+
+def function_tools(settings: Settings) -> list[dict[str, Any]]:
+    """The declared functions as `tools` entries (one tool holding them all, as the SDK
+    merges them); none where the model or mode takes no tools. On a model that calls
+    synchronously only, NON_BLOCKING is left out (modelsettings.tool_notes says so)."""
+    functions = settings.tools.functions
+    if not functions or not function_calls_for(settings.model, settings.mode).enabled:
+        return []
+    non_blocking = non_blocking_for(settings.model).enabled
+    declarations = [declaration(f, behavior=non_blocking or f.behavior != "NON_BLOCKING") for f in functions]
+    return [{"function_declarations": declarations}]
 
 
 def realtime_input_config(vad: VadSettings) -> dict[str, Any]:

@@ -9,8 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import KNOWN, info, retired
+from .tools.spec import ToolBox
 
-__all__ = ["LEVELS", "Availability", "show_thoughts_for", "thinking_fix", "thinking_level_for", "thinking_problems"]
+__all__ = [
+    "LEVELS",
+    "Availability",
+    "function_calls_for",
+    "non_blocking_for",
+    "show_thoughts_for",
+    "thinking_fix",
+    "thinking_level_for",
+    "thinking_problems",
+    "tool_notes",
+]
 
 LEVELS = ("minimal", "low", "medium", "high")  # every thinking level any Live model names
 
@@ -84,3 +95,40 @@ def thinking_fix(model: str, key: str) -> str:
     can = thinking_level_for if key == "thinking_level" else show_thoughts_for
     takers = ", ".join(m.name for m in KNOWN if can(m.name).enabled)
     return f"remove it, or choose a model that takes it ({takers})"
+
+
+_PIPELINES = {"translate": "the interpreter", "transcribe": "dictation"}
+
+
+def function_calls_for(model: str, mode: str = "chat") -> Availability:
+    """Whether declared functions are sent: a pipeline (the interpreter, dictation) takes none."""
+    if mode in _PIPELINES:
+        return Availability(False, f"{_PIPELINES[mode]} takes no tools")
+    known = info(model)
+    if known is not None and known.calls == "none":
+        return Availability(False, f"{known.name} takes no tools")
+    return Availability(True)
+
+
+def non_blocking_for(model: str) -> Availability:
+    """Whether `behavior: NON_BLOCKING` is sent; a model the console does not know gets it as declared."""
+    known = info(model)
+    if known is not None and known.calls == "sync":
+        return Availability(False, f"{known.name} calls functions synchronously only")
+    return Availability(True)
+
+
+def tool_notes(model: str, mode: str, tools: ToolBox) -> tuple[str, ...]:
+    """What of the declared functions this model (or mode) does not take, one line each, for
+    the chat when a session starts: the connect config (core.connectconfig) leaves it out."""
+    if not tools.functions:
+        return ()
+    calls = function_calls_for(model, mode)
+    if not calls.enabled:
+        names = ", ".join(f.name for f in tools.functions)
+        return (f"tools not sent: {calls.reason} ({names})",)
+    sync = non_blocking_for(model)
+    asked = [f.name for f in tools.functions if f.behavior == "NON_BLOCKING"]
+    if not sync.enabled and asked:
+        return (f"{', '.join(asked)}: sent without behavior NON_BLOCKING · {sync.reason}: the model waits for each result",)
+    return ()

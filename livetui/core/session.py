@@ -44,6 +44,7 @@ from .events import (
     TurnComplete,
 )
 from .live import LiveSession, describe_error
+from .modelsettings import tool_notes
 from .netloop import NetLoop
 from .outbox import Outbox
 from .pending import Pending
@@ -288,6 +289,8 @@ class SessionController(StayingConnected, SessionVoice):
                     await self.say("reconnected · nothing lost")
                 elif self._announce_start:
                     await self.say(event.line)
+                    for note in tool_notes(self.settings.model, self.settings.mode, self.settings.tools):
+                        await self.say(note)  # what of the declared functions this model does not take
                 else:
                     self.eventlog.add("info", "handoff", 0, "moved to the new connection")
                 self.backoff.reset()

@@ -175,3 +175,10 @@ def read_small_text(path: Path) -> str:
         raise BadValue(f"{path} is larger than {INSTRUCTION_MAX_BYTES // 1_000_000} MB: not a system instruction")
     return data.decode("utf-8")
 
+
+
+def tools_file(value: object, base: Path) -> Path:
+    """A declarations file's path (relative to `base`, ~ expanded); read later, by core.tools.load."""
+    if not isinstance(value, str) or not value.strip():
+        raise BadValue(f"must be the path of a .toml or .json file, not {show(value)}")
+    return (base / Path(value.strip()).expanduser()).absolute()

@@ -30,9 +30,10 @@ import jsonschema.exceptions
 import jsonschema.validators
 
 from .declare import declaration, sdk_refusal
+from .runner import program_problem
 from .spec import BEHAVIORS, SCHEDULINGS, CommandAnswer, ToolBox, ToolSpec, UserAnswer
 
-__all__ = ["NAME_RULE", "ToolsFileError", "check_args", "load_tools"]
+__all__ = ["NAME_RULE", "ToolsFileError", "check_args", "check_tools", "load_tools"]
 
 # Function names, as both backends take them: the Gemini API allows letters, digits,
 # underscores, dots, colons and dashes, at most 64; the SDK (and Vertex AI) also asks for a
@@ -61,7 +62,16 @@ class ToolsFileError(Exception):
 
 def load_tools(path: Path) -> ToolBox:
     """The functions `path` declares; ToolsFileError (holding every problem) when any is wrong."""
-    reader = _Reader(path)
+    return _read(_Reader(path))
+
+
+def check_tools(path: Path) -> ToolBox:
+    """`load_tools`, and each declared program must be there now (`livetui tools check`).
+    A session starts without one: calling it gives the model an error result."""
+    return _read(_Reader(path, programs=True))
+
+
+def _read(reader: _Reader) -> ToolBox:
     box = reader.read()
     if reader.problems:
         first = reader.problems[0]
@@ -90,8 +100,9 @@ def check_args(spec: ToolSpec, args: Mapping[str, Any]) -> str | None:
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, programs: bool = False) -> None:
         self.path = path
+        self.programs = programs
         self.problems: list[ToolsFileError] = []
         self.lines: _Lines = _NoLines()
 
@@ -297,7 +308,10 @@ class _Reader:
         if isinstance(max_output, bool) or not isinstance(max_output, int) or max_output <= 0:
             bad(("max_output",), f"must be a whole number of bytes above 0, not {_show(max_output)}")
             max_output = CommandAnswer.max_output_bytes
-        return CommandAnswer(argv=(program, *command[1:]), timeout_s=float(timeout), max_output_bytes=max_output, cwd=folder)
+        answer = CommandAnswer(argv=(program, *command[1:]), timeout_s=float(timeout), max_output_bytes=max_output, cwd=folder)
+        if self.programs and (why := program_problem(answer)):
+            bad(("command",), why)
+        return answer
 
 
 # -- where things are in the text ---------------------------------------------------------
