@@ -88,7 +88,7 @@ def result_went_while_talking(backend: SimBackend) -> bool:
     records = backend.sim.frames.records
     called = next(i for i, r in enumerate(records) if r["dir"] == "out" and "toolCall" in str(r["msg"])[:40])
     answered = next(i for i, r in enumerate(records) if r["dir"] == "in" and "tool" in str(r["msg"])[:20].lower())
-    closed = next(i for i, r in enumerate(records[called:], called) if r["dir"] == "out" and "turnComplete" in str(r["msg"]))
+    closed = next((i for i, r in enumerate(records[called:], called) if r["dir"] == "out" and "turnComplete" in str(r["msg"])), len(records))
     return answered < closed
 
 
@@ -192,7 +192,7 @@ text = "You are welcome."
     [response] = sent_responses(backend)
     assert response["scheduling"] == scheduling and response["response"] == {"output": {"high": "06:12"}}
     md, records = exported(store)
-    assert f"- Call **look\\_up** (answered · " in md and f"NON\\_BLOCKING · {scheduling.replace('_', chr(92) + '_')}" in md
+    assert "- Call **look\\_up** (answered · " in md and f"NON\\_BLOCKING · {scheduling.replace('_', chr(92) + '_')}" in md
     assert [r["state"] for r in records] == ["waiting", "answered"] and records[-1]["scheduling"] == scheduling
 
 
@@ -277,13 +277,14 @@ async def test_a_cancellation_closes_the_open_dialog(tmp_path: Path, make_backen
 match = "look"
 tool = "look_up"
 tone_ms = 4000
-interrupt_after_ms = 300
+interrupt_after_ms = 1500
 """), speed=1.0)
     app = LiveTuiApp(Settings(modality="TEXT", tools=ToolBox((spec,))), backend, audio=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: connected(app), what="connected")
         await type_and_send(pilot, "Please look it up")
-        await until(pilot, lambda: isinstance(app.screen, ToolAnswerScreen), what="the dialog")
         await until(pilot, lambda: card_state(app, "look_up") == "cancelled", what="the cancellation")
         await until(pilot, lambda: not isinstance(app.screen, ToolAnswerScreen), what="the dialog to go")
+        # The dialog was open for it, and closing it said why.
+        await until(pilot, lambda: any("cancelled its call of look_up" in str(n.message) for n in app._notifications), what="why")
     assert sent_responses(backend) == []
