@@ -17,7 +17,9 @@ from livetui.ui.screens.export import ExportPrompt
 from livetui.ui.screens.help import HelpScreen
 from livetui.ui.screens.history import ConversationView, HistoryScreen
 from livetui.ui.screens.settings import SettingsScreen
+from livetui.ui.screens.toolanswer import ToolAnswerScreen
 from livetui.ui.widgets.prompt import PromptArea
+from livetui.ui.widgets.toolcard import ToolCardView
 
 OWNERS = {
     id(actions.APP): LiveTuiApp,
@@ -30,6 +32,8 @@ OWNERS = {
     id(actions.DEVICES): DevicePickerScreen,
     id(actions.CONVERSATION): ConversationView,
     id(actions.EXPORT_PROMPT): ExportPrompt,
+    id(actions.TOOL_ANSWER): ToolAnswerScreen,
+    id(actions.TOOL_CARD): ToolCardView,
 }
 SCOPES = [actions.APP, actions.PROMPT, *actions.SCREENS, actions.CONVERSATION, actions.EXPORT_PROMPT]
 
