@@ -46,6 +46,7 @@ from ..core.events import (
 )
 from ..core.inbox import Inbox
 from ..core.persist import Transcript
+from ..core.sanitize import safe_text
 from ..core.session import SessionController
 from ..core.settings import Settings
 from .actions import APP, system_commands
@@ -266,7 +267,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
                 if isinstance(screen, ToolAnswerScreen) and screen.call_id == card.call_id:
                     screen.dismiss(None)
                     if card.state == "cancelled":
-                        self.notify(f"The model cancelled its call of {card.name}.", severity="warning")
+                        self.notify(f"The model cancelled its call of {safe_text(card.name)}.", severity="warning")
 
     def _ask_tool(self, ask: ToolAsk) -> None:
         """The dialog for a call the person answers; its answer goes to the desk."""

@@ -303,6 +303,23 @@ async def interpreter(pilot: Pilot) -> None:
     )
 
 
+async def tool_call(pilot: Pilot) -> None:
+    """A function the person answers, declared for a new session (ctrl+n): the model's call
+    as a card under its answer, waiting, and the dialog that answers it."""
+    from livetui.core.tools.spec import ToolBox, ToolSpec, UserAnswer
+    from livetui.ui.screens.toolanswer import ToolAnswerScreen
+
+    app = pilot.app
+    await idle(pilot)
+    city = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    spec = ToolSpec("get_weather", "The weather in a city, as you tell it", city, UserAnswer())
+    app.settings = dataclasses.replace(app.settings, tools=ToolBox((spec,)))
+    await pilot.press("ctrl+n")
+    await until(pilot, lambda: connected(app), "the session with the function declared")
+    await ask_and_wait(pilot, "What is the weather in Paris?")
+    await until(pilot, lambda: isinstance(app.screen, ToolAnswerScreen), "the call's dialog")
+
+
 @dataclass(frozen=True)
 class State:
     name: str  # file and test id
@@ -318,6 +335,7 @@ STATES: tuple[State, ...] = (
     State("help", "help: every key (F1)", help_screen),
     State("settings", "settings (F2): the service's models, settings that follow the model", settings_screen),
     State("interpreter", "interpreter: your speech and its French translation (palette, then /wav)", interpreter),
+    State("tool_call", "a function call answered by hand: its card under the answer, and its dialog", tool_call),
 )
 
 BY_NAME = {state.name: state for state in STATES}

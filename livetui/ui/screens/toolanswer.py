@@ -14,7 +14,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
@@ -56,7 +56,7 @@ class ToolAnswerScreen(ModalScreen[ToolReply | None]):
         padding: 0 1;
     }
     ToolAnswerScreen #title { text-style: bold; }
-    ToolAnswerScreen #about { color: $text-muted; }
+    ToolAnswerScreen #about { color: $text-muted; max-height: 3; }
     ToolAnswerScreen #args { height: auto; max-height: 8; border: none; }
     ToolAnswerScreen #result { height: 5; }
     ToolAnswerScreen #problem { color: $error; height: auto; }
@@ -78,7 +78,7 @@ class ToolAnswerScreen(ModalScreen[ToolReply | None]):
 
     def compose(self) -> ComposeResult:
         card = self.ask.card
-        with Vertical(id="dialog"):
+        with VerticalScroll(id="dialog"):  # a small terminal scrolls it; its keys work anywhere
             yield Static(f"The model calls {safe_text(card.name)}", id="title", markup=False)
             if self.ask.description:
                 yield Static(safe_text(self.ask.description), id="about", markup=False)
