@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
 
 from ...core.events import ToolAsk
-from ...core.sanitize import safe_text
+from ...core.sanitize import safe_text, screen_text
 from ...core.tools.typed import typed_result
 from ..actions import TOOL_ANSWER
 from ..keymap import first_key
@@ -79,7 +79,7 @@ class ToolAnswerScreen(ModalScreen[ToolReply | None]):
     def compose(self) -> ComposeResult:
         card = self.ask.card
         with VerticalScroll(id="dialog"):  # a small terminal scrolls it; its keys work anywhere
-            yield Static(f"The model calls {safe_text(card.name)}", id="title", markup=False)
+            yield Static(f"The model calls {screen_text(card.name)}", id="title", markup=False)
             if self.ask.description:
                 yield Static(safe_text(self.ask.description), id="about", markup=False)
             with VerticalScroll(id="args"):
