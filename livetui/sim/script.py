@@ -20,7 +20,9 @@ whose audio was not recognised. Entries are used once unless ``repeat = true``.
     repeat = true
 
 Keys: ``match``, ``text``, ``text_file``, ``tool``, ``args``, ``after_tool``,
-``repeat``, and three for measurements (benchmarks, tests):
+``repeat``, ``undeclared`` (call ``tool`` even though the client never declared it, as a
+model that makes a name up does: for testing how a client answers that), and three for
+measurements (benchmarks, tests):
 
     [[reply]]
     match = "story"
@@ -47,7 +49,7 @@ from typing import Any
 
 __all__ = ["Script", "ScriptEntry", "ScriptError"]
 
-_KEYS = ("match", "text", "text_file", "tool", "args", "after_tool", "repeat",
+_KEYS = ("match", "text", "text_file", "tool", "args", "after_tool", "repeat", "undeclared",
          "tone_ms", "interrupt_after_ms", "turn_complete_delay_ms")
 _MS_KEYS = ("tone_ms", "interrupt_after_ms", "turn_complete_delay_ms")
 _MAX_MS = 600_000
@@ -69,9 +71,10 @@ class ScriptEntry:
     tone_ms: int | None = None  # audio answers: a steady tone this long instead of speech
     interrupt_after_ms: int | None = None  # stop the answer this long after its first chunk
     turn_complete_delay_ms: int = 0  # pause before the answer's turnComplete
+    undeclared: bool = False  # call `tool` even if the client never declared it
 
     def applies(self, user_text: str, tool_names: Collection[str]) -> bool:
-        if self.tool is not None and self.tool not in tool_names:
+        if self.tool is not None and self.tool not in tool_names and not self.undeclared:
             return False  # the client can't answer a call to a function it never declared
         return self.match is None or self.match.search(user_text) is not None
 
@@ -180,6 +183,11 @@ def _parse_entry(raw: Any, n: int, base: Path, source: str) -> ScriptEntry:
     repeat = raw.get("repeat", False)
     if not isinstance(repeat, bool):
         raise fail(f"'repeat' must be true or false, got {repeat!r}")
+    undeclared = raw.get("undeclared", False)
+    if not isinstance(undeclared, bool):
+        raise fail(f"'undeclared' must be true or false, got {undeclared!r}")
+    if undeclared and tool is None:
+        raise fail("'undeclared' needs a 'tool'")
 
     ms: dict[str, int | None] = {}
     for key in _MS_KEYS:
@@ -209,4 +217,5 @@ def _parse_entry(raw: Any, n: int, base: Path, source: str) -> ScriptEntry:
         tone_ms=ms["tone_ms"],
         interrupt_after_ms=ms["interrupt_after_ms"],
         turn_complete_delay_ms=ms["turn_complete_delay_ms"] or 0,
+        undeclared=undeclared,
     )

@@ -288,3 +288,32 @@ interrupt_after_ms = 1500
         # The dialog was open for it, and closing it said why.
         await until(pilot, lambda: any("cancelled its call of look_up" in str(n.message) for n in app._notifications), what="why")
     assert sent_responses(backend) == []
+
+
+async def test_a_call_to_an_undeclared_function_gets_an_error_result(tmp_path: Path, make_backend) -> None:
+    """A model that makes a name up (the simulator's `undeclared = true`): nothing runs, the
+    card fails, and the model gets an error result at once, never silence."""
+    spec = ToolSpec("ask_me", "Ask the person", {}, UserAnswer())
+    backend = await make_backend(script(tmp_path, """
+[[reply]]
+match = "delete"
+tool = "delete_everything"
+undeclared = true
+args = { path = "/" }
+after_tool = "It did not work: {result}"
+"""))
+    store = TranscriptStore.create(tmp_path / "conversations", environ={})
+    settings = Settings(model="gemini-3.1-flash-live-preview", modality="TEXT", tools=ToolBox((spec,)))
+    app = LiveTuiApp(settings, backend, audio=False, store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: connected(app), what="connected")
+        await type_and_send(pilot, "Please delete everything")
+        await until(pilot, lambda: any("did not work" in m.turn.text and not m.turn.open for m in answers(app)), what="the answer")
+        [card] = answers(app)[0].turn.tools
+        assert card.state == "failed" and card.note == "not a declared function"
+        assert not isinstance(app.screen, ToolAnswerScreen)
+    [response] = sent_responses(backend)
+    assert response["name"] == "delete_everything"
+    assert "no function named 'delete_everything' is declared (declared: ask_me)" in response["response"]["error"]
+    md, records = exported(store)
+    assert "- Call **delete\\_everything** (failed" in md and [r["state"] for r in records] == ["failed"]

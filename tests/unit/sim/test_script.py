@@ -230,3 +230,14 @@ def test_measurement_keys_must_be_whole_milliseconds(body: dict) -> None:
     key = next(k for k in body if k.endswith("_ms"))
     with pytest.raises(ScriptError, match=rf"#1.*'{key}'"):
         Script.from_entries([body])
+
+
+def test_an_undeclared_tool_entry_calls_it_anyway() -> None:
+    """`undeclared = true`: a model that makes a function's name up, to test how a client answers."""
+    script = Script.from_entries([{"tool": "made_up", "undeclared": True, "args": {"x": 1}}])
+    entry = script.take("anything", ())
+    assert entry is not None and entry.tool == "made_up" and entry.undeclared and entry.args == {"x": 1}
+    with pytest.raises(ScriptError, match="'undeclared' needs a 'tool'"):
+        Script.from_entries([{"text": "hi", "undeclared": True}])
+    with pytest.raises(ScriptError, match="'undeclared' must be true or false"):
+        Script.from_entries([{"tool": "t", "undeclared": "yes"}])
