@@ -427,7 +427,7 @@ class SessionController(StayingConnected, SessionVoice):
         for timer in self._timers:
             timer.cancel()
         self._cancel_goaway()
-        self.tools.close()
+        await self.tools.aclose()
         if self._net is not None:
             await self._net.aclose()  # cancels the session, whose clean-up closes the connection
         if self._backend_started:

@@ -317,3 +317,25 @@ after_tool = "It did not work: {result}"
     assert "no function named 'delete_everything' is declared (declared: ask_me)" in response["response"]["error"]
     md, records = exported(store)
     assert "- Call **delete\\_everything** (failed" in md and [r["state"] for r in records] == ["failed"]
+
+
+async def test_a_command_that_hangs_times_out_and_the_model_hears_so(tmp_path: Path, make_backend) -> None:
+    program = tmp_path / "hang.py"
+    program.write_text("import time\ntime.sleep(60)\n")
+    spec = ToolSpec("get_weather", "The weather", CITY, CommandAnswer((sys.executable, str(program)), timeout_s=0.5), behavior="BLOCKING")
+    backend = await make_backend(script(tmp_path, """
+[[reply]]
+match = "weather"
+tool = "get_weather"
+args = { city = "Oslo" }
+after_tool = "No luck: {result}"
+"""))
+    app = LiveTuiApp(Settings(modality="TEXT", tools=ToolBox((spec,))), backend, audio=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: connected(app), what="connected")
+        await type_and_send(pilot, "What is the weather in Oslo?")
+        await until(pilot, lambda: card_state(app, "get_weather") == "timed out", what="the timeout")
+        await until(pilot, lambda: any("No luck" in m.turn.text and not m.turn.open for m in answers(app)), what="the answer")
+        assert "timed out" in str(answers(app)[0].query_one(ToolCardView).render())
+    [response] = sent_responses(backend)
+    assert set(response["response"]) == {"error"}

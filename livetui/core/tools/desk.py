@@ -240,8 +240,11 @@ class ToolDesk:
         if changes:
             self.host.show_later(changes)
 
-    def close(self) -> None:
-        """Quitting: no command outlives the console."""
-        for task in self._tasks.values():
-            task.cancel()
+    async def aclose(self) -> None:
+        """Quitting: no command outlives the console (each is killed, and reaped, by its task)."""
+        tasks = list(self._tasks.values())
         self._tasks.clear()
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=2.0)

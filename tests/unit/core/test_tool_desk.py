@@ -258,3 +258,11 @@ def test_a_typed_result_that_is_not_usable_says_why(typed: str):
     assert result.response is None and result.problem
     if typed.strip():
         assert "looks like JSON but is not valid" in result.problem and "line 1" in result.problem
+
+
+async def test_quitting_kills_running_commands():
+    host, desk, runner = make()
+    await desk.called(call("get_weather", city="Lima"))
+    await runner.started.get()
+    await desk.aclose()
+    assert runner.cancelled.is_set() and host.sent == []
