@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .live import LiveSession
     from .outbox import Outbox
     from .pending import Pending
+    from .tools.desk import ToolDesk
 
 
 class StayingConnected:
@@ -30,6 +31,7 @@ class StayingConnected:
     eventlog: EventLog
     outbox: Outbox
     pending: Pending
+    tools: ToolDesk
     backoff: Backoff
     connected: asyncio.Event
     live: LiveSession | None
@@ -148,6 +150,8 @@ class StayingConnected:
         """No answer streaming, none awaited for a typed turn, and none for speech the
         service has transcribed: moving now loses nothing."""
         if self.conversation.model_turn is not None or self.outbox.awaiting_answer:
+            return False
+        if self.tools.open_calls():  # its result could not go to the new connection
             return False
         last = next((t for t in reversed(self.conversation.turns) if t.role != "system"), None)
         return last is None or last.role != "user" or last.modality != "AUDIO"

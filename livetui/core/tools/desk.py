@@ -101,6 +101,10 @@ class ToolDesk:
     def box(self) -> ToolBox:
         return getattr(self.host.settings, "tools", None) or ToolBox()
 
+    def open_calls(self) -> bool:
+        """A call of this session is still to be answered (a command runs, or the person's dialog waits)."""
+        return any(not card.done for card in self.cards.values())
+
     def waiting(self) -> list[ToolCard]:
         """Calls waiting for the person's answer, oldest first."""
         return [card for card in self.cards.values() if card.state == "waiting"]

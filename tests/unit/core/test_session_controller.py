@@ -273,3 +273,24 @@ async def test_a_whole_conversation_with_the_simulator(backend: SimBackend) -> N
         for task in workers + connections:
             task.cancel()
         await session.aclose()
+
+
+async def test_goaway_waits_while_a_function_call_is_open() -> None:
+    """A call the person has not answered yet belongs to this connection: moving now would
+    lose it, so the move waits (until the deadline at worst)."""
+    from livetui.core.events import FunctionCall, ToolCall
+    from livetui.core.tools.spec import ToolBox, ToolSpec, UserAnswer
+
+    host = FakeHost()
+    controller = SessionController(Settings(modality="TEXT", tools=ToolBox((ToolSpec("ask_me", "", answered_by=UserAnswer()),))),
+                                   backend=None, host=host)
+    controller.start([])
+    await connect(controller)
+    generation = controller.generation
+    await controller.receive(ToolCall((FunctionCall("c1", "ask_me", {}),)), generation)
+    await controller.receive(TurnComplete(), generation)
+    await controller.receive(ResumptionHandle("h-1", resumable=True), generation)
+    await controller.receive(GoAway(time_left_s=30), generation)
+    assert controller.generation == generation, "not while the call waits"
+    assert controller.tools.waiting()[0].call_id == "c1"
+    await controller.net.aclose()
