@@ -342,6 +342,12 @@ class SessionController(StayingConnected, SessionVoice):
 
     # -- function calls (core/tools/desk.py) --------------------------------------
 
+    async def answer_call(self, call_id: str, response: dict[str, Any] | None, scheduling: str | None = None) -> bool:
+        """The person's answer to a call (the dialog): a result ({"output": ...}), or None to
+        refuse; for a NON_BLOCKING call, when the model takes it. False when the call no
+        longer waits (answered, cancelled, or its session left)."""
+        return await self.tools.answer(call_id, response, scheduling)
+
     def emit_news(self, news: ToolAsk) -> None:
         self.host.emit(news)
 

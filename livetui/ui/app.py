@@ -276,7 +276,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
 
         async def answered(reply: ToolReply | None) -> None:
             if reply is not None:
-                await self.session.tools.answer(reply.call_id, reply.response, reply.scheduling)
+                await self.session.answer_call(reply.call_id, reply.response, reply.scheduling)
 
         self.push_screen(ToolAnswerScreen(ask), answered)
 
