@@ -25,10 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import jsonschema.exceptions
-import jsonschema.validators
-
 from .declare import declaration, sdk_refusal
 from .runner import program_problem
 from .spec import BEHAVIORS, SCHEDULINGS, CommandAnswer, ToolBox, ToolSpec, UserAnswer
@@ -86,6 +82,8 @@ def check_args(spec: ToolSpec, args: Mapping[str, Any]) -> str | None:
         return None
     if not isinstance(args, Mapping):
         return f"the arguments must be an object, not {type(args).__name__}"
+    import jsonschema  # here: a third of a second to import, paid only where there are tools
+
     schema = _plain(spec.parameters)
     validator = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(_plain(args)))
@@ -249,6 +247,8 @@ class _Reader:
             hint = " (JSON schema types are lowercase)" if isinstance(value.get("type"), str) and value["type"].lower() == "object" else ""
             bad(("parameters", "type"), f'must be "object": the parameters are an object of named arguments{hint}')
             return {}
+        import jsonschema
+
         try:
             jsonschema.validators.validator_for(value, default=jsonschema.Draft202012Validator).check_schema(value)
         except jsonschema.exceptions.SchemaError as exc:
