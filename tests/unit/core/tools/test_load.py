@@ -172,6 +172,12 @@ ONE = '[[function]]\nname = "f"\nanswer = "user"\n'  # lines 1-3
         ),
         (ONE + "[function.parameters]\ntype = 'object'\nproperties.n = { type = 'number', minimum = 'zero' }\n", 6, "parameters.properties.n.minimum", "not a valid JSON schema"),
         ('[[function]]\nname = "f"\nanswer = "user"\n[[function]]\nname = "f"\nanswer = "user"\n', 5, "name", "'f' is declared twice (first at line 2)"),
+        (
+            ONE + "[function.parameters]\ntype = 'object'\nproperties.city = { '$ref' = 'https://example.com/city.json' }\n",
+            6,
+            "parameters.properties.city.$ref",
+            "only references inside the schema (#/...) are taken",
+        ),
         ("title = 'mine'\n" + ONE, 1, "title", "unknown key: the functions go in [[function]] tables"),
         ("", 1, "function", "declares no functions"),
         ("function = 3\n", 1, "function", "must be [[function]] tables"),
@@ -329,6 +335,18 @@ SPEC = ToolSpec(
 )
 def test_the_model_s_arguments_are_checked_against_the_schema(args: dict[str, object], words: str | None) -> None:
     assert check_args(SPEC, args) == words
+
+
+def test_a_local_reference_is_followed_and_the_parameters_are_plain_dicts(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"functions": [{
+        "name": "f", "answer": "user",
+        "parameters": {"type": "object", "$defs": {"unit": {"enum": ["C", "F"]}}, "properties": {"unit": {"$ref": "#/$defs/unit"}}},
+    }]}))
+    (spec,) = load_tools(path).functions
+    assert type(spec.parameters) is dict and type(spec.parameters["properties"]) is dict
+    assert check_args(spec, {"unit": "C"}) is None
+    assert check_args(spec, {"unit": "K"}) == "unit: 'K' is not one of ['C', 'F']"
 
 
 def test_no_schema_takes_any_arguments() -> None:

@@ -107,6 +107,7 @@ async def test_a_flood_on_stderr_is_logged_only_so_far(tmp_path: Path) -> None:
         ("print('the weather is fine')", "the command's output is not JSON (Expecting value): the weather is fine"),
         ("pass", "the command printed nothing; its answer must be JSON on stdout"),
         ("import sys; sys.stdout.buffer.write(b'\"caf\\xe9\"')", "not JSON (not UTF-8)"),
+        ("print('{\"temp\": NaN}')", "not JSON (NaN is not a JSON value)"),
         ("import sys; print('no such city', file=sys.stderr); sys.exit(3)", "the command exited with status 3: no such city"),
         ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", "the command was killed by SIGKILL"),
         ("import os; os.abort()", "the command was killed by SIGABRT"),
@@ -184,6 +185,12 @@ async def test_a_missing_or_unrunnable_program_is_an_error_result(tmp_path: Path
     plain.write_text("print(1)\n")
     denied = await run_command(CommandAnswer(argv=(str(plain),)), {})
     assert denied.state == "failed" and "permission denied" in denied.response["error"]
+
+
+async def test_a_folder_that_went_away_is_named(tmp_path: Path) -> None:
+    answer = CommandAnswer(argv=(sys.executable, "-c", "print(1)"), cwd=tmp_path / "gone")
+    result = await run_command(answer, {})
+    assert result.response == {"error": f"the folder it runs in, {tmp_path / 'gone'}, is not there"}
 
 
 def test_program_problem_says_what_check_would(tmp_path: Path) -> None:
