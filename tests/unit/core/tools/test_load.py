@@ -183,6 +183,7 @@ ONE = '[[function]]\nname = "f"\nanswer = "user"\n'  # lines 1-3
         ("function = 3\n", 1, "function", "must be [[function]] tables"),
         ("function = [3]\n", 1, "function 1", "must be a table of keys"),
         ('[[function]]\nname = "f"\nanswer = = "user"\n', 3, "", "not valid TOML"),
+        (ONE + 'name = "g"\n', 4, "", "not valid TOML: Cannot overwrite a value"),  # a key given twice
     ],
 )
 def test_each_toml_problem_names_its_line_and_field(tmp_path: Path, text: str, line: int, field: str, words: str) -> None:
