@@ -32,7 +32,6 @@ from ..core.settings import (
     Settings,
     VadSettings,
 )
-from ..core.tools.load import ToolsFileError, load_tools
 from ..core.tools.spec import ToolBox
 
 __all__ = ["build_parser", "load_settings", "settings_from_args"]
@@ -173,6 +172,8 @@ def _tools(path: Path | None) -> ToolBox:
     """The declared functions (the flag's file, else the config file's); a bad file is one line."""
     if path is None:
         return ToolBox()
+    from ..core.tools.load import ToolsFileError, load_tools  # with its JSON Schema library: only when asked
+
     try:
         return load_tools(path)
     except ToolsFileError as exc:

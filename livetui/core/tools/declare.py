@@ -7,6 +7,7 @@ same dict, so a file that passes `livetui tools check` is one the SDK will send.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .spec import ToolSpec
@@ -30,14 +31,19 @@ def declaration(spec: ToolSpec, *, behavior: bool = True) -> dict[str, Any]:
 
 
 def sdk_refusal(decl: dict[str, Any]) -> str | None:
-    """None when the google-genai SDK builds a `Tool` from this declaration, else its words."""
+    """None when the google-genai SDK builds a `Tool` from this declaration, else its words.
+    A value it only warns about (an unknown enum, which it would send as is) counts too."""
     import pydantic
     from google.genai import types
 
-    try:
-        types.Tool(function_declarations=[types.FunctionDeclaration(**decl)])
-    except pydantic.ValidationError as exc:
-        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False))
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        try:
+            types.Tool(function_declarations=[types.FunctionDeclaration(**decl)])
+        except pydantic.ValidationError as exc:
+            return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False))
+    if warned:
+        return "; ".join(str(w.message) for w in warned)
     return None
 
 

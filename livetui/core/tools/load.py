@@ -25,10 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import jsonschema.exceptions
-import jsonschema.validators
-
 from .declare import declaration, sdk_refusal
 from .runner import program_problem
 from .spec import BEHAVIORS, SCHEDULINGS, CommandAnswer, ToolBox, ToolSpec, UserAnswer
@@ -86,9 +82,14 @@ def check_args(spec: ToolSpec, args: Mapping[str, Any]) -> str | None:
         return None
     if not isinstance(args, Mapping):
         return f"the arguments must be an object, not {type(args).__name__}"
+    import jsonschema  # here: a third of a second to import, paid only where there are tools
+
     schema = _plain(spec.parameters)
     validator = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(_plain(args)))
+    try:
+        error = jsonschema.exceptions.best_match(validator.iter_errors(_plain(args)))
+    except Exception as exc:  # a reference the schema does not hold: the arguments cannot be judged
+        return f"the arguments could not be checked against the declared schema: {_short(str(exc))}"
     if error is None:
         return None
     where = ".".join(str(p) for p in error.absolute_path)
@@ -249,6 +250,8 @@ class _Reader:
             hint = " (JSON schema types are lowercase)" if isinstance(value.get("type"), str) and value["type"].lower() == "object" else ""
             bad(("parameters", "type"), f'must be "object": the parameters are an object of named arguments{hint}')
             return {}
+        import jsonschema
+
         try:
             jsonschema.validators.validator_for(value, default=jsonschema.Draft202012Validator).check_schema(value)
         except jsonschema.exceptions.SchemaError as exc:
@@ -259,7 +262,11 @@ class _Reader:
                 message = f"not a valid JSON schema: {_short(exc.message)}"
             bad(path, message)
             return {}
-        return value
+        for path, ref in _refs(value, ("parameters",)):
+            if not ref.startswith("#"):
+                bad(path, f"{_show(ref)}: only references inside the schema (#/...) are taken; nothing is fetched")
+                return {}
+        return _plain(value)  # plain dicts: JSON's carry their lines
 
     @staticmethod
     def _choice(item: Mapping[str, Any], key: str, allowed: Sequence[str], bad: Callable[[Path_, str], None]) -> Any:
@@ -516,6 +523,21 @@ def _show(value: Any) -> str:
 
 def _short(text: str, most: int = 200) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _refs(node: Any, path: Path_) -> list[tuple[Path_, str]]:
+    """Every `$ref` in a schema, with where it is."""
+    found: list[tuple[Path_, str]] = []
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                found.append(((*path, key), value))
+            else:
+                found.extend(_refs(value, (*path, key)))
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            found.extend(_refs(value, (*path, n)))
+    return found
 
 
 def _plain(value: Any) -> Any:

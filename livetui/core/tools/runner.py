@@ -71,6 +71,8 @@ async def run_command(answer: CommandAnswer, args: Mapping[str, Any], *, log: Ca
             start_new_session=_POSIX,
         )
     except FileNotFoundError:
+        if answer.cwd is not None and not answer.cwd.is_dir():
+            return failed(f"the folder it runs in, {answer.cwd}, is not there")
         return failed(f"the program {answer.argv[0]} was not found")
     except PermissionError:
         return failed(f"the program {answer.argv[0]} cannot be run (permission denied)")
@@ -116,9 +118,9 @@ async def run_command(answer: CommandAnswer, args: Mapping[str, Any], *, log: Ca
     if not out.strip():
         return failed(f"the command printed nothing; its answer must be JSON on stdout{why}")
     try:
-        value = json.loads(out)
+        value = json.loads(out, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError) as exc:
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+        detail = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         return failed(f"the command's output is not JSON ({detail}): {_preview(out)}")
     return result("answered", {"output": value})
 
@@ -198,6 +200,10 @@ async def _kill(proc: asyncio.subprocess.Process) -> None:
         pass
     # Shielded: a second cancellation must not leave a zombie behind.
     await asyncio.shield(proc.wait())
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")  # Python's json reads NaN and Infinity; the API's JSON does not
 
 
 def _child_env() -> dict[str, str]:
