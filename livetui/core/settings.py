@@ -20,6 +20,7 @@ from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
 from .models import DEFAULT_MODEL
 from .modes import MODES, Mode
+from .prices import ModelPrices
 
 __all__ = [
     "CHUNK_MS_RANGE",
@@ -109,6 +110,8 @@ class Settings:
     # answers from it (1007): its text answers come from the transcript (core.answers).
     refused_text_model: str | None = None
     config_path: Path | None = None  # the file these came from, if any
+    # [prices] in config.toml: models' prices on top of the shipped table (core.prices)
+    prices: tuple[ModelPrices, ...] = field(default=(), hash=False)
 
     def __post_init__(self) -> None:
         if self.modality not in ("TEXT", "AUDIO"):
