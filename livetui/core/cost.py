@@ -66,11 +66,13 @@ class Cost:
 
 
 def format_usd(usd: float) -> str:
-    """Dollars with the digits a small amount needs: $0.000412, $0.0123, $1.23."""
+    """Dollars with the digits a small amount needs: $0.00041, $0.0123, $1.23."""
     if usd == 0:
         return "$0"
+    if usd < 0.00001:
+        return "<$0.00001"
     if usd < 0.01:
-        return f"${usd:.6f}".rstrip("0")
+        return f"${usd:.5f}"
     if usd < 1:
         return f"${usd:.4f}"
     return f"${usd:,.2f}"
