@@ -23,7 +23,7 @@ from typing import Protocol
 
 from .prices import ModelPrices, PriceTable
 
-__all__ = ["Cost", "Counted", "cost_of", "format_usd", "sum_costs"]
+__all__ = ["Cost", "Counted", "conversation_cost", "cost_of", "cost_summary", "format_usd", "sum_costs"]
 
 PER = 1_000_000  # prices are per 1M tokens
 
@@ -161,3 +161,17 @@ class _Counter:
         self.notes.append(f"{cached:,} cached tokens at the cached price, taken as text")
         text = self.price(self.entry.input("TEXT"), "text input")
         return cached * (text - price)
+
+
+def conversation_cost(usage_by_model: Mapping[str | None, Counted], table: PriceTable) -> Cost:
+    """A saved conversation's cost: its usage on each model it used, each at that model's
+    prices; unknown if any part is (a model without prices, a missing price)."""
+    return sum_costs(cost_of(usage, model, table) for model, usage in sorted(usage_by_model.items(), key=lambda kv: kv[0] or ""))
+
+
+def cost_summary(cost: Cost, models: Iterable[str | None], table: PriceTable) -> str:
+    """One line for a saved conversation: "~$0.0123 (prices of 2026-12-02)", or why unknown."""
+    if cost.usd is None:
+        return f"cost unknown: {cost.unknown}"
+    dated = sorted({table.dated(model) for model in models})
+    return f"{cost.text()} ({', '.join(dated)})" if dated else cost.text()

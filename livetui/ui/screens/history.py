@@ -28,6 +28,8 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Markdown, Static
 
+from ...core.cost import conversation_cost
+from ...core.prices import price_table, shipped_prices
 from ...core.store import ConversationInfo, StoreError, export_conversation, list_conversations
 from ..actions import CONVERSATION, HISTORY
 from ..widgets.cursorlist import CursorList, fit
@@ -225,7 +227,7 @@ class HistoryScreen(ExportActions, FilteredListScreen["HistoryChoice | None"]):
             self.set_detail("")
             return
         here = " · the conversation you are in" if info.id == self.current_id else ""
-        self.set_detail(f"{info.id} · last written {_when(info.modified)}{here}")
+        self.set_detail(f"{info.id} · last written {_when(info.modified)}{usage_detail(info, self.app)}{here}")
 
     # -- the filter ----------------------------------------------------------------
 
@@ -398,3 +400,14 @@ class ConversationView(ExportActions, Screen[str | None]):
 def _plain(text: str) -> str:
     """Text shown inside Markdown, its own markup characters escaped."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|~" else c for c in text)
+
+
+def usage_detail(info: ConversationInfo, app: object) -> str:
+    """" · 12,345 tokens · ~$0.0123" for the detail line ("" before any usage); the cost at
+    the app's prices ([prices] on top of the shipped table)."""
+    if not info.usage.turns:
+        return ""
+    settings = getattr(app, "settings", None)
+    table = price_table(settings.prices) if settings is not None else shipped_prices()
+    cost = conversation_cost(info.usage_by_model, table)
+    return f" · {info.usage.total:,} tokens · {cost.text() if cost.known else 'cost unknown'}"
