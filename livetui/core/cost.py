@@ -106,7 +106,7 @@ class _Counter:
     def __init__(self, entry: ModelPrices) -> None:
         self.entry = entry
         self.notes: list[str] = []
-        self.estimated = not entry.official
+        self.estimated = not (entry.official or entry.yours)  # the user's own prices are theirs to trust
 
     def price(self, found: float | None, what: str) -> float:
         if found is None:
@@ -172,6 +172,6 @@ def conversation_cost(usage_by_model: Mapping[str | None, Counted], table: Price
 def cost_summary(cost: Cost, models: Iterable[str | None], table: PriceTable) -> str:
     """One line for a saved conversation: "~$0.0123 (prices of 2026-12-02)", or why unknown."""
     if cost.usd is None:
-        return f"cost unknown: {cost.unknown}"
+        return f"unknown ({cost.unknown})"
     dated = sorted({table.dated(model) for model in models})
     return f"{cost.text()} ({', '.join(dated)})" if dated else cost.text()

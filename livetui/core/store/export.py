@@ -83,8 +83,10 @@ def export_conversation(
 def export_jsonl(loaded: LoadedConversation, environ: Mapping[str, str] | None = None, prices: PriceTable | None = None) -> str:
     """The file as written, without the lines that are not records; control codes that
     JSON leaves raw (DEL, C1, bidi) as \\u escapes: the same text, safe to print.
-    A last "totals" record (not in the file) carries the tokens and the cost."""
-    lines = [*loaded.lines, totals_record(loaded, prices or shipped_prices())]
+    After the usage records, a last "totals" record (not in the file) carries the tokens and the cost."""
+    lines = list(loaded.lines)
+    if loaded.usage_total.turns:
+        lines.append(totals_record(loaded, prices or shipped_prices()))
     return "".join(escape_in_json(scrub_secrets(line, environ)) + "\n" for line in lines)
 
 
@@ -100,7 +102,7 @@ def totals_record(loaded: LoadedConversation, prices: PriceTable) -> str:
         "thoughts": usage.thoughts,
         "tool_use_prompt": usage.tool_use_prompt,
         "cached": usage.cached,
-        "cost_usd": cost.usd if usage.turns else 0.0,
+        "cost_usd": cost.usd,
         "cost_estimated": cost.estimated,
         "cost_unknown": cost.unknown,
         "cost_notes": list(cost.notes),
