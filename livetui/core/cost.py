@@ -127,7 +127,7 @@ class _Counter:
             usd += count * self.price(lookup(name), f"{name.lower()} {side}")
         rest = total - covered
         if rest > 0:
-            why = "no per-modality detail" if not covered else "not in the per-modality detail"
+            why = "without per-modality detail" if not covered else "not in the per-modality detail"
             self.uncovered(rest, side, f"{rest:,} {side} tokens {why}, counted as text")
             usd += rest * self.price(lookup("TEXT"), f"text {side}")
         return usd
