@@ -172,3 +172,16 @@ def test_history_with_a_wrong_price_in_config_toml_says_so_and_still_lists(tmp_p
         " per 1M tokens (0 or more), not 'cheap' · costs below at the shipped prices\n"
     )
     assert "unknown" in result.stdout.splitlines()[1]
+
+
+def test_export_counts_the_cost_at_the_prices_in_config_toml(tmp_path: Path) -> None:
+    saved_conversation(tmp_path)  # 12 prompt and 2 response tokens on gemini-live-2.5-flash-preview
+    config = tmp_path / "cfg" / "livetui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[prices."gemini-live-2.5-flash-preview"]\ninput = 1000.0\noutput = 2000.0\n')
+    result = run("export", CID, "--format", "jsonl", tmp_path=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    totals = json.loads(result.stdout.splitlines()[-1])
+    assert (totals["kind"], totals["cost_usd"], totals["prices"]) == ("totals", 0.016, ["your prices"])  # 12 x 1000 + 2 x 2000
+    markdown = run("export", CID, tmp_path=tmp_path).stdout
+    assert "Cost: \\~$0.0160 (your prices).\n" in markdown

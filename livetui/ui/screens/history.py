@@ -29,10 +29,11 @@ from textual.strip import Strip
 from textual.widgets import Footer, Input, Markdown, Static
 
 from ...core.cost import conversation_cost
-from ...core.prices import price_table, shipped_prices
+from ...core.prices import PriceTable
 from ...core.store import ConversationInfo, StoreError, export_conversation, list_conversations
 from ..actions import CONVERSATION, HISTORY
 from ..widgets.cursorlist import CursorList, fit
+from ..widgets.tokens import app_prices
 from .export import ExportActions
 from .filteredlist import FilteredListScreen
 
@@ -317,8 +318,8 @@ class HistoryScreen(ExportActions, FilteredListScreen["HistoryChoice | None"]):
 # --- reading one -------------------------------------------------------------------
 
 
-def _read(path: Path) -> str:
-    return export_conversation(path, fmt="md").text
+def _read(path: Path, prices: PriceTable | None = None) -> str:
+    return export_conversation(path, fmt="md", prices=prices).text
 
 
 class ConversationView(ExportActions, Screen[str | None]):
@@ -369,7 +370,7 @@ class ConversationView(ExportActions, Screen[str | None]):
     async def read(self) -> None:
         about = self.query_one("#about", Static)
         try:
-            text = await asyncio.to_thread(_read, self.path)
+            text = await asyncio.to_thread(_read, self.path, app_prices(self.app))
         except StoreError as exc:
             self.problem = str(exc)
             about.update(f"{self.conversation_id} · cannot be read")
@@ -407,7 +408,5 @@ def usage_detail(info: ConversationInfo, app: object) -> str:
     the app's prices ([prices] on top of the shipped table)."""
     if not info.usage.turns:
         return ""
-    settings = getattr(app, "settings", None)
-    table = price_table(settings.prices) if settings is not None else shipped_prices()
-    cost = conversation_cost(info.usage_by_model, table)
+    cost = conversation_cost(info.usage_by_model, app_prices(app))
     return f" · {info.usage.total:,} tokens · {cost.text() if cost.known else 'cost unknown'}"

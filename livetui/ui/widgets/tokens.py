@@ -77,9 +77,7 @@ class TokenCounter(Static):
     def _pricing(self) -> tuple[str | None, PriceTable]:
         """The model now in use and the prices ([prices] on top of the shipped table)."""
         settings = getattr(self.app, "settings", None)
-        if settings is None:  # a host without settings (a widget test): no model, no price
-            return None, shipped_prices()
-        return settings.model, price_table(settings.prices)
+        return (settings.model if settings is not None else None), app_prices(self.app)
 
     def _cost_line(self, totals: UsageTotals) -> Text:
         """One line: the last turn's cost · the session's, as the rows above; the prices'
@@ -103,6 +101,13 @@ class TokenCounter(Static):
         line.append(" · ", style="dim")
         line.append(session.text())
         return line
+
+
+def app_prices(app: object) -> PriceTable:
+    """The prices the app counts with: [prices] from its settings on top of the shipped
+    table (just the shipped table in a host without settings, such as a screen's test)."""
+    settings = getattr(app, "settings", None)
+    return price_table(settings.prices) if settings is not None else shipped_prices()
 
 
 def cost_tooltip(model: str | None, table: PriceTable, last: Cost | None, session: Cost) -> str:
