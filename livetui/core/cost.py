@@ -123,16 +123,16 @@ class _Counter:
             covered += count
             name = "TEXT" if modality == "MODALITY_UNSPECIFIED" else modality
             if name != modality:
-                self.uncovered(count, side, f"{count:,} {side} tokens of no stated modality, counted as text")
+                self.uncovered(f"{count:,} {side} tokens of no stated modality, counted as text")
             usd += count * self.price(lookup(name), f"{name.lower()} {side}")
         rest = total - covered
         if rest > 0:
             why = "without per-modality detail" if not covered else "not in the per-modality detail"
-            self.uncovered(rest, side, f"{rest:,} {side} tokens {why}, counted as text")
+            self.uncovered(f"{rest:,} {side} tokens {why}, counted as text")
             usd += rest * self.price(lookup("TEXT"), f"text {side}")
         return usd
 
-    def uncovered(self, count: int, side: str, note: str) -> None:
+    def uncovered(self, note: str) -> None:
         self.estimated = True
         self.notes.append(note)
 
