@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.store import StoreError, export_conversation
+from .history import user_prices
 
 
 def export_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -21,7 +22,7 @@ def export_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | No
     parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write FILE (created 0600) instead of printing")
     args = parser.parse_args(argv)
     try:
-        exported = export_conversation(args.id, args.output, args.format)
+        exported = export_conversation(args.id, args.output, args.format, prices=user_prices(err))
     except StoreError as exc:
         print(f"livetui: {exc}", file=err)
         return 1

@@ -21,6 +21,7 @@ from .events import Modality
 from .models import DEFAULT_MODEL
 from .modes import MODES, Mode
 from .tools.spec import ToolBox
+from .prices import ModelPrices
 
 __all__ = [
     "CHUNK_MS_RANGE",
@@ -112,6 +113,8 @@ class Settings:
     config_path: Path | None = None  # the file these came from, if any
     # The functions the model may call (`--tools FILE`, `[tools] file`; core.tools.load).
     tools: ToolBox = ToolBox()
+    # [prices] in config.toml: models' prices on top of the shipped table (core.prices)
+    prices: tuple[ModelPrices, ...] = field(default=(), hash=False)
 
     def __post_init__(self) -> None:
         if self.modality not in ("TEXT", "AUDIO"):

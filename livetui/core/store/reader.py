@@ -82,6 +82,7 @@ def _assemble(path: Path, lines: list[str], records: list[Record], skipped: int)
     settings = StoredSettings()
     handle: str | None = None
     usage = UsageTotals()
+    by_model: dict[str | None, UsageTotals] = {}
     started: datetime | None = None
     for record in records:
         if started is None:
@@ -111,6 +112,7 @@ def _assemble(path: Path, lines: list[str], records: list[Record], skipped: int)
                 turns.append(StoredTurn("system", safe_text(_str_or(record.get("text"), "")), level=level, at=record.time))
             case "usage":
                 usage = usage.add(_usage(record))
+                by_model[settings.model] = by_model.get(settings.model, UsageTotals()).add(_usage(record))
             case "handle":
                 value = record.get("handle")
                 if isinstance(value, str) and value:
@@ -125,6 +127,7 @@ def _assemble(path: Path, lines: list[str], records: list[Record], skipped: int)
         usage_total=usage,
         started=started,
         skipped=skipped,
+        usage_by_model=by_model,
     )
 
 
@@ -180,6 +183,8 @@ def list_conversations(directory: Path | str | None = None, environ: Mapping[str
                 title=_one_line(title, TITLE_CHARS),
                 turns=len(spoken),
                 model=loaded.settings.model,
+                usage=loaded.usage_total,
+                usage_by_model=loaded.usage_by_model,
             )
         )
     infos.sort(key=lambda info: (info.modified, info.id), reverse=True)
@@ -206,6 +211,9 @@ def _usage(record: Record) -> Usage:
         total=_count(record.get("total")),
         prompt_by_modality=_counts(record.get("prompt_by_modality")),
         response_by_modality=_counts(record.get("response_by_modality")),
+        thoughts=_count(record.get("thoughts")),
+        tool_use_prompt=_count(record.get("tool_use_prompt")),
+        cached=_count(record.get("cached")),
     )
 
 

@@ -120,6 +120,7 @@ class Record:
         fields: dict[str, Any] = {"prompt": usage.prompt, "response": usage.response, "total": usage.total}
         fields["prompt_by_modality"] = dict(usage.prompt_by_modality)
         fields["response_by_modality"] = dict(usage.response_by_modality)
+        fields |= _billed_apart(usage)
         return cls("usage", fields)
 
     @classmethod
@@ -184,6 +185,8 @@ class LoadedConversation:
     usage_total: UsageTotals
     started: datetime | None
     skipped: int = 0  # lines that were not records (a torn last line, say)
+    # usage_total split by the model in use when each usage came (a cost is per model)
+    usage_by_model: Mapping[str | None, UsageTotals] = field(default_factory=dict)
 
     def past_turns(self) -> list[PastTurn]:
         """The context to replay into a new session (see core.carryover)."""
@@ -199,4 +202,13 @@ class ConversationInfo:
     title: str  # the first thing the user said, on one line ("" if nothing yet)
     turns: int  # user and model turns
     model: str | None
+    # tokens and, by the model they were spent on, what the cost is counted from (core.cost)
+    usage: UsageTotals = UsageTotals()
+    usage_by_model: Mapping[str | None, UsageTotals] = field(default_factory=dict)
+
+
+def _billed_apart(usage: Usage) -> dict[str, int]:
+    """The counts a cost needs besides prompt and response (core.cost), when there are any."""
+    counts = {"thoughts": usage.thoughts, "tool_use_prompt": usage.tool_use_prompt, "cached": usage.cached}
+    return {name: count for name, count in counts.items() if count}
 
