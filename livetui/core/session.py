@@ -40,12 +40,14 @@ from .events import (
     SessionStarted,
     TurnComplete,
 )
+from .latency import LatencyRecorder
 from .live import LiveSession, describe_error
 from .netloop import NetLoop
 from .outbox import Outbox
 from .pending import Pending
 from .persist import Transcript
 from .recovery import Backoff
+from .sessionlatency import SessionLatency
 from .sessionvoice import SessionVoice
 from .settings import Settings
 from .staying import StayingConnected
@@ -71,7 +73,7 @@ class Host(Protocol):
         """Call back on the host's loop after what is already queued there."""
 
 
-class SessionController(StayingConnected, SessionVoice):
+class SessionController(StayingConnected, SessionVoice, SessionLatency):
     def __init__(
         self,
         settings: Settings,
@@ -97,6 +99,7 @@ class SessionController(StayingConnected, SessionVoice):
         self.pending = Pending()  # how long the service keeps us waiting, for the status bar
         self.state = "connecting"
         self.voice: Voice | None = None  # made by the host once it shows levels
+        self.latency = LatencyRecorder()  # each answer's latency, and the session's (core/sessionlatency.py)
         self._fresh_trust = True  # the client read SSL_CERT_FILE after the last good connection
         self._recovering = False
         self._announce_start = True  # the next SessionStarted gets a "connected" line in the chat
@@ -306,6 +309,7 @@ class SessionController(StayingConnected, SessionVoice):
                 if self.voice is not None and any(isinstance(c, TurnAdded) and c.turn.role == "model" for c in changes):
                     self.voice.unanswered.clear()  # an answer begins: the model heard what the mic sent
                 await self.show(changes)
+                await self.time_event(event, changes)
 
     def _end_cut_answer(self) -> list[Change]:
         """The session is left: an answer still streaming ends here, marked interrupted,
