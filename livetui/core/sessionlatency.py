@@ -78,6 +78,9 @@ class SessionLatency:
             if isinstance(change, TurnAdded) and change.turn.role == "model":
                 speech = self.voice.speech_at if self.voice is not None else None
                 recorder.answer_began(change.turn.id, now, speech_at=speech)
+                # The engine's stamp may predate this (the first sample can play before this
+                # loop sees the answer): a stamp counts if its mark came after the last answer began.
+                self._previous_began_at = getattr(self, "_answer_began_at", 0.0)
                 self._answer_began_at = now
         turn = self.conversation.model_turn
         match event:
@@ -101,8 +104,7 @@ class SessionLatency:
     def _check_heard(self, turn: Turn, since: float) -> None:
         voice = self.voice
         at = voice.heard_at() if voice is not None else None
-        began = getattr(self, "_answer_began_at", 0.0)
-        if at is not None and at >= began:  # older: the previous answer's stamp (this one played nothing yet)
+        if at is not None and voice is not None and voice.marked_at > getattr(self, "_previous_began_at", 0.0):
             moved = self.latency.audio_heard(turn.id, at)
             if moved is not None:
                 self.host.later(self._latency_moved, turn, moved)

@@ -93,6 +93,7 @@ class Voice:
         self._glitches_seen = (0, 0)  # (late, dry) as last reported
         self.file: FileSend | None = None  # the WAV file being sent, if any
         self._mark_next = False  # time the sound of the next audio (the model speaking after a tool result)
+        self.marked_at = 0.0  # when the sample `heard_at` times was marked (time.monotonic())
 
     # -- devices ---------------------------------------------------------------
 
@@ -179,8 +180,10 @@ class Voice:
             if self._answer_done:
                 self._answer_done = False
                 self.buffer.new_turn()  # which marks its first sample, to time when it is heard
+                self.marked_at = time.monotonic()
             elif self._mark_next:
                 self.buffer.mark()
+                self.marked_at = time.monotonic()
             self._mark_next = False
             if self.recorder is not None:
                 self.recorder.write_output(pcm)
