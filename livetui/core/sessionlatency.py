@@ -15,7 +15,7 @@ Where each moment comes from:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .conversation import Change, Turn, TurnAdded, TurnText
@@ -32,7 +32,6 @@ from .latency import LatencyRecorder
 
 if TYPE_CHECKING:
     import asyncio
-    from collections.abc import Callable
 
     from .conversation import Conversation
     from .voice import Voice
@@ -48,6 +47,7 @@ class SessionLatency:
     conversation: Conversation
     host: Any
     latency: LatencyRecorder
+    monotonic: Callable[[], float] = staticmethod(time.monotonic)  # pictures of the app freeze it
 
     async def show(self, changes: Sequence[Change], persist: bool = True) -> None:
         raise NotImplementedError  # the controller's
@@ -59,12 +59,16 @@ class SessionLatency:
 
     def typed_pressed(self, at: float | None = None) -> None:
         """Enter was pressed on a typed turn (`at`: time.monotonic(), now if not given)."""
-        self.latency.typed(time.monotonic() if at is None else at)
+        self.latency.typed(self.monotonic() if at is None else at)
+
+    def tool_called(self, call_id: str, at: float | None = None) -> None:
+        """A function call arrived (done by `time_event` for every ToolCall that reaches it)."""
+        self.latency.tool_called(call_id, self.monotonic() if at is None else at)
 
     def tool_answered(self, call_id: str, at: float | None = None) -> None:
         """The tool desk sent a call's result (or error, or refusal) to the model: the
         clock of "result → speaking again" starts, and the next audio is timed."""
-        self.latency.tool_answered(call_id, time.monotonic() if at is None else at)
+        self.latency.tool_answered(call_id, self.monotonic() if at is None else at)
         if self.voice is not None:
             self.voice.mark_next_audio()
 
@@ -72,7 +76,7 @@ class SessionLatency:
 
     async def time_event(self, event: Event, changes: Sequence[Change]) -> None:
         """After `event` was applied (its `changes` shown): stamp what it tells of latency."""
-        now = time.monotonic()
+        now = self.monotonic()
         recorder = self.latency
         for change in changes:
             if isinstance(change, TurnAdded) and change.turn.role == "model":
@@ -108,7 +112,7 @@ class SessionLatency:
             moved = self.latency.audio_heard(turn.id, at)
             if moved is not None:
                 self.host.later(self._latency_moved, turn, moved)
-        if not self.latency.waits_for_audio(turn.id) or time.monotonic() - since > HEARD_GIVE_UP_S:
+        if not self.latency.waits_for_audio(turn.id) or self.monotonic() - since > HEARD_GIVE_UP_S:
             self._heard_watch = None
             return
         if voice is None or (turn is not self.conversation.model_turn and not voice.buffer.playing):

@@ -175,6 +175,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
     def _fit(self, width: int, height: int) -> None:
         """Below about 70x14 the chat gets the whole screen; the sidebar comes back when there is room."""
         self.query_one("#side").display = width >= 70 and height >= 14
+        self.query_one(LatencyPane).compact = height < 30  # 80x24 has no row to spare: one line
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On a pushed screen the app's keys step aside, so the screen's own keys work.
