@@ -192,10 +192,6 @@ class LatencyRecorder:
         """Enter was pressed on a typed turn."""
         self._typed.append(at)
 
-    def forget_waiting(self) -> None:
-        """Turns that will never be answered (a new session without them): they start no clock."""
-        self._typed.clear()
-
     # -- the model's side ----------------------------------------------------------
 
     def answer_began(self, turn_id: int, at: float, speech_at: float | None = None) -> AnswerLatency | None:

@@ -96,8 +96,9 @@ class SessionLatency:
                     recorder.tool_cancelled(call_id)
             case TextDelta(text=text, thought=False) | OutputTranscript(text=text) if text and turn is not None:
                 await self._latency_moved(turn, recorder.text(turn.id, now))
-            case AudioChunk() if turn is not None and recorder.waits_for_audio(turn.id):
-                self._look_for_heard(turn, now)
+            case AudioChunk() if turn is not None and self.voice is not None and self.voice.available:
+                if recorder.waits_for_audio(turn.id):
+                    self._look_for_heard(turn, now)
 
     def _look_for_heard(self, turn: Turn, since: float) -> None:
         if getattr(self, "_heard_watch", None) == turn.id:
@@ -106,6 +107,8 @@ class SessionLatency:
         self._after(0, self._check_heard, turn, since)
 
     def _check_heard(self, turn: Turn, since: float) -> None:
+        if getattr(self, "_heard_watch", None) != turn.id:
+            return  # a newer answer is watched now: the stamp is its own, not this one's
         voice = self.voice
         at = voice.heard_at() if voice is not None else None
         if at is not None and voice is not None and voice.marked_at > getattr(self, "_previous_began_at", 0.0):
@@ -115,8 +118,8 @@ class SessionLatency:
         if not self.latency.waits_for_audio(turn.id) or self.monotonic() - since > HEARD_GIVE_UP_S:
             self._heard_watch = None
             return
-        if voice is None or (turn is not self.conversation.model_turn and not voice.buffer.playing):
-            self._heard_watch = None  # the answer is over and nothing more will play: never heard
+        if voice is None or not voice.available or (turn is not self.conversation.model_turn and not voice.buffer.playing):
+            self._heard_watch = None  # no speaker, or the answer is over and nothing more will play: never heard
             return
         self._after(HEARD_POLL_S, self._check_heard, turn, since)
 
