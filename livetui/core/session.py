@@ -47,7 +47,7 @@ from .outbox import Outbox
 from .pending import Pending
 from .persist import Transcript
 from .recovery import Backoff
-from .sessionlatency import SessionLatency
+from .sessionlatency import SessionLatency, restore_latency
 from .sessionvoice import SessionVoice
 from .settings import Settings
 from .staying import StayingConnected
@@ -370,7 +370,9 @@ class SessionController(StayingConnected, SessionVoice, SessionLatency):
         # Connection chatter ("connected", "reconnecting") is not brought back; dividers and errors are.
         kept = [t for t in saved.turns if t.role != "system" or t.level != "info"]
         past = [(t.role, t.text, cast(Modality, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT"), t.interrupted, t.at) for t in kept]
-        return self.conversation.restore(past)
+        changes = self.conversation.restore(past)
+        restore_latency(changes, kept)
+        return changes
 
     def continue_saved(self, saved: Any) -> None:
         """The session that carries a saved conversation on: by its handle while the

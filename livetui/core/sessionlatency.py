@@ -129,3 +129,11 @@ class SessionLatency:
         turn.latency = latency
         await self.show([TurnText(turn, "")])  # saved with the turn, and its header redrawn
         self.host.emit(LatencyMeasured(turn.id, self.latency.summary()))
+
+
+def restore_latency(changes: Sequence[Change], saved: Sequence[Any]) -> None:
+    """A saved conversation shown again: each answer's header keeps the latency it had
+    (`saved`: the stored turns, one a change; the session's summary counts only its own)."""
+    for change, stored in zip(changes, saved, strict=False):
+        if isinstance(change, TurnAdded) and change.turn.role == "model":
+            change.turn.latency = getattr(stored, "latency", None)

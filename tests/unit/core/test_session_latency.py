@@ -54,3 +54,22 @@ async def test_an_answer_nobody_asked_for_is_not_timed(controller: SessionContro
     turn = controller.conversation.model_turn
     assert turn is not None and turn.latency is None
     assert not [n for n in host_of(controller).news if isinstance(n, LatencyMeasured)]
+
+
+async def test_a_continued_conversation_keeps_each_answers_latency_on_its_header(controller: SessionController) -> None:  # noqa: F811
+    from types import SimpleNamespace
+
+    from livetui.core.store.records import StoredTurn
+
+    controller.backend = SimpleNamespace(label="offline simulator")
+    lat = AnswerLatency("spoken", 0.3, 0.7)
+    saved = SimpleNamespace(turns=(
+        StoredTurn("system", "connected"),  # connection chatter is not brought back
+        StoredTurn("user", "Hi", "AUDIO"),
+        StoredTurn("model", "Hello.", "AUDIO", audio_seconds=1.0, latency=lat),
+        StoredTurn("model", "More.", "TEXT"),
+    ))
+    changes = controller.begin(saved)
+    shown = [(c.turn.role, c.turn.latency) for c in changes]  # type: ignore[union-attr]
+    assert shown == [("user", None), ("model", lat), ("model", None)]
+    assert controller.latency.summary().empty  # the summary is this session's
