@@ -25,6 +25,7 @@ from .events import (
     TurnComplete,
     Usage,
 )
+from .latency import AnswerLatency
 from .usage import UsageTotals
 
 Role = Literal["user", "model", "system"]
@@ -45,6 +46,7 @@ class Turn:
     usage: Usage | None = None
     thoughts: str = ""  # the model's thought parts: shown apart, never part of the answer
     working: bool = False  # the model still works on this request in the background
+    latency: AnswerLatency | None = None  # an answer's, as far as measured (core/latency.py)
 
     @property
     def open(self) -> bool:

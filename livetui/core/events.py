@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .audio.rates import OUTPUT_RATE
+from .latency import LatencySummary
 from .sanitize import safe_text
 
 Modality = Literal["TEXT", "AUDIO"]
@@ -181,7 +182,15 @@ class AudioOnlyRefused:
     message: str
 
 
-SessionNews = ConnectionState | AnswerHeard | AudioOnlyRefused
+@dataclass(frozen=True)
+class LatencyMeasured:
+    """An answer's latency moved (core/latency.py): the session's summary as it stands now."""
+
+    turn_id: int
+    summary: LatencySummary
+
+
+SessionNews = ConnectionState | AnswerHeard | AudioOnlyRefused | LatencyMeasured
 
 
 Event = (

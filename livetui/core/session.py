@@ -40,6 +40,7 @@ from .events import (
     SessionStarted,
     TurnComplete,
 )
+from .latency import LatencyRecorder
 from .live import LiveSession, describe_error
 from .modelsettings import tool_notes
 from .netloop import NetLoop
@@ -47,6 +48,7 @@ from .outbox import Outbox
 from .pending import Pending
 from .persist import Transcript
 from .recovery import Backoff
+from .sessionlatency import SessionLatency, restore_latency
 from .sessionvoice import SessionVoice
 from .settings import Settings
 from .staying import StayingConnected
@@ -72,7 +74,7 @@ class Host(Protocol):
         """Call back on the host's loop after what is already queued there."""
 
 
-class SessionController(StayingConnected, SessionVoice):
+class SessionController(StayingConnected, SessionVoice, SessionLatency):
     def __init__(
         self,
         settings: Settings,
@@ -98,6 +100,7 @@ class SessionController(StayingConnected, SessionVoice):
         self.pending = Pending()  # how long the service keeps us waiting, for the status bar
         self.state = "connecting"
         self.voice: Voice | None = None  # made by the host once it shows levels
+        self.latency = LatencyRecorder()  # each answer's latency, and the session's (core/sessionlatency.py)
         self._fresh_trust = True  # the client read SSL_CERT_FILE after the last good connection
         self._recovering = False
         self._announce_start = True  # the next SessionStarted gets a "connected" line in the chat
@@ -309,6 +312,7 @@ class SessionController(StayingConnected, SessionVoice):
                 if self.voice is not None and any(isinstance(c, TurnAdded) and c.turn.role == "model" for c in changes):
                     self.voice.unanswered.clear()  # an answer begins: the model heard what the mic sent
                 await self.show(changes)
+                await self.time_event(event, changes)
 
     def _end_cut_answer(self) -> list[Change]:
         """The session is left: an answer still streaming ends here, marked interrupted,
@@ -369,7 +373,9 @@ class SessionController(StayingConnected, SessionVoice):
         # Connection chatter ("connected", "reconnecting") is not brought back; dividers and errors are.
         kept = [t for t in saved.turns if t.role != "system" or t.level != "info"]
         past = [(t.role, t.text, cast(Modality, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT"), t.interrupted, t.at) for t in kept]
-        return self.conversation.restore(past)
+        changes = self.conversation.restore(past)
+        restore_latency(changes, kept)
+        return changes
 
     def continue_saved(self, saved: Any) -> None:
         """The session that carries a saved conversation on: by its handle while the

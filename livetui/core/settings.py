@@ -20,8 +20,8 @@ from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
 from .models import DEFAULT_MODEL
 from .modes import MODES, Mode
-from .tools.spec import ToolBox
 from .prices import ModelPrices
+from .tools.spec import ToolBox
 
 __all__ = [
     "CHUNK_MS_RANGE",

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..cost import Cost, conversation_cost, cost_summary
+from ..latency import ms_label
 from ..prices import PriceTable, shipped_prices
 from ..private import write_private
 from ..sanitize import escape_in_json, safe_text
@@ -140,9 +141,21 @@ def _markdown_turn(turn: StoredTurn) -> list[str]:
         name, empty = "Gemini", "*(audio, no transcript)*" if turn.modality == "AUDIO" else "*(no text)*"
         notes += [f"audio {turn.audio_seconds:.1f} s"] if turn.audio_seconds else []
         notes += ["interrupted"] if turn.interrupted else []
+        notes += [note] if (note := _latency_note(turn)) else []
     notes += ["partial"] if turn.partial else []
     heading = f"**{name}**" + (f" ({', '.join(notes)}):" if notes else ":")
     return [heading, "", turn.text.strip() or empty, ""]
+
+
+def _latency_note(turn: StoredTurn) -> str:
+    """The answer's latency in a few words (see the README's Latency section)."""
+    latency = turn.latency
+    if latency is None:
+        return ""
+    start = {"typed": "after Enter", "spoken": "after speech", "tool": "after the tool result"}[latency.origin]
+    parts = [f"text {ms_label(latency.to_text_s)}"] if latency.to_text_s is not None else []
+    parts += [f"heard {ms_label(latency.to_audio_s)}"] if latency.to_audio_s is not None else []
+    return f"{' · '.join(parts)} {start}" if parts else ""
 
 
 def _usage_line(usage: UsageTotals) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from ..events import Usage
 from ..files import special_file
+from ..latency import AnswerLatency
 from ..sanitize import safe_text
 from ..usage import UsageTotals
 from .paths import StoreError, conversation_files, conversations_dir, resolve
@@ -201,6 +202,7 @@ def _stored_turn(record: Record) -> StoredTurn:
         partial=record.partial,
         audio_seconds=_seconds(record.get("audio_seconds")),
         at=record.time,
+        latency=AnswerLatency.from_record(record.get("latency")),
     )
 
 

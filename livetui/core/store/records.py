@@ -20,6 +20,7 @@ from ... import __version__
 from ..carryover import PastTurn
 from ..conversation import Turn
 from ..events import Usage
+from ..latency import AnswerLatency
 from ..usage import UsageTotals
 
 VERSION = 1  # the "v" of every line
@@ -107,8 +108,11 @@ class Record:
         audio_seconds: float = 0.0,
         interrupted: bool = False,
         partial: bool = False,
+        latency: AnswerLatency | None = None,
     ) -> Record:
         fields = {"turn": turn, "text": text, "modality": modality, "audio_seconds": round(audio_seconds, 3)}
+        if latency is not None:  # only once measured: an untimed answer's record is as before
+            fields["latency"] = latency.to_record()
         return cls("model", {**fields, "interrupted": interrupted, "partial": partial})
 
     @classmethod
@@ -146,6 +150,7 @@ class Record:
             audio_seconds=turn.audio_seconds,
             interrupted=turn.interrupted,
             partial=partial,
+            latency=turn.latency,
         )
 
 
@@ -165,6 +170,7 @@ class StoredTurn:
     audio_seconds: float = 0.0
     level: str = "info"  # system lines: info, divider or error
     at: datetime | None = None  # when the turn began (its first record)
+    latency: AnswerLatency | None = None  # an answer's, as measured live (core/latency.py)
 
 
 @dataclass(frozen=True)
