@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..core import settingchecks as checks
 from ..core.configfile import (
     ConfigError,
@@ -32,6 +31,7 @@ from ..core.settings import (
     Settings,
     VadSettings,
 )
+from ..version import version_line
 
 __all__ = ["build_parser", "load_settings", "settings_from_args"]
 
@@ -52,7 +52,7 @@ def _flag(check: Callable[[object], Any], convert: Callable[[str], object] = str
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="livetui", description="A keyboard-driven terminal console for the Gemini Live API.")
-    p.add_argument("--version", action="version", version=f"livetui {__version__}")
+    p.add_argument("--version", action="version", version=version_line())
     p.add_argument("--config", type=Path, metavar="PATH", help=f"settings file (default: {default_config_path()}, if it exists)")
     p.add_argument("--model", type=_flag(checks.model_name), help=f"Live model (default {DEFAULT_MODEL})")
     p.add_argument("--modality", type=_flag(checks.modality), metavar="{text,audio}", help="audio or text answers (default audio; from a model that only speaks, text answers are its transcript)")
