@@ -32,6 +32,7 @@ from ..core.settings import (
     VadSettings,
 )
 from ..version import version_line
+from .paths import DATA_DIR_FLAG, DATA_DIR_HELP, data_dir_flag
 
 __all__ = ["build_parser", "load_settings", "settings_from_args"]
 
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", nargs="?", const="latest", default=None, metavar="ID",
                    help="continue a saved conversation (the latest without ID; see `livetui history`)")
     p.add_argument("--debug", action="store_true", help="write more detail to the log file")
+    p.add_argument(DATA_DIR_FLAG, type=data_dir_flag, metavar="DIR", help=DATA_DIR_HELP)
     modes = p.add_argument_group("modes").add_mutually_exclusive_group()
     modes.add_argument("--translate", metavar="LANG", help="interpreter: your speech translated into LANG (e.g. fr), spoken and shown")
     modes.add_argument("--transcribe", action="store_true", help="dictation: live captions of what you say, nothing spoken back")
