@@ -83,6 +83,7 @@ clean:
 $(STAMPS)/system-deps-%: scripts/install-system-deps.sh
 	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
 	@bash scripts/install-system-deps.sh $* "$(PYTHON)"
+	@if [[ "$${DRY_RUN:-0}" == 1 ]]; then echo "DRY_RUN=1: stopped here; nothing was installed" >&2; exit 1; fi
 	@mkdir -p $(STAMPS) && touch $@
 
 # The venv itself. An existing .venv (even one made by hand) is adopted; one
