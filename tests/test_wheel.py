@@ -54,8 +54,9 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.create(target, with_pip=False, symlinks=True)
     python = target / "bin" / "python"
     site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=target).stdout.strip())
-    # What this interpreter imports from, less the checkout (PYTHONPATH, pytest's rootdir).
-    theirs = [p for p in dict.fromkeys(sys.path) if p and Path(p).is_dir() and not Path(p).resolve().is_relative_to(REPO)]
+    # What this interpreter imports from, less any folder the checkout's livetui is found in (PYTHONPATH,
+    # pytest's rootdir); .venv's site-packages stays, though it lies inside the checkout.
+    theirs = [p for p in dict.fromkeys(sys.path) if p and Path(p).is_dir() and not (Path(p) / "livetui" / "__init__.py").exists()]
     (site / "zz-dependencies.pth").write_text("".join(f"{path}\n" for path in theirs))
     done = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "-q", wheel, cwd=target)
     assert done.returncode == 0, done.stdout + done.stderr
