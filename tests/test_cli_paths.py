@@ -85,6 +85,9 @@ def test_history_reads_the_moved_folder(tmp_path: Path, monkeypatch: pytest.Monk
     assert store.path.parent == moved / "conversations"
     listed = livetui("--data-dir", str(moved), "history", env=xdg(tmp_path))
     assert "kept elsewhere" in listed.stdout
+    assert "kept elsewhere" in livetui("history", "--data-dir", str(moved), env=xdg(tmp_path)).stdout
+    exported = livetui("export", store.id, "--data-dir", str(moved), env=xdg(tmp_path))
+    assert "kept elsewhere" in exported.stdout, exported.stderr
     assert "kept elsewhere" not in livetui("history", env=xdg(tmp_path)).stdout + livetui("history", env=xdg(tmp_path)).stderr
 
 

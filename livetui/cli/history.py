@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ..core.store import StoreError, conversations_dir, list_conversations
+from .paths import add_data_dir, use_data_dir
 from .text import one_line
 
 
@@ -15,7 +16,8 @@ def history_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | N
     """Print the saved conversations as a table, the most recent first."""
     out, err = out or sys.stdout, err or sys.stderr
     parser = argparse.ArgumentParser(prog="livetui history", description="List the saved conversations, the most recent first.")
-    parser.parse_args(argv)
+    add_data_dir(parser)
+    use_data_dir(parser.parse_args(argv).data_dir)
     try:
         infos = list_conversations()
     except StoreError as exc:

@@ -33,6 +33,10 @@ def data_dir_flag(text: str) -> Path:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(DATA_DIR_FLAG, type=data_dir_flag, metavar="DIR", help=DATA_DIR_HELP)
+
+
 def use_data_dir(folder: Path | None) -> None:
     """--data-dir for this run: set as the variable every store reader goes by."""
     if folder is not None:
@@ -60,7 +64,7 @@ def paths_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | Non
         description="Print where livetui keeps its config file, transcripts, recordings and logs (XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME and $LIVETUI_DATA_DIR honoured).",
     )
     parser.add_argument("which", nargs="?", choices=NAMES, help="print only this path (for scripts: cd \"$(livetui paths transcripts)\")")
-    parser.add_argument(DATA_DIR_FLAG, type=data_dir_flag, metavar="DIR", help=DATA_DIR_HELP)
+    add_data_dir(parser)
     parser.add_argument("--config", type=Path, metavar="PATH", help="the settings file to read the record folder from")
     args = parser.parse_args(list(argv))
     use_data_dir(args.data_dir)
