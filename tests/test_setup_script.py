@@ -93,3 +93,20 @@ def test_installed_packages_are_not_installed_again(tmp_path: Path) -> None:
 def test_an_unknown_profile_is_refused() -> None:
     result = subprocess.run(["bash", str(SCRIPT), "everything"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "usage:" in result.stderr
+
+
+def test_pulseaudio_on_pipewire_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIVETUI_INSTALL_PULSEAUDIO", "1")
+    env = {**os.environ, "DRY_RUN": "1", "ASSUME_MISSING": "1", "FAKE_INSTALLED": "pipewire-pulse", "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
+    (tmp_path / "dpkg-query").write_text(FAKE_DPKG_QUERY)
+    (tmp_path / "dpkg-query").chmod(0o755)
+    said = subprocess.run(["bash", str(SCRIPT), "test"], capture_output=True, text=True, env=env, timeout=60).stderr
+    assert " pulseaudio " in said.splitlines()[-1] + " " and "PipeWire is this machine" not in said
+
+
+def test_another_system_gets_the_list(tmp_path: Path) -> None:
+    """No dpkg-query or apt-get on PATH: the packages to find equivalents of, nothing run."""
+    for profile, wanted, unwanted in (("run", "portaudio19-dev", "sox"), ("test", "sox", None)):
+        result = subprocess.run(["/bin/bash", str(SCRIPT), profile], capture_output=True, text=True, env={"PATH": str(tmp_path)}, timeout=60)
+        assert result.returncode == 0 and "not a Debian/Ubuntu system" in result.stderr and wanted in result.stderr
+        assert unwanted is None or unwanted not in result.stderr
