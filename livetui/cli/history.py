@@ -11,6 +11,7 @@ from ..core.configfile import ConfigError, find_config_file, read_config_file
 from ..core.cost import conversation_cost
 from ..core.prices import PriceTable, price_table, shipped_prices
 from ..core.store import StoreError, conversations_dir, list_conversations
+from .paths import add_data_dir, use_data_dir
 from .text import one_line
 
 
@@ -18,7 +19,8 @@ def history_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | N
     """Print the saved conversations as a table, the most recent first."""
     out, err = out or sys.stdout, err or sys.stderr
     parser = argparse.ArgumentParser(prog="livetui history", description="List the saved conversations, the most recent first.")
-    parser.parse_args(argv)
+    add_data_dir(parser)
+    use_data_dir(parser.parse_args(argv).data_dir)
     try:
         infos = list_conversations()
     except StoreError as exc:

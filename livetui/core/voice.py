@@ -32,9 +32,10 @@ UNANSWERED_S = 10  # seconds of unanswered mic audio kept for a new connection
 
 
 def default_record_dir() -> Path:
-    import platformdirs
+    """Where F8 records when no folder is set: the data folder + recordings (moved by --data-dir too)."""
+    from .store.paths import data_dir
 
-    return platformdirs.user_data_path("livetui") / "recordings"
+    return data_dir() / "recordings"
 
 
 class AudioSender(Protocol):
