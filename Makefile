@@ -19,6 +19,7 @@ NO_PYTHON := error: no Python 3.11+ found (tried python3, python3.13, python3.12
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help run lint test test-slow bench sim screenshots clean FORCE
+.PRECIOUS: $(STAMPS)/system-deps-%
 
 help:
 	@echo "make run        set up on first use, then open the console (ARGS=... passed on)"
@@ -42,13 +43,14 @@ lint: $(VENV)/.installed
 	echo "mypy"; $(VENV)/bin/mypy || status=1; \
 	exit $$status
 
-test: lint
+# The tests need more system packages than running does (scripts/install-system-deps.sh test).
+test: $(STAMPS)/system-deps-test lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-test-slow: $(VENV)/.installed
+test-slow: $(STAMPS)/system-deps-test $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -m slow $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed
+bench: $(STAMPS)/system-deps-test $(VENV)/.installed
 	@if [ -f bench/__main__.py ]; then $(VENV)/bin/python -m bench $(ARGS); \
 	else echo "no benchmarks yet (bench/__main__.py does not exist)"; fi
 
@@ -75,15 +77,18 @@ screenshots: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) $(STAMPS)
 
-# System packages: checked once, again only when the script changes.
-$(STAMPS)/system-deps: scripts/install-system-deps.sh
+# System packages, in two sets: what running needs (`make run`, `make sim`), and
+# that plus what only the tests use (a PulseAudio server for their private virtual
+# devices, sox, node). Each checked once, again only when the script changes.
+$(STAMPS)/system-deps-%: scripts/install-system-deps.sh
 	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
-	@bash scripts/install-system-deps.sh "$(PYTHON)"
+	@bash scripts/install-system-deps.sh $* "$(PYTHON)"
+	@if [[ "$${DRY_RUN:-0}" == 1 ]]; then echo "DRY_RUN=1: stopped here; nothing was installed" >&2; exit 1; fi
 	@mkdir -p $(STAMPS) && touch $@
 
 # The venv itself. An existing .venv (even one made by hand) is adopted; one
 # whose python no longer resolves (its interpreter was removed) is made anew.
-$(VENV)/pyvenv.cfg: $(if $(realpath $(VENV)/bin/python),,FORCE) | $(STAMPS)/system-deps
+$(VENV)/pyvenv.cfg: $(if $(realpath $(VENV)/bin/python),,FORCE) | $(STAMPS)/system-deps-run
 	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
 	@echo "creating $(VENV) with $(PYTHON)"
 	@rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages that livetui needs and pip cannot bring.
 #
-#   scripts/install-system-deps.sh [PYTHON]
+#   scripts/install-system-deps.sh run|test [PYTHON]
+#
+# run:  what running the console and the simulator needs (`make run`, `make sim`).
+# test: that, and what only the tests use (`make test`): a PulseAudio server for
+#       their private virtual devices, its clients, sox, Node for tests/js.
 #
 # PYTHON is the interpreter that will create .venv: we check that it can make a
 # venv (Debian ships ensurepip separately) and that its headers exist (PyAudio
@@ -10,28 +14,47 @@
 # Environment:
 #   DRY_RUN=1          print the install commands instead of running them
 #   ASSUME_MISSING=1   act as if nothing were installed (to test this script)
+#   LIVETUI_INSTALL_PULSEAUDIO=1  on a PipeWire machine, install the pulseaudio
+#                      package for the audio tests anyway (see below)
 #
-# The Makefile runs this once and keeps a stamp in .stamps/, so a second
-# `make` does not even start it; when it does run, all packages are checked
-# in one dpkg-query call, which takes milliseconds.
+# The Makefile runs this once per profile and keeps a stamp in .stamps/, so a
+# second `make` does not even start it; when it does run, all packages (and the
+# sound server's) are checked in one dpkg-query call, which takes milliseconds.
 set -euo pipefail
 
-PYTHON="${1:-}"
+PROFILE="${1:-}"
+PYTHON="${2:-}"
 DRY_RUN="${DRY_RUN:-0}"
 ASSUME_MISSING="${ASSUME_MISSING:-0}"
 
-# portaudio19-dev: PyAudio builds from source against PortAudio's headers.
-# pulseaudio, pulseaudio-utils, libasound2-plugins: the audio tests play and
-#   record through virtual PulseAudio sinks; PyAudio's default ALSA device
-#   reaches them through ALSA's pulse plugin.
-# espeak-ng, sox: the simulator and the audio tests make and convert speech.
-packages=(portaudio19-dev libasound2-plugins pulseaudio pulseaudio-utils espeak-ng sox)
-
 say() { echo "$*" >&2; }
+
+case "$PROFILE" in
+    run | test) ;;
+    *) say "usage: $0 run|test [PYTHON]"; exit 2 ;;
+esac
+
+# Each package with why, said on the line before installing.
+declare -A why=(
+    [portaudio19-dev]="PyAudio builds against PortAudio"
+    [build-essential]="a C compiler for PyAudio"
+    [libasound2-plugins]="ALSA's pulse plugin: PortAudio reaches PulseAudio/PipeWire through it"
+    [espeak-ng]="the offline simulator's voice"
+    [pulseaudio]="the tests' private sound server with virtual devices"
+    [pulseaudio-utils]="pactl, paplay and parec for the audio tests"
+    [sox]="the audio tests make and convert WAV files"
+    [nodejs]="tests/js runs Google's JavaScript SDK"
+    [npm]="tests/js installs that SDK"
+)
+
+packages=(portaudio19-dev libasound2-plugins espeak-ng)
+if [[ "$PROFILE" == test ]]; then
+    packages+=(pulseaudio pulseaudio-utils sox)
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     # Not Debian/Ubuntu: we cannot check, so say what is needed and let pip try.
-    say "note: not a Debian/Ubuntu system; make sure the equivalents of these are installed: ${packages[*]} and a C compiler"
+    say "note: not a Debian/Ubuntu system; make sure the equivalents of these are installed: ${packages[*]} and a C compiler$([[ "$PROFILE" == test ]] && echo ", node and npm")"
     exit 0
 fi
 
@@ -44,7 +67,7 @@ fi
 # Node and npm: tests/js runs Google's JavaScript SDK against the simulator. Checked
 # by command too: a Node from elsewhere (NodeSource, nvm) brings its own npm, and
 # Debian's npm package would conflict with it.
-if [[ "$ASSUME_MISSING" == 1 ]] || ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+if [[ "$PROFILE" == test ]] && { [[ "$ASSUME_MISSING" == 1 ]] || ! { command -v node && command -v npm; } >/dev/null 2>&1; }; then
     packages+=(nodejs npm)
 fi
 
@@ -62,25 +85,46 @@ EOF
     [[ "$ASSUME_MISSING" == 1 ]] && py_has_headers=0 py_has_ensurepip=0
     if [[ "$py_prefix" == /usr ]]; then
         # Debian moves ensurepip into python3.X-venv; without it `python -m venv` fails.
-        [[ "$py_has_ensurepip" == 1 ]] || packages+=("python${py_ver}-venv")
-        [[ "$py_has_headers" == 1 ]] || packages+=("python${py_ver}-dev")
+        [[ "$py_has_ensurepip" == 1 ]] || { packages+=("python${py_ver}-venv"); why["python${py_ver}-venv"]="python -m venv makes .venv"; }
+        [[ "$py_has_headers" == 1 ]] || { packages+=("python${py_ver}-dev"); why["python${py_ver}-dev"]="Python.h for the PyAudio build"; }
     else
         [[ "$py_has_ensurepip" == 1 ]] || say "warning: $PYTHON has no ensurepip, so it cannot create .venv; use another (make PYTHON=/path/to/python3.11 ...)"
         [[ "$py_has_headers" == 1 ]] || say "warning: $PYTHON has no Python.h, so PyAudio will not build; use another (make PYTHON=/path/to/python3.11 ...)"
     fi
 fi
 
-# One dpkg-query for all of them. Unknown packages make it complain and exit 1;
-# they simply count as missing.
-missing=()
-if [[ "$ASSUME_MISSING" == 1 ]]; then
-    missing=("${packages[@]}")
-else
-    installed="$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null || true)"
-    for p in "${packages[@]}"; do
-        grep -qx "$p install ok installed" <<<"$installed" || missing+=("$p")
-    done
+# One dpkg-query for all of them, and for the sound server's packages. Unknown
+# packages make it complain and exit 1; they simply count as missing.
+# ASSUME_MISSING still asks about the sound server, so a fake dpkg-query on PATH
+# can play a PipeWire machine in the tests.
+server=(pipewire pipewire-pulse pipewire-audio)
+installed="$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" "${server[@]}" 2>/dev/null || true)"
+has() { grep -qx "$1 install ok installed" <<<"$installed"; }
+
+# PipeWire as the sound server: pipewire-pulse (or the pipewire-audio set) is
+# installed, or PipeWire is there and PulseAudio is not. Then no second server is
+# installed. `make run` never needs one anyway. For `make test` the tests start a
+# private `pulseaudio -n` of their own (livetui.testing.pulse: its own socket and
+# config, never the user's server), but the binary only comes in Debian's
+# `pulseaudio` package, which pipewire-audio Conflicts with (apt would remove
+# the desktop's PipeWire to install it) and whose login units (pulseaudio.socket,
+# the XDG autostart) would start a second server beside pipewire-pulse. So on
+# PipeWire we leave it out and say so; the audio tests then fail with a line
+# naming it, unless the user installs it on purpose (LIVETUI_INSTALL_PULSEAUDIO=1).
+if has pipewire-pulse || has pipewire-audio || { has pipewire && ! has pulseaudio; }; then
+    if [[ " ${packages[*]} " == *" pulseaudio "* ]] && [[ "${LIVETUI_INSTALL_PULSEAUDIO:-0}" != 1 ]]; then
+        kept=()
+        for p in "${packages[@]}"; do [[ "$p" == pulseaudio ]] || kept+=("$p"); done
+        packages=("${kept[@]}")
+        say "note: PipeWire is this machine's sound server, so the pulseaudio package is not installed (Debian's pipewire-audio conflicts with it, and it would start a second server at login);" \
+            "the audio tests need its binary for their private server: install it yourself, or run LIVETUI_INSTALL_PULSEAUDIO=1 make test, or leave them out with PYTEST_ARGS='-m \"not slow and not audio\"'"
+    fi
 fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if [[ "$ASSUME_MISSING" == 1 ]] || ! has "$p"; then missing+=("$p"); fi
+done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 # Root runs apt-get directly; otherwise sudo, but never a password prompt
@@ -91,15 +135,17 @@ elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     as_root=(sudo -n)
 else
     if command -v sudo >/dev/null 2>&1; then
-        how="sudo needs a password, so run: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+        how="sudo needs a password, so run: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
     else
-        how="not root and no sudo, so as root run: apt-get update && apt-get install -y ${missing[*]}"
+        how="not root and no sudo, so as root run: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
     fi
-    say "error: missing system packages: ${missing[*]}; $how; then run make again"
+    say "error: missing system packages for \`make $PROFILE\`: ${missing[*]}; $how; then run make again"
     exit 1
 fi
 
-say "installing system packages: ${missing[*]}"
+reasons=""
+for p in "${missing[@]}"; do reasons+="${reasons:+; }$p (${why[$p]:-needed})"; done
+say "installing system packages for \`make $PROFILE\`: $reasons"
 apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
 if [[ "$DRY_RUN" == 1 ]]; then
     say "would run: ${apt[*]} update"

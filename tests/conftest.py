@@ -14,6 +14,8 @@ from livetui.sim import SimOptions, Simulator
 for _name in ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL", "GOOGLE_GENAI_USE_VERTEXAI"):
     os.environ.pop(_name, None)
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+# The tests choose their data folders (XDG_DATA_HOME); a developer's own must not override them.
+os.environ.pop("LIVETUI_DATA_DIR", None)
 
 MakeSim = Callable[..., Awaitable[Simulator]]
 

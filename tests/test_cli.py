@@ -16,6 +16,7 @@ import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -134,10 +135,21 @@ def test_resume_latest_passes_over_files_livetui_did_not_write(tmp_path: Path, m
 
 
 def test_version_and_bad_flags(tmp_path: Path) -> None:
+    line = f"livetui {__version__} (google-genai {metadata.version('google-genai')}, textual {metadata.version('textual')})\n"
     version = run_livetui("--version", tmp_path=tmp_path)
-    assert (version.returncode, version.stdout) == (0, f"livetui {__version__}\n")
+    assert (version.returncode, version.stdout) == (0, line)
+    among_flags = run_livetui("--debug", "--version", tmp_path=tmp_path)  # argparse's answer: the same line
+    assert (among_flags.returncode, among_flags.stdout) == (0, line)
     bad = run_livetui("--modality", "video", tmp_path=tmp_path)
     assert bad.returncode == 2 and "--modality" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_version_loads_neither_the_console_nor_its_libraries() -> None:
+    """`livetui --version` reads versions from metadata: no numpy, Textual or SDK import."""
+    probe = ("import sys; sys.argv = ['livetui', '--version']; from livetui.launch import main; main(); "
+             "print(sorted(m for m in ('numpy', 'textual', 'google.genai', 'livetui.cli') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
+    assert result.stdout.splitlines()[-1] == "[]"
 
 
 def test_main_hands_settings_and_backend_to_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,8 +63,11 @@ def test_export_jsonl_to_a_private_file(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     result = run("export", CID, "--format", "jsonl", "--output", str(out), tmp_path=tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
-    assert out.read_text() == path.read_text() == export_jsonl(load(path), environ={})
-    assert [json.loads(line)["kind"] for line in out.read_text().splitlines()] == ["start", "user", "model", "usage"]
+    *records, totals = out.read_text().splitlines(keepends=True)
+    assert out.read_text() == export_jsonl(load(path), environ={})
+    assert "".join(records) == path.read_text()  # the file as written, then its tokens and cost
+    assert json.loads(totals)["kind"] == "totals"
+    assert [json.loads(line)["kind"] for line in out.read_text().splitlines()] == ["start", "user", "model", "usage", "totals"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
@@ -122,9 +125,10 @@ def test_history_lists_the_saved_conversations(tmp_path: Path) -> None:
     result = run("history", tmp_path=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
-        "id                    started           turns  title",
-        "20261125-093000-ab12  2026-11-25 09:30      2  What is the capital of France?",  # written last: first
-        "20261126-100000-cd34  2026-11-25 09:30      2  Second one ␛[31mred",  # the escape is shown, never sent
+        "id                    started           turns  tokens     cost  title",
+        # written last: first; its model has no price: its cost is unknown, never $0
+        "20261125-093000-ab12  2026-11-25 09:30      2      14  unknown  What is the capital of France?",
+        "20261126-100000-cd34  2026-11-25 09:30      2      14  unknown  Second one ␛[31mred",  # the escape is shown, never sent
     ]
 
 
@@ -143,3 +147,41 @@ def test_the_console_flags_still_parse_and_help_names_the_subcommands(capsys: py
     with pytest.raises(SystemExit) as bad:
         cli.main(["--modality", "export"])  # "export" as a flag's value is not the subcommand
     assert bad.value.code == 2
+
+
+def test_history_counts_the_cost_at_the_prices_in_config_toml(tmp_path: Path) -> None:
+    saved_conversation(tmp_path)  # 12 prompt and 2 response tokens, no per-modality detail
+    config = tmp_path / "cfg" / "livetui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[prices."gemini-live-2.5-flash-preview"]\ninput = 1000.0\noutput = 2000.0\n')
+    result = run("history", tmp_path=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    # 12 x $1000 + 2 x $2000 per 1M = $0.016; "~": no modality detail, counted as text
+    assert result.stdout.splitlines()[1].split()[4:7] == ["14", "~$0.0160", "What"]
+
+
+def test_history_with_a_wrong_price_in_config_toml_says_so_and_still_lists(tmp_path: Path) -> None:
+    saved_conversation(tmp_path)
+    config = tmp_path / "cfg" / "livetui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[prices."gemini-live-2.5-flash-preview"]\ninput = "cheap"\n')
+    result = run("history", tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == (
+        f"livetui: {config}, line 2: prices.\"gemini-live-2.5-flash-preview\".input must be a number of US dollars"
+        " per 1M tokens (0 or more), not 'cheap' · costs below at the shipped prices\n"
+    )
+    assert "unknown" in result.stdout.splitlines()[1]
+
+
+def test_export_counts_the_cost_at_the_prices_in_config_toml(tmp_path: Path) -> None:
+    saved_conversation(tmp_path)  # 12 prompt and 2 response tokens on gemini-live-2.5-flash-preview
+    config = tmp_path / "cfg" / "livetui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[prices."gemini-live-2.5-flash-preview"]\ninput = 1000.0\noutput = 2000.0\n')
+    result = run("export", CID, "--format", "jsonl", tmp_path=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    totals = json.loads(result.stdout.splitlines()[-1])
+    assert (totals["kind"], totals["cost_usd"], totals["prices"]) == ("totals", 0.016, ["your prices"])  # 12 x 1000 + 2 x 2000
+    markdown = run("export", CID, tmp_path=tmp_path).stdout
+    assert "Cost: \\~$0.0160 (your prices).\n" in markdown

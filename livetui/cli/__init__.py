@@ -27,6 +27,7 @@ from .backend import choose_backend
 from .devices import list_devices
 from .export import export_main
 from .history import history_main
+from .paths import paths_main, take_data_dir, use_data_dir
 from .run import run_app
 
 __all__ = ["export_main", "history_main", "list_devices", "main", "run_app"]
@@ -37,13 +38,16 @@ SUBCOMMANDS_HELP = """also:
   livetui models [--sim]                list the Live models the service offers
   livetui history                       list the saved conversations
   livetui tools check FILE              check a declarations file (--tools FILE)
+  livetui paths [NAME]                  where the config file, transcripts, recordings and logs are
   livetui export ID [--format md|jsonl] [--output FILE]
                                         print or save one (ID: its id or a unique beginning)"""
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = take_data_dir(sys.argv[1:] if argv is None else list(argv))  # `livetui --data-dir DIR history` too
     # Subcommands by the first word, so `livetui [flags]` parses exactly as before.
+    if argv and argv[0] == "paths":
+        return paths_main(argv[1:])
     if argv and argv[0] == "export":
         return export_main(argv[1:])
     if argv and argv[0] == "history":
@@ -60,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.epilog = SUBCOMMANDS_HELP
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     args = parser.parse_args(argv)  # exits 2 on a bad flag, 0 for --help and --version
+    use_data_dir(args.data_dir)
     if args.list_devices:  # needs no settings: a broken config file must not hide the devices
         return list_devices()
     try:

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..core import settingchecks as checks
 from ..core.configfile import (
     ConfigError,
@@ -33,6 +32,8 @@ from ..core.settings import (
     VadSettings,
 )
 from ..core.tools.spec import ToolBox
+from ..version import version_line
+from .paths import DATA_DIR_FLAG, DATA_DIR_HELP, data_dir_flag
 
 __all__ = ["build_parser", "load_settings", "settings_from_args"]
 
@@ -53,7 +54,7 @@ def _flag(check: Callable[[object], Any], convert: Callable[[str], object] = str
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="livetui", description="A keyboard-driven terminal console for the Gemini Live API.")
-    p.add_argument("--version", action="version", version=f"livetui {__version__}")
+    p.add_argument("--version", action="version", version=version_line())
     p.add_argument("--config", type=Path, metavar="PATH", help=f"settings file (default: {default_config_path()}, if it exists)")
     p.add_argument("--model", type=_flag(checks.model_name), help=f"Live model (default {DEFAULT_MODEL})")
     p.add_argument("--modality", type=_flag(checks.modality), metavar="{text,audio}", help="audio or text answers (default audio; from a model that only speaks, text answers are its transcript)")
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     tools = p.add_argument_group("tools")
     tools.add_argument("--tools", type=Path, metavar="FILE",
                        help="functions the model may call, declared in a TOML or JSON file (check one with `livetui tools check FILE`)")
+    p.add_argument(DATA_DIR_FLAG, type=data_dir_flag, metavar="DIR", help=DATA_DIR_HELP)
     modes = p.add_argument_group("modes").add_mutually_exclusive_group()
     modes.add_argument("--translate", metavar="LANG", help="interpreter: your speech translated into LANG (e.g. fr), spoken and shown")
     modes.add_argument("--transcribe", action="store_true", help="dictation: live captions of what you say, nothing spoken back")

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.store import StoreError, export_conversation
+from .history import user_prices
+from .paths import add_data_dir, use_data_dir
 
 
 def export_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -19,9 +21,11 @@ def export_main(argv: Sequence[str], out: TextIO | None = None, err: TextIO | No
     parser.add_argument("id", help="the conversation's id (or a unique beginning of it), or its .jsonl file")
     parser.add_argument("--format", choices=("md", "jsonl"), default="md", help="Markdown (default) or the JSONL records")
     parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write FILE (created 0600) instead of printing")
+    add_data_dir(parser)
     args = parser.parse_args(argv)
+    use_data_dir(args.data_dir)
     try:
-        exported = export_conversation(args.id, args.output, args.format)
+        exported = export_conversation(args.id, args.output, args.format, prices=user_prices(err))
     except StoreError as exc:
         print(f"livetui: {exc}", file=err)
         return 1

@@ -65,7 +65,8 @@ def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[Tex
     PortAudio, ALSA and other C libraries print on fd 2, and Python code on
     sys.stderr: none of it may reach the screen. But Textual's Linux driver draws
     on `sys.__stderr__` (read when the app and its driver are made), so that
-    name is pointed at a duplicate of the original fd 2 while this lasts.
+    name is pointed at a private descriptor of the terminal while this lasts
+    (`terminal_fd`: the original fd 2, or the terminal when stderr was redirected).
     Yields the terminal stream.
     """
     original = sys.__stderr__
@@ -77,13 +78,16 @@ def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[Tex
     original.flush()
     # Opened here and closed in `finally`: they must outlive the `yield`.
     log = open_log(log_path)
-    saved = os.dup(2)  # non-inheritable: child processes never get the terminal through it
-    raw = open(saved, "wb", closefd=True)  # noqa: SIM115
+    saved = os.dup(2)  # fd 2 as it was, put back at the end
+    raw = open(terminal_fd(), "wb", closefd=True)  # noqa: SIM115
     terminal = _Terminal(raw, encoding=original.encoding, errors=original.errors, line_buffering=raw.isatty())
     os.dup2(log.fileno(), 2)
     python_side = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)  # noqa: SIM115
     sys.__stderr__ = terminal
     sys.stderr = _ScrubbedStream(python_side, scrub or Scrubber(os.environ))
+    stdout = sys.__stdout__
+    if raw.isatty() and not os.isatty(1):  # Textual reads the size from sys.__stdout__: the terminal's, not the file's
+        sys.__stdout__ = terminal
     try:
         yield terminal
     finally:
@@ -92,10 +96,29 @@ def stderr_to_log(log_path: Path, scrub: Scrubber | None = None) -> Iterator[Tex
         finally:
             sys.stderr = current
             sys.__stderr__ = original
+            sys.__stdout__ = stdout
             with suppress(OSError):  # a hung-up terminal (its window closed) takes no more output
                 terminal.flush()
             os.dup2(saved, 2)
+            os.close(saved)
             with suppress(OSError):
                 terminal.close()  # the descriptor is closed even when the flush in it fails
             python_side.close()
             log.close()
+
+
+def terminal_fd() -> int:
+    """A private descriptor (non-inheritable: children never get the screen through it) of
+    the terminal to draw on: fd 2's when it is one, as usual. With stderr redirected
+    (`livetui 2>err.log`, a habit with noisy audio libraries) while the user types at a
+    terminal (stdin is one), the console still belongs on that terminal, not in the file:
+    stdout's, else the controlling terminal. Otherwise (no one at a terminal: a pipe, a
+    test harness), fd 2 as it is."""
+    if os.isatty(2) or not os.isatty(0):
+        return os.dup(2)
+    if os.isatty(1):
+        return os.dup(1)
+    try:
+        return os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:  # no controlling terminal after all
+        return os.dup(2)

@@ -21,6 +21,7 @@ import platformdirs
 
 from . import settingchecks as checks
 from .files import special_file
+from .prices import PriceError, check_prices
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -140,6 +141,7 @@ _AUDIO_KNOWN = (*_AUDIO, "record_dir")
 _TOOLS_KNOWN = ("file",)
 _TABLES = ("vad", "audio", "keys", "tools")
 _TOP_KNOWN = (*_TOP, "system_instruction", *_TABLES)
+_TOP_KNOWN = (*_TOP_KNOWN, "prices")  # [prices]: read by _FileReader.prices into top["prices"]
 
 
 @dataclass
@@ -198,6 +200,9 @@ class _FileReader:
         values = FileValues()
         top, vad, audio, keys = values.top, values.vad, values.audio, values.keys
         for key, value in data.items():
+            if key == "prices":
+                top[key] = self.prices(value)
+                continue
             if key in _TABLES:
                 if not isinstance(value, dict):
                     raise self.fail("", key, f"{key} must be a table ([{key}]), not {checks.show(value)}")
@@ -230,6 +235,42 @@ class _FileReader:
             else:
                 raise self.unknown("", key, _TOP_KNOWN)
         return values
+
+    def prices(self, value: object) -> Any:
+        """[prices]: models, each a table of USD per 1M tokens (core.prices), checked."""
+        try:
+            return check_prices(value)
+        except PriceError as exc:
+            where = "prices" if exc.model == "prices" else f'prices."{exc.model}"' + (f".{exc.key}" if exc.key else "")
+            raise ConfigError(f"{where} {exc.message}", self.path, prices_line(self.text, exc.model, exc.key)) from None
+
+
+def prices_line(text: str, model: str, key: str) -> int | None:
+    """The line of [prices] where `model`'s `key` is set (or the model's own line), if found."""
+    found: int | None = None
+    in_prices = False
+    for number, line in enumerate(text.splitlines(), 1):
+        bare = line.strip()
+        if bare.startswith("["):
+            in_prices = bare.startswith("[prices")
+            if in_prices and model in bare and found is None:
+                found = number
+                if not key:
+                    return number
+            elif found is not None:
+                return found  # the model's table ended without the key
+            continue
+        if not in_prices:
+            if bare.startswith("prices") and model in bare:  # prices."m".key = ... at the top level
+                found = found or number
+            continue
+        if model in bare and found is None:  # [prices] "m" = { ... } or "m".key = ...
+            found = number
+            if not key or re.search(rf"\b{re.escape(key)}\s*=", bare):
+                return number
+        elif found is not None and key and re.match(rf"[\"']?{re.escape(key)}[\"']?\s*=", bare):
+            return number
+    return found
 
 
 def check_binding_ids(settings: Settings, known: Sequence[str]) -> None:

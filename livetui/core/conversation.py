@@ -25,6 +25,7 @@ from .events import (
     TurnComplete,
     Usage,
 )
+from .latency import AnswerLatency
 from .tools.card import ToolCard
 from .usage import UsageTotals
 
@@ -47,6 +48,7 @@ class Turn:
     thoughts: str = ""  # the model's thought parts: shown apart, never part of the answer
     working: bool = False  # the model still works on this request in the background
     tools: list[ToolCard] = field(default_factory=list)  # the function calls the model made in this answer
+    latency: AnswerLatency | None = None  # an answer's, as far as measured (core/latency.py)
 
     @property
     def open(self) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .audio.rates import OUTPUT_RATE
+from .latency import LatencySummary
 from .sanitize import safe_text
 from .tools.card import ToolCard
 
@@ -185,7 +186,7 @@ class AudioOnlyRefused:
 @dataclass(frozen=True)
 class ToolAsk:
     """A call the person answers (core/tools/desk.py): the host opens the dialog, which
-    answers through `SessionController.tools.answer`. `schedulings`: the choice offered
+    answers through `SessionController.answer_call`. `schedulings`: the choice offered
     for a NON_BLOCKING result (empty for a BLOCKING one), the first being the default."""
 
     card: ToolCard
@@ -193,7 +194,15 @@ class ToolAsk:
     schedulings: tuple[str, ...] = ()
 
 
-SessionNews = ConnectionState | AnswerHeard | AudioOnlyRefused | ToolAsk
+@dataclass(frozen=True)
+class LatencyMeasured:
+    """An answer's latency moved (core/latency.py): the session's summary as it stands now."""
+
+    turn_id: int
+    summary: LatencySummary
+
+
+SessionNews = ConnectionState | AnswerHeard | AudioOnlyRefused | ToolAsk | LatencyMeasured
 
 
 Event = (

@@ -43,6 +43,7 @@ from .events import (
     ToolCallCancellation,
     TurnComplete,
 )
+from .latency import LatencyRecorder
 from .live import LiveSession, describe_error
 from .modelsettings import tool_notes
 from .netloop import NetLoop
@@ -50,6 +51,7 @@ from .outbox import Outbox
 from .pending import Pending
 from .persist import Transcript
 from .recovery import Backoff
+from .sessionlatency import SessionLatency, restore_latency
 from .sessionvoice import SessionVoice
 from .settings import Settings
 from .staying import StayingConnected
@@ -76,7 +78,7 @@ class Host(Protocol):
         """Call back on the host's loop after what is already queued there."""
 
 
-class SessionController(StayingConnected, SessionVoice):
+class SessionController(StayingConnected, SessionVoice, SessionLatency):
     def __init__(
         self,
         settings: Settings,
@@ -102,6 +104,7 @@ class SessionController(StayingConnected, SessionVoice):
         self.pending = Pending()  # how long the service keeps us waiting, for the status bar
         self.state = "connecting"
         self.voice: Voice | None = None  # made by the host once it shows levels
+        self.latency = LatencyRecorder()  # each answer's latency, and the session's (core/sessionlatency.py)
         self._fresh_trust = True  # the client read SSL_CERT_FILE after the last good connection
         self._recovering = False
         self._announce_start = True  # the next SessionStarted gets a "connected" line in the chat
@@ -311,14 +314,18 @@ class SessionController(StayingConnected, SessionVoice):
                 if turn is not None and turn.modality == "AUDIO":
                     self.host.emit(AnswerHeard(turn.id, event.heard))
             case ToolCall():
-                await self.tools.called(event)
+                await self.time_event(event, [])  # latency: each call's clock starts as it arrives
+                # (the desk may answer at once); then the answer the calls began, if they did
+                await self.time_event(event, await self.tools.called(event))
             case ToolCallCancellation():
                 await self.tools.cancelled(event)
+                await self.time_event(event, [])
             case _:
                 changes = self.conversation.apply(event)
                 if self.voice is not None and any(isinstance(c, TurnAdded) and c.turn.role == "model" for c in changes):
                     self.voice.unanswered.clear()  # an answer begins: the model heard what the mic sent
                 await self.show(changes)
+                await self.time_event(event, changes)
 
     def _end_cut_answer(self) -> list[Change]:
         """The session is left: an answer still streaming ends here, marked interrupted,
@@ -367,6 +374,7 @@ class SessionController(StayingConnected, SessionVoice):
             await self.net.run(live.send_tool_response([types.FunctionResponse(**fields)]))
         except Exception as exc:
             return f"not sent: {describe_error(exc).message}"
+        self.tool_answered(str(fields.get("id") or ""))  # latency: result → speaking again
         return None
 
     # -- new sessions on purpose -------------------------------------------------
@@ -408,7 +416,9 @@ class SessionController(StayingConnected, SessionVoice):
         # Connection chatter ("connected", "reconnecting") is not brought back; dividers and errors are.
         kept = [t for t in saved.turns if t.role != "system" or t.level != "info"]
         past = [(t.role, t.text, cast(Modality, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT"), t.interrupted, t.at) for t in kept]
-        return self._restore_calls(self.conversation.restore(past), kept)
+        changes = self.conversation.restore(past)
+        restore_latency(changes, kept)
+        return self._restore_calls(changes, kept)
 
     def _restore_calls(self, changes: list[Change], kept: Sequence[Any]) -> list[Change]:
         """A saved answer's function calls, as cards under it again."""

@@ -20,6 +20,7 @@ from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
 from .models import DEFAULT_MODEL
 from .modes import MODES, Mode
+from .prices import ModelPrices
 from .tools.spec import ToolBox
 
 __all__ = [
@@ -112,6 +113,8 @@ class Settings:
     config_path: Path | None = None  # the file these came from, if any
     # The functions the model may call (`--tools FILE`, `[tools] file`; core.tools.load).
     tools: ToolBox = ToolBox()
+    # [prices] in config.toml: models' prices on top of the shipped table (core.prices)
+    prices: tuple[ModelPrices, ...] = field(default=(), hash=False)
 
     def __post_init__(self) -> None:
         if self.modality not in ("TEXT", "AUDIO"):

@@ -27,6 +27,7 @@ class UsageTotals:
     tool_use_prompt: int = 0  # function responses the model read
     prompt_by_modality: Mapping[str, int] = field(default_factory=dict)
     response_by_modality: Mapping[str, int] = field(default_factory=dict)
+    cached: int = 0  # of the prompt tokens, those read from a cache (billed at the cached price)
 
     def add(self, usage: Usage) -> UsageTotals:
         """New totals including `usage`; self is left as it was."""
@@ -40,6 +41,7 @@ class UsageTotals:
             tool_use_prompt=self.tool_use_prompt + usage.tool_use_prompt,
             prompt_by_modality=_sum_counts(self.prompt_by_modality, usage.prompt_by_modality),
             response_by_modality=_sum_counts(self.response_by_modality, usage.response_by_modality),
+            cached=self.cached + usage.cached,
         )
 
 

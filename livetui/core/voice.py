@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +32,10 @@ UNANSWERED_S = 10  # seconds of unanswered mic audio kept for a new connection
 
 
 def default_record_dir() -> Path:
-    import platformdirs
+    """Where F8 records when no folder is set: the data folder + recordings (moved by --data-dir too)."""
+    from .store.paths import data_dir
 
-    return platformdirs.user_data_path("livetui") / "recordings"
+    return data_dir() / "recordings"
 
 
 class AudioSender(Protocol):
@@ -76,6 +78,11 @@ class Voice:
         # `silence_ms`: the service's end-of-speech silence, which the gate's hang outlasts.
         self.gate = SilenceGate(audio.chunk_ms, hang_s=hang_for(silence_ms)) if audio.silence_gate else None
         self._gate_stale = False  # the mic was closed: the gate starts afresh (reset on the mic's thread)
+        # Latency (core/latency.py): the last moment the mic sent speech, or a spoken turn
+        # was closed by its key or its file's end (time.monotonic(), set on the mic's thread).
+        # Without the gate, a gate of our own only judges which chunks are speech.
+        self.speech_at: float | None = None
+        self._speech = self.gate or SilenceGate(audio.chunk_ms)
         self.recorder: WavRecorder | None = WavRecorder(audio.record_dir) if audio.record_dir else None
         self.unavailable: str | None = None  # why there is no audio, in words
         self._muted = True
@@ -86,6 +93,8 @@ class Voice:
         self._speaker_lock = threading.Lock()  # play() on the session's loop, a switch on the UI's
         self._glitches_seen = (0, 0)  # (late, dry) as last reported
         self.file: FileSend | None = None  # the WAV file being sent, if any
+        self._mark_next = False  # time the sound of the next audio (the model speaking after a tool result)
+        self.marked_at = 0.0  # when the sample `heard_at` times was marked (time.monotonic())
 
     # -- devices ---------------------------------------------------------------
 
@@ -151,8 +160,12 @@ class Voice:
                 self.gate.reset()  # what the closed mic hears is never sent; the next opening starts afresh
         elif gate is None:
             self.mic_queue.put_threadsafe(pcm)
+            if self._speech is not self.gate and self._speech.feed(pcm).voiced:
+                self.speech_at = time.monotonic()  # the chunk just ended: its speech did too
         else:
             out = gate.feed(pcm)
+            if out.voiced:
+                self.speech_at = time.monotonic()
             for chunk in out.chunks:  # the pre-roll first when it opens
                 self.mic_queue.put_threadsafe(chunk)
             if out.stream_end:
@@ -167,11 +180,26 @@ class Voice:
                 return
             if self._answer_done:
                 self._answer_done = False
-                self.buffer.new_turn()
+                self.buffer.new_turn()  # which marks its first sample, to time when it is heard
+                self.marked_at = time.monotonic()
+            elif self._mark_next:
+                self.buffer.mark()
+                self.marked_at = time.monotonic()
+            self._mark_next = False
             if self.recorder is not None:
                 self.recorder.write_output(pcm)
             self.buffer.write(pcm)
         self.engine.wake()
+
+    def mark_next_audio(self) -> None:
+        """Time when the next audio played is heard (`heard_at`): the model speaking again
+        after a tool result, in the same answer."""
+        self._mark_next = True
+
+    def heard_at(self) -> float | None:
+        """When the marked sample (an answer's first, or the first after `mark_next_audio`)
+        leaves the speaker (time.monotonic()); None until the engine hands it over."""
+        return self.buffer.heard_at() if self.available else None
 
     def playback_glitches(self) -> str | None:
         """The speaker's stutters since the last call, in words, or None: the event log
@@ -237,6 +265,8 @@ class Voice:
     def toggle_talk(self) -> bool:
         """Push-to-talk: terminals send no key-up, so one press starts, the next ends."""
         self.talking = not self.talking
+        if not self.talking:
+            self.speech_at = time.monotonic()  # the key closed the turn: from here the user waits
         self.mic_queue.put_threadsafe(Control("activity_start" if self.talking else "activity_end"))
         return self.talking
 
@@ -263,6 +293,7 @@ class Voice:
                 return await send.run(put, INPUT_RATE * 2 * self.settings.chunk_ms // 1000)
             finally:  # stopped or cancelled too: an open activity would swallow the next turn
                 put(Control("stream_end" if self.automatic_vad else "activity_end"))
+                self.speech_at = time.monotonic()  # the file's turn is over: from here the user waits
                 self.file = None
                 send.finished.set()
         finally:

@@ -11,13 +11,20 @@ import struct
 import sys
 import termios
 import time
+from pathlib import Path
 
 
 class Console:
-    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (80, 24)) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str], size: tuple[int, int] = (80, 24), redirect: dict[int, Path] | None = None
+    ) -> None:
+        """`redirect`: descriptors sent to files instead of the terminal, as a shell's
+        `2>err.log` does ({2: Path("err.log")})."""
         self.started = time.monotonic()  # just before the command starts
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the console
+            for fd, path in (redirect or {}).items():
+                os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
             os.execvpe(sys.executable, [sys.executable, "-m", "livetui", *args], env)
         cols, rows = size
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))

@@ -354,7 +354,8 @@ def virtual_audio() -> Iterator[Pulse]:
     both monitors flow smoothly; undo it all afterwards."""
     missing = _missing_tools()
     if missing:
-        raise AudioRigError(f"the virtual audio devices need {', '.join(missing)}: run `make test` (it installs them) "
+        pipewire = " (on a PipeWire machine it leaves out the pulseaudio server: see the README)" if "pulseaudio" in missing else ""
+        raise AudioRigError(f"the virtual audio devices need {', '.join(missing)}: run `make test` (it installs them{pipewire}) "
                             f"or apt-get install {PACKAGES}")
     if not _has_alsa_pulse_plugin():
         raise AudioRigError("ALSA's pulse plugin is missing, so PortAudio cannot reach PulseAudio: "

@@ -40,6 +40,7 @@ from ..core.events import (
     AudioOnlyRefused,
     ConnectionState,
     Event,
+    LatencyMeasured,
     Modality,
     SessionNews,
     ToolAsk,
@@ -63,6 +64,7 @@ from .textual_internals import CompositorUpdate, FrameHook
 from .toasts import PlainToasts
 from .voicecontrols import VoiceControls
 from .widgets.chat import ChatView, ModelMessage, UserMessage
+from .widgets.latency import LatencyPane
 from .widgets.meters import LevelMeter
 from .widgets.prompt import PromptArea
 from .widgets.status import StatusBar
@@ -144,6 +146,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
                     yield LevelMeter("mic", id="mic")
                     yield LevelMeter("spk", id="spk")
                 yield TokenCounter(self.settings.context_trigger_tokens, id="tokens")
+                yield LatencyPane(id="latency")
         yield PromptArea(id="prompt", placeholder="Type a message · Enter sends · ctrl+j new line")
         yield Footer(compact=True)
 
@@ -176,6 +179,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
     def _fit(self, width: int, height: int) -> None:
         """Below about 70x14 the chat gets the whole screen; the sidebar comes back when there is room."""
         self.query_one("#side").display = width >= 70 and height >= 14
+        self.query_one(LatencyPane).compact = height < 30  # 80x24 has no row to spare: one line
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On a pushed screen the app's keys step aside, so the screen's own keys work.
@@ -207,6 +211,8 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
                 self._offer_audio_fallback(message)
             case ToolAsk():
                 self._ask_tool(news)
+            case LatencyMeasured(summary=summary):
+                self.query_one(LatencyPane).show(summary)
 
     def later(self, callback: Callable[..., Any], *args: Any) -> None:
         self.call_later(callback, *args)
@@ -301,6 +307,8 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
 
     @on(PromptArea.Submitted)
     async def submit(self, message: PromptArea.Submitted) -> None:
+        if not message.text.startswith("/wav"):
+            self.session.typed_pressed()  # the answer's latency counts from Enter (core/latency.py)
         if message.text.startswith("/wav"):
             message.shown()
             path = message.text[4:].strip()

@@ -122,7 +122,17 @@ def make_app(backend: Any) -> LiveTuiApp:
     """The app as pictured: default settings (audio answers), a fixed clock, a repeatable event log."""
     app = LiveTuiApp(Settings(), backend, clock=TickingClock(), audio=False)
     app.eventlog = RepeatableEventLog()
+    freeze_latency(app)
     return app
+
+
+def freeze_latency(app: LiveTuiApp, seconds: float = 0.64) -> None:
+    """Every typed answer's latency is `seconds` in pictures (the monotonic clock stands
+    still; Enter is said to have been pressed that long before)."""
+    session = app.session
+    session.monotonic = lambda: 1000.0  # type: ignore[method-assign]
+    pressed = session.typed_pressed
+    session.typed_pressed = lambda at=None: pressed(1000.0 - seconds)  # type: ignore[method-assign]
 
 
 # -- waiting ----------------------------------------------------------------------

@@ -138,3 +138,28 @@ async def test_a_tiny_terminal_does_not_crash(backend):
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert app.query_one("#side").display
+
+
+async def test_a_typed_answer_shows_its_latency_and_the_summary_counts_it(backend):
+    """Enter → first text on the answer's header; the pane under the tokens counts it."""
+    from livetui.ui.widgets.latency import LatencyPane
+
+    app = LiveTuiApp(Settings(modality="TEXT"), backend, audio=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: connected(app), what="connected")
+        pane = app.query_one(LatencyPane)
+        assert pane.summary.empty
+        await type_and_send(pilot, "What is the capital of France?")
+        await until(pilot, lambda: finished(app, 1) and pane.summary.text.count == 1, what="a timed answer")
+        answer = answers(app)[0]
+        latency = answer.turn.latency
+        assert latency is not None and latency.origin == "typed"
+        assert latency.to_text_s is not None and latency.to_text_s >= 0
+        assert latency.to_audio_s is None  # no speaker in this test: nothing was heard, nothing invented
+        assert f"· {latency.label} ·" in str(answer.border_title)
+        assert "Enter → first text" in str(answer.tooltip)
+        assert pane.summary.text.median_s == latency.to_text_s
+        # A second question: the pane counts both.
+        await type_and_send(pilot, "What is the capital of Spain?")
+        await until(pilot, lambda: finished(app, 2) and pane.summary.text.count == 2, what="a second timed answer")
+        assert all(m.turn.latency is not None for m in answers(app))

@@ -40,6 +40,10 @@ class Playing(Protocol):
     def end_of_turn(self) -> None: ...
     def clear(self) -> int: ...
     def heard_fraction(self) -> float: ...
+    def mark(self) -> None:
+        """Time the sound of the next byte written (new_turn() marks the turn's first)."""
+    def heard_at(self) -> float | None:
+        """When the marked byte leaves the device (time.monotonic()), once handed to it."""
     @property
     def playing(self) -> bool: ...
     @property
@@ -104,7 +108,7 @@ class ThreadEngine:
         try:
             # On demand: started by the first chunk of an answer, so it plays at once,
             # and flushed on `interrupted`, so the speaker stops at once.
-            self.playback = Playback(lambda frames: self.buffer.read(frames * 2), self._devices[1],
+            self.playback = Playback(lambda frames: self.buffer.read(frames * 2, self._pull_delay()), self._devices[1],
                                      on_played=self.speaker_meter.feed, has_audio=lambda: self.buffer.playing)
             self.capture = Capture(mic, self._devices[0], chunk_ms=self._chunk_ms)
             self.playback.start()
@@ -112,6 +116,9 @@ class ThreadEngine:
         except BaseException:
             self.close()
             raise
+
+    def _pull_delay(self) -> float:
+        return self.playback.pull_delay_s if self.playback is not None else 0.0
 
     @property
     def opened(self) -> bool:

@@ -93,6 +93,15 @@ class RingPlayback:
     def new_turn(self) -> None:
         self._turn_start = int(self._ints[WRITE])
         self._ints[TURN_ENDED] = 0
+        self._shared.mark_heard(self._turn_start)
+
+    def mark(self) -> None:
+        """Time the sound of the next byte written (new_turn() marks the turn's first)."""
+        self._shared.mark_heard(int(self._ints[WRITE]))
+
+    def heard_at(self) -> float | None:
+        """When the marked byte leaves the device (the engine stamps it: core/audio/ring.py)."""
+        return self._shared.heard_at()
 
     def end_of_turn(self) -> None:
         self._ints[TURN_ENDED] = 1

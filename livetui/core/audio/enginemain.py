@@ -71,6 +71,9 @@ class Engine:
         if self.playback is not None:
             self.shared.ints[XRUNS] = self.playback.xruns
 
+    def _pull_delay(self) -> float:
+        return self.playback.pull_delay_s if self.playback is not None else 0.0
+
     def _heard(self, pcm: bytes) -> None:
         self.mic_meter.feed(pcm)
         self._publish(self.mic_meter, MIC_METER)
@@ -83,7 +86,8 @@ class Engine:
     def open(self, settings: dict[str, Any]) -> dict[str, Any]:
         chunk_ms = int(settings.get("chunk_ms", 20))
         read = self.shared.read
-        self.playback = Playback(lambda frames: read(frames * SAMPLE_WIDTH), settings.get("output_device"),
+        # The playback's delay goes with each read: the ring stamps when an answer's first sample is heard.
+        self.playback = Playback(lambda frames: read(frames * SAMPLE_WIDTH, self._pull_delay()), settings.get("output_device"),
                                  on_played=self._played, has_audio=self.shared.has_audio,
                                  block_frames=OUTPUT_RATE * PLAYBACK_BLOCK_MS // 1000)
         self.capture = Capture(self._heard, settings.get("input_device"), chunk_ms=chunk_ms,

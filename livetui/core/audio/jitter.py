@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 
 from .pcm import SAMPLE_WIDTH
@@ -53,6 +54,11 @@ class PlaybackBuffer:
         self._played = 0
         self.underruns = 0
         self.overflow_bytes = 0
+        # Positions since the buffer was made, to time one byte's sound (an answer's first).
+        self._head_pos = 0  # bytes consumed or dropped
+        self._tail_pos = 0  # bytes written
+        self._mark: int | None = None
+        self._heard_at: float | None = None
 
     def _ms_to_bytes(self, ms: float) -> int:
         return int(self.rate * ms / 1000) * SAMPLE_WIDTH
@@ -70,6 +76,7 @@ class PlaybackBuffer:
             self._chunks.append(data)
             self._queued += len(data)
             self._written += len(data)
+            self._tail_pos += len(data)
             excess = self._queued - self._max
             if excess > 0:
                 self._consume(excess)
@@ -88,12 +95,14 @@ class PlaybackBuffer:
             self._played = 0
             self._ended = False
             self._carry = self._queued
+            self._mark, self._heard_at = self._tail_pos, None
 
     def clear(self) -> int:
         """Drop everything queued (the model was interrupted); returns the bytes dropped."""
         with self._lock:
             dropped, old = self._queued, self._chunks
             self._chunks = deque()
+            self._head_pos += self._queued
             self._offset = self._queued = self._carry = 0
             self._started = self._last_read_audio = False
         del old  # freed here, outside the lock
@@ -101,8 +110,19 @@ class PlaybackBuffer:
 
     # --- the output callback's side ------------------------------------------
 
-    def read(self, nbytes: int) -> bytes:
-        """Exactly `nbytes` of audio for the device, silence where there is none."""
+    def mark(self) -> None:
+        """Time the sound of the next byte written (`heard_at`); new_turn() marks the turn's first."""
+        with self._lock:
+            self._mark, self._heard_at = self._tail_pos, None
+
+    def heard_at(self) -> float | None:
+        """When the marked byte leaves (or left) the device (time.monotonic()); None
+        until it is handed over, and for good if it was dropped before it played."""
+        return self._heard_at
+
+    def read(self, nbytes: int, delay_s: float = 0.0) -> bytes:
+        """Exactly `nbytes` of audio for the device, silence where there is none.
+        `delay_s`: how long until the first of them leaves the device."""
         if nbytes <= 0:
             return b""
         parts: list[memoryview] = []
@@ -111,6 +131,9 @@ class PlaybackBuffer:
                 self._started = True
             if self._started:
                 taken = min(nbytes, self._queued)
+                head, mark = self._head_pos, self._mark
+                if mark is not None and self._heard_at is None and head <= mark < head + taken:
+                    self._heard_at = time.monotonic() + delay_s + (mark - head) / self._bytes_per_s
                 parts, ours = self._consume(taken)
                 self._played += ours
                 if taken < nbytes:
@@ -137,6 +160,7 @@ class PlaybackBuffer:
             else:
                 self._offset = end
         self._queued -= n
+        self._head_pos += n
         previous_turn = min(self._carry, n)
         self._carry -= previous_turn
         return parts, n - previous_turn

@@ -81,7 +81,11 @@ class Playback(Stream):
         self._lead_in = 0  # frames of silence still to give after an on-demand start
         self.flushes = 0  # times the device's buffer was dropped (barge-in)
         self.resumes = 0  # times the stream was started on demand
+        # Seconds from now until the first frame the source gives now leaves the device:
+        # set before each pull, read by the source to say when an answer was heard.
+        self.pull_delay_s = 0.0
         super().__init__(device, rate, block_frames, device_rate)
+        self._reported_latency = self._output_latency()
 
     # -- on demand -------------------------------------------------------------
 
@@ -180,26 +184,48 @@ class Playback(Stream):
             self._on_played(pcm)
         return pcm
 
+    def _output_latency(self) -> float:
+        """The device's output latency as PortAudio reports it (0 if it cannot say)."""
+        try:
+            latency = float(self._stream.get_output_latency()) if self._stream is not None else 0.0
+        except (OSError, AttributeError, ValueError):
+            return 0.0
+        return latency if 0.0 <= latency < 2.0 else 0.0
+
+    def _dac_delay(self, time_info: Any) -> float:
+        """How long until this callback's buffer leaves the device: PortAudio's own
+        timing when it gives a sane one, else the latency the stream reported."""
+        try:
+            delay = float(time_info["output_buffer_dac_time"]) - float(time_info["current_time"])
+        except (KeyError, TypeError, ValueError):
+            delay = -1.0
+        return delay if 0.0 < delay < 2.0 else self._reported_latency
+
     def _callback(self, in_data: bytes | None, frame_count: int, time_info: Any, status: int) -> tuple[bytes | None, int]:
         try:
             self._last_callback = time.monotonic()
             if status & PA_OUTPUT_UNDERFLOW:
                 self.xruns += 1
+            self.pull_delay_s = self._dac_delay(time_info)
             if self._lead_in > 0 and (self._resampler is not None or self._lead_in >= frame_count):
                 self._lead_in = max(0, self._lead_in - frame_count)
                 out = bytes(frame_count * SAMPLE_WIDTH)
             elif self._lead_in > 0:  # the rest of the lead-in, then the answer
                 quiet, self._lead_in = self._lead_in, 0
+                self.pull_delay_s += quiet / self.device_rate
                 out = bytes(quiet * SAMPLE_WIDTH) + self._pull(frame_count - quiet)
             elif self._resampler is None:
                 out = self._pull(frame_count)
             else:
+                dac = self.pull_delay_s
                 need = frame_count * SAMPLE_WIDTH
                 # The filter holds back a few ms at first; a bounded number of
                 # pulls fills the gap, and silence covers the rest.
                 for _ in range(8):
                     if len(self._fifo) >= need:
                         break
+                    # What is pulled now plays after what the resampler already holds.
+                    self.pull_delay_s = dac + len(self._fifo) / SAMPLE_WIDTH / self.device_rate
                     self._fifo += self._resampler.process(self._pull(self.block_frames))
                 out = bytes(self._fifo[:need]).ljust(need, b"\0")
                 del self._fifo[:need]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import mmap
 import os
 import tempfile
+import time
 
 import numpy as np
 
@@ -35,12 +36,15 @@ LAST_HAD_AUDIO = 3  # engine: 1 if the last block handed out held audio
 UNDERRUNS = 4  # engine: ran dry in the middle of an answer
 TURN_ENDED = 5  # console: 1 once no more audio is coming for this answer
 MIC_WANTED = 6  # console: 1 while the mic's chunks are to be sent over
+HEARD_MARK = 7  # console: 1 + the position of a byte whose sound is to be timed (0: none)
+HEARD_STAMPED = 8  # engine: the HEARD_MARK it timed (HEARD_AT holds when)
 XRUNS = 9  # engine: underflows PortAudio reported on the speaker (the device, not the ring, ran dry)
 N_INTS = 16
 # float64 slots: each meter's latest block level, held peak, and when it was held
 # (time.monotonic(): one clock for every process on the machine).
 MIC_METER = 0
 SPEAKER_METER = 3
+HEARD_AT = 6  # engine: when the byte at HEARD_MARK leaves the device (time.monotonic())
 N_FLOATS = 8
 HEADER = N_INTS * 8 + N_FLOATS * 8
 
@@ -104,6 +108,21 @@ class SharedAudio:
         ints[WRITE] = w + n  # published only once the data is there
         return len(pcm) - n
 
+    def mark_heard(self, position: int) -> None:
+        """Time the sound of the byte at `position` (an answer's first): `heard_at` says
+        when it left the device, once the engine has handed it over."""
+        self.ints[HEARD_MARK] = position + 1
+
+    def heard_at(self) -> float | None:
+        """When the marked byte leaves (or left) the device; None until the engine
+        handed it over (and forever if it was skipped: a barge-in before it played)."""
+        mark = int(self.ints[HEARD_MARK])
+        # The stamp is the current mark's only if the engine says so: a stamp of the
+        # previous mark written while the mark moved is not taken for this one.
+        if mark and int(self.ints[HEARD_STAMPED]) == mark:
+            return float(self.floats[HEARD_AT])
+        return None
+
     def skip_all(self) -> None:
         """Drop everything queued: the engine's next block is silence."""
         self.ints[SKIP] = int(self.ints[WRITE])
@@ -113,12 +132,18 @@ class SharedAudio:
 
     _dry = True  # the consumer's own: the last block came up short
 
-    def read(self, nbytes: int) -> bytes:
+    def read(self, nbytes: int, delay_s: float = 0.0) -> bytes:
         """Exactly nbytes for the device, silence where there is no audio. Running dry
-        in the middle of an answer counts one underrun."""
+        in the middle of an answer counts one underrun. `delay_s`: how long until the
+        first of these bytes leaves the device (the marked byte's time is stamped with it)."""
         ints = self.ints
         r = max(int(ints[READ]), int(ints[SKIP]))
         n = max(0, min(nbytes, int(ints[WRITE]) - r))
+        mark = int(ints[HEARD_MARK])
+        if mark and r < mark <= r + n and int(ints[HEARD_STAMPED]) != mark:
+            offset_s = (mark - 1 - r) / (OUTPUT_RATE * SAMPLE_WIDTH)
+            self.floats[HEARD_AT] = time.monotonic() + delay_s + offset_s
+            ints[HEARD_STAMPED] = mark  # after the time: the console reads the time only then
         if n < nbytes and not self._dry and not ints[TURN_ENDED]:
             ints[UNDERRUNS] += 1
         self._dry = n < nbytes

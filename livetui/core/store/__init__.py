@@ -27,7 +27,7 @@ from .export import (
     export_markdown,
     write_export,
 )
-from .paths import StoreError, conversations_dir, new_conversation_id, resolve
+from .paths import DATA_DIR_VAR, StoreError, conversations_dir, data_dir, new_conversation_id, resolve
 from .reader import in_memory, list_conversations, load, load_to_resume, not_a_transcript, read_records
 from .records import VERSION, ConversationInfo, LoadedConversation, Record, StoredSettings, StoredTurn
 from .rescue import unsaved_note
@@ -40,6 +40,7 @@ __all__ = [
     "RETRY_S",
     "VERSION",
     "ConversationInfo",
+    "DATA_DIR_VAR",
     "Exported",
     "LoadedConversation",
     "Record",
@@ -53,6 +54,7 @@ __all__ = [
     "StoredTurn",
     "TranscriptStore",
     "conversations_dir",
+    "data_dir",
     "default_export_path",
     "export_conversation",
     "export_format",

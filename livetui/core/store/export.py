@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..cost import Cost, conversation_cost, cost_summary
+from ..latency import ms_label
+from ..prices import PriceTable, shipped_prices
 from ..private import write_private
 from ..sanitize import escape_in_json, safe_text
 from ..secrets import scrub_secrets
 from ..usage import UsageTotals
 from .reader import in_memory, load
-from .records import LoadedConversation, StoredTurn
+from .records import LoadedConversation, Record, StoredTurn
 
 FORMAT_NAMES = {"md": "Markdown", "jsonl": "JSONL"}
 FORMATS = {".md": "md", ".markdown": "md", ".jsonl": "jsonl"}  # a file name's extension -> its format
@@ -51,10 +54,16 @@ def default_export_path(conversation_id: str, fmt: str = "md") -> Path:
 
 
 def export_conversation(
-    source: Source, target: Path | None = None, fmt: str | None = None, *, environ: Mapping[str, str] | None = None
+    source: Source,
+    target: Path | None = None,
+    fmt: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    prices: PriceTable | None = None,
 ) -> Exported:
     """The conversation at `source` in `fmt` ("md" or "jsonl"; by default the one `target`'s
     extension names, else Markdown), written to `target` when given (see `write_export`).
+    Its tokens and cost close both formats; the cost at `prices` (the shipped table by default).
 
     A snapshot is read as the file's first bytes then the records kept in memory, so a
     store that cannot write exports the whole conversation. Raises ValueError (no such
@@ -66,19 +75,45 @@ def export_conversation(
         name = target.name if target is not None else repr(fmt)
         raise ValueError(f"{name}: end the name in .md (Markdown) or .jsonl (JSONL)")
     loaded = in_memory(*source) if isinstance(source, tuple) else load(source)
-    text = export_markdown(loaded, environ) if fmt == "md" else export_jsonl(loaded, environ)
+    table = prices or shipped_prices()
+    text = export_markdown(loaded, environ, table) if fmt == "md" else export_jsonl(loaded, environ, table)
     if target is not None:
         write_export(target, text)
     return Exported(fmt, text)
 
 
-def export_jsonl(loaded: LoadedConversation, environ: Mapping[str, str] | None = None) -> str:
+def export_jsonl(loaded: LoadedConversation, environ: Mapping[str, str] | None = None, prices: PriceTable | None = None) -> str:
     """The file as written, without the lines that are not records; control codes that
-    JSON leaves raw (DEL, C1, bidi) as \\u escapes: the same text, safe to print."""
-    return "".join(escape_in_json(scrub_secrets(line, environ)) + "\n" for line in loaded.lines)
+    JSON leaves raw (DEL, C1, bidi) as \\u escapes: the same text, safe to print.
+    After the usage records, a last "totals" record (not in the file) carries the tokens and the cost."""
+    lines = list(loaded.lines)
+    if loaded.usage_total.turns:
+        lines.append(totals_record(loaded, prices or shipped_prices()))
+    return "".join(escape_in_json(scrub_secrets(line, environ)) + "\n" for line in lines)
 
 
-def export_markdown(loaded: LoadedConversation, environ: Mapping[str, str] | None = None) -> str:
+def totals_record(loaded: LoadedConversation, prices: PriceTable) -> str:
+    """The conversation's tokens and cost as one JSONL record ("kind": "totals")."""
+    usage = loaded.usage_total
+    cost = conversation_cost(loaded.usage_by_model, prices)
+    fields = {
+        "turns": usage.turns,
+        "prompt": usage.prompt,
+        "response": usage.response,
+        "total": usage.total,
+        "thoughts": usage.thoughts,
+        "tool_use_prompt": usage.tool_use_prompt,
+        "cached": usage.cached,
+        "cost_usd": cost.usd,
+        "cost_estimated": cost.estimated,
+        "cost_unknown": cost.unknown,
+        "cost_notes": list(cost.notes),
+        "prices": sorted({prices.dated(model) for model in loaded.usage_by_model}),
+    }
+    return Record("totals", fields).to_line()
+
+
+def export_markdown(loaded: LoadedConversation, environ: Mapping[str, str] | None = None, prices: PriceTable | None = None) -> str:
     out = [f"# Conversation {loaded.id}", ""]
     about = [f"Started {_when(loaded.started)}"] if loaded.started else []
     about += [v for v in (loaded.settings.model, loaded.settings.service) if v]  # modality: per turn, below
@@ -88,6 +123,7 @@ def export_markdown(loaded: LoadedConversation, environ: Mapping[str, str] | Non
         out += _markdown_turn(turn)
         out += _markdown_calls(turn)
     out += ["---", "", _usage_line(loaded.usage_total), ""]
+    out += _cost_lines(loaded, prices or shipped_prices())
     text = "\n".join(out).encode("utf-8", "replace").decode()  # no lone surrogates: it must print
     # A file on disk may hold raw control codes (an older version, an edit): Markdown is
     # read in a terminal, so they are shown, not obeyed. JSONL keeps them, JSON-escaped.
@@ -107,6 +143,7 @@ def _markdown_turn(turn: StoredTurn) -> list[str]:
         name, empty = "Gemini", "*(audio, no transcript)*" if turn.modality == "AUDIO" else "*(no text)*"
         notes += [f"audio {turn.audio_seconds:.1f} s"] if turn.audio_seconds else []
         notes += ["interrupted"] if turn.interrupted else []
+        notes += [note] if (note := _latency_note(turn)) else []
     notes += ["partial"] if turn.partial else []
     heading = f"**{name}**" + (f" ({', '.join(notes)}):" if notes else ":")
     return [heading, "", turn.text.strip() or empty, ""]
@@ -137,6 +174,17 @@ def _code(value: object) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def _latency_note(turn: StoredTurn) -> str:
+    """The answer's latency in a few words (see the README's Latency section)."""
+    latency = turn.latency
+    if latency is None:
+        return ""
+    start = {"typed": "after Enter", "spoken": "after speech", "tool": "after the tool result"}[latency.origin]
+    parts = [f"text {ms_label(latency.to_text_s)}"] if latency.to_text_s is not None else []
+    parts += [f"heard {ms_label(latency.to_audio_s)}"] if latency.to_audio_s is not None else []
+    return f"{' · '.join(parts)} {start}" if parts else ""
+
+
 def _usage_line(usage: UsageTotals) -> str:
     if not usage.turns:
         return "*No token usage recorded.*"
@@ -148,6 +196,19 @@ def _usage_line(usage: UsageTotals) -> str:
         if counts
     ]
     return line + (f" ({'; '.join(details)})" if details else "") + "."
+
+
+def _cost_lines(loaded: LoadedConversation, prices: PriceTable) -> list[str]:
+    if not loaded.usage_total.turns:
+        return []
+    cost: Cost = conversation_cost(loaded.usage_by_model, prices)
+    line = "Cost: " + cost_summary(cost, loaded.usage_by_model, prices) + "."
+    notes = [f"- {note}" for note in cost.notes] if cost.known else []
+    return [_escape_cost(line), *map(_escape_cost, notes), ""]
+
+
+def _escape_cost(text: str) -> str:
+    return text.replace("~", "\\~").replace("*", "\\*").replace("_", "\\_")
 
 
 def _when(moment: datetime) -> str:

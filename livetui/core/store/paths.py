@@ -24,17 +24,34 @@ class StoreError(Exception):
     """A conversation that cannot be found or read; str() is one line for the user."""
 
 
-def conversations_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """platformdirs' user data folder + conversations (honours XDG_DATA_HOME).
+DATA_DIR_VAR = "LIVETUI_DATA_DIR"  # set by the user, or by `--data-dir` for this run
 
-    With `environ`, XDG_DATA_HOME is read from it rather than from os.environ, by
-    the rule platformdirs applies on Linux and the BSDs.
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """livetui's data folder (transcripts, recordings): $LIVETUI_DATA_DIR if set, else
+    platformdirs' user data folder (honours XDG_DATA_HOME).
+
+    With `environ`, the variables are read from it rather than from os.environ; XDG_DATA_HOME
+    by the rule platformdirs applies on Linux and the BSDs.
     """
+    env = os.environ if environ is None else environ
+    if chosen := env.get(DATA_DIR_VAR, "").strip():
+        return Path(chosen).expanduser().absolute()
     if environ is not None and os.name == "posix" and sys.platform != "darwin":
         xdg = environ.get("XDG_DATA_HOME", "").strip()
         base = Path(xdg) if xdg else Path.home() / ".local" / "share"
-        return base / APP_NAME / "conversations"
-    return platformdirs.user_data_path(APP_NAME) / "conversations"
+        return base / APP_NAME
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def data_dir_chosen(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the data folder is the user's choice ($LIVETUI_DATA_DIR), which livetui never re-permissions."""
+    return bool((os.environ if environ is None else environ).get(DATA_DIR_VAR, "").strip())
+
+
+def conversations_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The data folder + conversations (see `data_dir`)."""
+    return data_dir(environ) / "conversations"
 
 
 def new_conversation_id(now: datetime) -> str:

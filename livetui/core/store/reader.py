@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from ..events import Usage
 from ..files import special_file
+from ..latency import AnswerLatency
 from ..sanitize import safe_text
 from ..usage import UsageTotals
 from .paths import StoreError, conversation_files, conversations_dir, resolve
@@ -82,6 +83,7 @@ def _assemble(path: Path, lines: list[str], records: list[Record], skipped: int)
     settings = StoredSettings()
     handle: str | None = None
     usage = UsageTotals()
+    by_model: dict[str | None, UsageTotals] = {}
     started: datetime | None = None
     calls: dict[tuple[int, int], dict[str, StoredCall]] = {}  # (session, answer's turn id) -> its calls by id
     for record in records:
@@ -114,6 +116,7 @@ def _assemble(path: Path, lines: list[str], records: list[Record], skipped: int)
                 _stored_call(record, session, calls)
             case "usage":
                 usage = usage.add(_usage(record))
+                by_model[settings.model] = by_model.get(settings.model, UsageTotals()).add(_usage(record))
             case "handle":
                 value = record.get("handle")
                 if isinstance(value, str) and value:
@@ -129,6 +132,7 @@ def _assemble(path: Path, lines: list[str], records: list[Record], skipped: int)
         usage_total=usage,
         started=started,
         skipped=skipped,
+        usage_by_model=by_model,
     )
 
 
@@ -184,6 +188,8 @@ def list_conversations(directory: Path | str | None = None, environ: Mapping[str
                 title=_one_line(title, TITLE_CHARS),
                 turns=len(spoken),
                 model=loaded.settings.model,
+                usage=loaded.usage_total,
+                usage_by_model=loaded.usage_by_model,
             )
         )
     infos.sort(key=lambda info: (info.modified, info.id), reverse=True)
@@ -200,6 +206,7 @@ def _stored_turn(record: Record) -> StoredTurn:
         partial=record.partial,
         audio_seconds=_seconds(record.get("audio_seconds")),
         at=record.time,
+        latency=AnswerLatency.from_record(record.get("latency")),
     )
 
 
@@ -244,6 +251,9 @@ def _usage(record: Record) -> Usage:
         total=_count(record.get("total")),
         prompt_by_modality=_counts(record.get("prompt_by_modality")),
         response_by_modality=_counts(record.get("response_by_modality")),
+        thoughts=_count(record.get("thoughts")),
+        tool_use_prompt=_count(record.get("tool_use_prompt")),
+        cached=_count(record.get("cached")),
     )
 
 

@@ -20,6 +20,7 @@ from ... import __version__
 from ..carryover import PastTurn
 from ..conversation import Turn
 from ..events import Usage
+from ..latency import AnswerLatency
 from ..tools.card import FINAL, ToolCard
 from ..usage import UsageTotals
 
@@ -108,8 +109,11 @@ class Record:
         audio_seconds: float = 0.0,
         interrupted: bool = False,
         partial: bool = False,
+        latency: AnswerLatency | None = None,
     ) -> Record:
         fields = {"turn": turn, "text": text, "modality": modality, "audio_seconds": round(audio_seconds, 3)}
+        if latency is not None:  # only once measured: an untimed answer's record is as before
+            fields["latency"] = latency.to_record()
         return cls("model", {**fields, "interrupted": interrupted, "partial": partial})
 
     @classmethod
@@ -121,6 +125,7 @@ class Record:
         fields: dict[str, Any] = {"prompt": usage.prompt, "response": usage.response, "total": usage.total}
         fields["prompt_by_modality"] = dict(usage.prompt_by_modality)
         fields["response_by_modality"] = dict(usage.response_by_modality)
+        fields |= _billed_apart(usage)
         return cls("usage", fields)
 
     @classmethod
@@ -162,6 +167,7 @@ class Record:
             audio_seconds=turn.audio_seconds,
             interrupted=turn.interrupted,
             partial=partial,
+            latency=turn.latency,
         )
 
 
@@ -208,6 +214,7 @@ class StoredTurn:
     level: str = "info"  # system lines: info, divider or error
     at: datetime | None = None  # when the turn began (its first record)
     tools: tuple[StoredCall, ...] = ()  # an answer's function calls
+    latency: AnswerLatency | None = None  # an answer's, as measured live (core/latency.py)
 
 
 @dataclass(frozen=True)
@@ -228,6 +235,8 @@ class LoadedConversation:
     usage_total: UsageTotals
     started: datetime | None
     skipped: int = 0  # lines that were not records (a torn last line, say)
+    # usage_total split by the model in use when each usage came (a cost is per model)
+    usage_by_model: Mapping[str | None, UsageTotals] = field(default_factory=dict)
 
     def past_turns(self) -> list[PastTurn]:
         """The context to replay into a new session (see core.carryover)."""
@@ -243,4 +252,13 @@ class ConversationInfo:
     title: str  # the first thing the user said, on one line ("" if nothing yet)
     turns: int  # user and model turns
     model: str | None
+    # tokens and, by the model they were spent on, what the cost is counted from (core.cost)
+    usage: UsageTotals = UsageTotals()
+    usage_by_model: Mapping[str | None, UsageTotals] = field(default_factory=dict)
+
+
+def _billed_apart(usage: Usage) -> dict[str, int]:
+    """The counts a cost needs besides prompt and response (core.cost), when there are any."""
+    counts = {"thoughts": usage.thoughts, "tool_use_prompt": usage.tool_use_prompt, "cached": usage.cached}
+    return {name: count for name, count in counts.items() if count}
 

@@ -25,7 +25,7 @@ from typing import Any, Self
 from ..conversation import Turn
 from ..private import make_private_dirs
 from ..secrets import record_secrets, scrub_secrets
-from .paths import ID_PATTERN, StoreError, conversations_dir, new_conversation_id, resolve
+from .paths import ID_PATTERN, StoreError, conversations_dir, data_dir_chosen, new_conversation_id, resolve
 from .records import Record, TurnKind, now, stamp
 from .savequeue import Pending, SaveNews, SaveQueue, SavingStopped, cause, ends_mid_line
 
@@ -116,7 +116,7 @@ class TranscriptStore:
         if conversation_id is not None and not ID_PATTERN.fullmatch(conversation_id):
             raise ValueError(f"not a usable conversation id: {conversation_id!r}")
         try:
-            make_private_dirs(folder, ours=folder.parent if directory is None else None)  # livetui's own data folder
+            make_private_dirs(folder, ours=_ours(folder, directory, environ))
         except OSError as exc:
             cid = conversation_id or new_conversation_id(clock())
             problem = _problem(f"cannot create the folder {folder}", exc)
@@ -299,3 +299,10 @@ def _turn_key(record: Record) -> tuple[str, int] | None:
     turn = record.turn
     return (record.kind, turn) if record.kind in ("user", "model") and turn is not None else None
 
+
+def _ours(folder: Path, directory: Path | str | None, environ: Mapping[str, str] | None) -> Path | None:
+    """The folders livetui owns by name, tightened to 0700 if looser: its own data folder,
+    or only `conversations` inside a data folder the user chose (never the choice itself)."""
+    if directory is not None:
+        return None
+    return folder if data_dir_chosen(environ) else folder.parent

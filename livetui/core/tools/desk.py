@@ -120,8 +120,16 @@ class ToolDesk:
 
     # -- what the model said -----------------------------------------------------
 
-    async def called(self, event: ToolCall) -> None:
+    async def called(self, event: ToolCall) -> list[Change]:
+        """Each call's card; returns the changes shown (an answer the calls began, say)."""
         modality = self.host.settings.modality
+        shown: list[Change] = []
+
+        async def show_added(card: ToolCard) -> None:
+            changes = self.host.conversation.add_tool_card(card, modality)
+            shown.extend(changes)
+            await self.host.show(changes)
+
         for call in event.calls:
             spec = self.box.get(call.name)
             card = ToolCard(call_id=call.id, name=call.name, args=dict(call.args),
@@ -132,20 +140,21 @@ class ToolDesk:
             if spec is None:
                 declared = ", ".join(f.name for f in self.box.functions) or "none"
                 await self._fail_now(card, {"error": f"no function named {call.name!r} is declared (declared: {declared})"},
-                                     "not a declared function", modality)
+                                     "not a declared function", show_added)
                 continue
             self._specs[call.id] = spec
             if (wrong := self.check(spec, call.args)) is not None:
-                await self._fail_now(card, {"error": f"the arguments do not fit the declaration: {wrong}"}, f"bad arguments: {wrong}", modality)
+                await self._fail_now(card, {"error": f"the arguments do not fit the declaration: {wrong}"}, f"bad arguments: {wrong}", show_added)
                 continue
             if isinstance(spec.answered_by, CommandAnswer):
                 card.state = "running"
-                await self.host.show(self.host.conversation.add_tool_card(card, modality))
+                await show_added(card)
                 self._tasks[call.id] = asyncio.create_task(self._command(card, spec.answered_by))
             else:
                 card.state = "waiting"
-                await self.host.show(self.host.conversation.add_tool_card(card, modality))
+                await show_added(card)
                 self.host.emit_news(self.ask(card))
+        return shown
 
     async def cancelled(self, event: ToolCallCancellation) -> None:
         """The model dropped these calls (a barge-in, say): nothing is sent for them."""
@@ -189,10 +198,11 @@ class ToolDesk:
         self._tasks.pop(card.call_id, None)
         await self._finish(card, result.state, result.response, result.note)
 
-    async def _fail_now(self, card: ToolCard, response: Mapping[str, Any], note: str, modality: Any) -> None:
+    async def _fail_now(self, card: ToolCard, response: Mapping[str, Any], note: str,
+                        show_added: Callable[[ToolCard], Awaitable[None]]) -> None:
         """A call that cannot be answered as asked: shown failed, the error sent at once."""
         card.state, card.note, card.took_s = "failed", note, 0.0
-        await self.host.show(self.host.conversation.add_tool_card(card, modality))
+        await show_added(card)
         if (problem := await self._send(card, response)) is not None:
             card.note = f"{note}; {problem}"
             await self.host.show(self.host.conversation.tool_card_changed(card))

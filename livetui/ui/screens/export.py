@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 
 from ...core.store import Source, StoreError, default_export_path, export_conversation, export_format
 from ..actions import EXPORT_PROMPT
+from ..widgets.tokens import app_prices
 
 
 def export_problem(target: Path, exc: Exception) -> str:
@@ -35,7 +36,7 @@ async def export_in_background(app: App, source: Source, target: Path, more: str
     `more`: words added to the success notification."""
     replaced = target.exists()
     try:
-        exported = await asyncio.to_thread(export_conversation, source, target)
+        exported = await asyncio.to_thread(export_conversation, source, target, prices=app_prices(app))  # [prices] too
     except (StoreError, OSError, ValueError) as exc:
         app.notify(export_problem(target, exc), severity="error", timeout=8)
         return

@@ -28,9 +28,12 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Markdown, Static
 
+from ...core.cost import conversation_cost
+from ...core.prices import PriceTable
 from ...core.store import ConversationInfo, StoreError, export_conversation, list_conversations
 from ..actions import CONVERSATION, HISTORY
 from ..widgets.cursorlist import CursorList, fit
+from ..widgets.tokens import app_prices
 from .export import ExportActions
 from .filteredlist import FilteredListScreen
 
@@ -225,7 +228,7 @@ class HistoryScreen(ExportActions, FilteredListScreen["HistoryChoice | None"]):
             self.set_detail("")
             return
         here = " · the conversation you are in" if info.id == self.current_id else ""
-        self.set_detail(f"{info.id} · last written {_when(info.modified)}{here}")
+        self.set_detail(f"{info.id} · last written {_when(info.modified)}{usage_detail(info, self.app)}{here}")
 
     # -- the filter ----------------------------------------------------------------
 
@@ -315,8 +318,8 @@ class HistoryScreen(ExportActions, FilteredListScreen["HistoryChoice | None"]):
 # --- reading one -------------------------------------------------------------------
 
 
-def _read(path: Path) -> str:
-    return export_conversation(path, fmt="md").text
+def _read(path: Path, prices: PriceTable | None = None) -> str:
+    return export_conversation(path, fmt="md", prices=prices).text
 
 
 class ConversationView(ExportActions, Screen[str | None]):
@@ -367,7 +370,7 @@ class ConversationView(ExportActions, Screen[str | None]):
     async def read(self) -> None:
         about = self.query_one("#about", Static)
         try:
-            text = await asyncio.to_thread(_read, self.path)
+            text = await asyncio.to_thread(_read, self.path, app_prices(self.app))
         except StoreError as exc:
             self.problem = str(exc)
             about.update(f"{self.conversation_id} · cannot be read")
@@ -398,3 +401,12 @@ class ConversationView(ExportActions, Screen[str | None]):
 def _plain(text: str) -> str:
     """Text shown inside Markdown, its own markup characters escaped."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|~" else c for c in text)
+
+
+def usage_detail(info: ConversationInfo, app: object) -> str:
+    """" · 12,345 tokens · ~$0.0123" for the detail line ("" before any usage); the cost at
+    the app's prices ([prices] on top of the shipped table)."""
+    if not info.usage.turns:
+        return ""
+    cost = conversation_cost(info.usage_by_model, app_prices(app))
+    return f" · {info.usage.total:,} tokens · {cost.text() if cost.known else 'cost unknown'}"

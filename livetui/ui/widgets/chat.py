@@ -108,6 +108,10 @@ class ModelMessage(Widget):
 
     def _title(self) -> None:
         parts = [f"Gemini · {_stamp(self.turn)}", self.turn.modality]
+        if latency := self.turn.latency:  # quiet, after the time: the README's Latency section says what it is
+            parts[0] += f" · {latency.label}" if latency.label else ""
+            if (words := latency.describe()) != self.tooltip:
+                self.tooltip = words or None
         if self.turn.working and self.turn.open:  # first: a narrow answer keeps it in view
             parts.insert(1, "still working…")
         if self.turn.audio_seconds:

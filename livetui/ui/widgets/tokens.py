@@ -1,4 +1,4 @@
-"""The token counter: the last turn and the session, from usage_metadata."""
+"""The token counter: the last turn and the session, from usage_metadata, and what they cost."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from ...core.cost import Cost, cost_of
+from ...core.prices import PriceTable, price_table, shipped_prices
 from ...core.usage import UsageTotals
 
 
@@ -30,6 +32,8 @@ class TokenCounter(Static):
         super().__init__(**kwargs)
         self.border_title = "Tokens"
         self.totals = UsageTotals()
+        self.last_cost: Cost | None = None  # what the cost line shows (read by tests)
+        self.session_cost: Cost | None = None
         self.trigger_tokens = trigger_tokens  # where the service starts dropping old turns
 
     def on_mount(self) -> None:
@@ -65,4 +69,61 @@ class TokenCounter(Static):
             group.add_row(context_gauge(last.total, self.trigger_tokens))
         if detail:
             group.add_row(detail)
+        group.add_row(self._cost_line(totals))
         self.update(group)
+
+    # -- cost (core.cost) ------------------------------------------------------------
+
+    def _pricing(self) -> tuple[str | None, PriceTable]:
+        """The model now in use and the prices ([prices] on top of the shipped table)."""
+        settings = getattr(self.app, "settings", None)
+        return (settings.model if settings is not None else None), app_prices(self.app)
+
+    def _cost_line(self, totals: UsageTotals) -> Text:
+        """One line: the last turn's cost · the session's, as the rows above; the prices'
+        date on the border, the details in the tooltip."""
+        model, table = self._pricing()
+        session = cost_of(totals, model, table)
+        last = cost_of(totals.last, model, table) if totals.last is not None else None
+        self.last_cost, self.session_cost = last, session
+        entry = table.get(model)
+        self.border_subtitle = table.dated(model) if entry is not None else ""
+        self.tooltip = cost_tooltip(model, table, last, session)
+        line = Text("cost ", style="dim")
+        if not session.known:
+            line.append("unknown", style="yellow")
+            line.append(": no price" if entry is None else ": a price is missing", style="dim")
+            return line
+        if last is None:  # nothing counted yet
+            line.append("-")
+            return line
+        line.append(last.text())
+        line.append(" · ", style="dim")
+        line.append(session.text())
+        return line
+
+
+def app_prices(app: object) -> PriceTable:
+    """The prices the app counts with: [prices] from its settings on top of the shipped
+    table (just the shipped table in a host without settings, such as a screen's test)."""
+    settings = getattr(app, "settings", None)
+    return price_table(settings.prices) if settings is not None else shipped_prices()
+
+
+def cost_tooltip(model: str | None, table: PriceTable, last: Cost | None, session: Cost) -> str:
+    """What the cost line means, where its prices come from, and what it could not count."""
+    entry = table.get(model)
+    lines = ["Cost: last turn · session, in US dollars (~ estimated)."]
+    if entry is None:
+        lines.append(f"No price known for {model or 'this model'}: add it under [prices] in config.toml.")
+        return "\n".join(lines)
+    origin = "your [prices] in config.toml" if entry.yours else f"the table of {table.date}"
+    lines.append(f"{model}: {origin}" + ("" if entry.official else ", not Google's official prices") + ".")
+    if entry.source:
+        lines.append(f"Source: {entry.source}")
+    for cost in (session, last):
+        if cost is not None and not cost.known:
+            lines.append(f"Unknown: {cost.unknown}.")
+            break
+    lines += [f"· {note}" for note in session.notes]
+    return "\n".join(lines)

@@ -557,3 +557,52 @@ def test_load_settings_finds_the_file_through_the_process_environment(tmp_path: 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     write(tmp_path / "cfg" / "livetui" / "config.toml", 'modality = "audio"\n')
     assert load_settings([]).modality == "AUDIO"
+
+
+# --- [prices] (core.prices) -----------------------------------------------------------
+
+
+def test_prices_in_the_file_go_on_top_of_the_shipped_table(tmp_path: Path) -> None:
+    from livetui.core.prices import price_table
+
+    path = write(
+        tmp_path / "config.toml",
+        """
+        [prices."gemini-3.8-live"]
+        input_audio = 3.0
+        output_audio = 12
+
+        [prices."my-live-model"]
+        input = 0.5
+        output = 2.0
+        """,
+    )
+    settings = load_settings(["--config", str(path)], environ={})
+    table = price_table(settings.prices)
+    live, mine = table.get("gemini-3.8-live"), table.get("my-live-model")
+    assert live is not None and (live.input("AUDIO"), live.output("AUDIO"), live.input("TEXT")) == (3.0, 12.0, 0.75)
+    assert mine is not None and (mine.input("VIDEO"), mine.output("TEXT")) == (0.5, 2.0)
+    assert table.dated("gemini-3.8-live") == "your prices"
+    assert load_settings([], environ={"XDG_CONFIG_HOME": str(tmp_path / "none")}).prices == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[prices."gemini-3.8-live"]\ninput_audio = 3.0\noutput_audio = "12"\n',
+            'line 3: prices."gemini-3.8-live".output_audio must be a number of US dollars per 1M tokens (0 or more), not \'12\'',
+        ),
+        (
+            'model = "gemini-3.8-live"\n\n[prices."gemini-3.8-live"]\ninput_adio = 3.0\n',
+            'line 4: prices."gemini-3.8-live".input_adio is not a price (the keys are: input, input_text, input_audio,',
+        ),
+        ('[prices]\n"m" = { input = -2 }\n', 'line 2: prices."m".input must be a number of US dollars per 1M tokens (0 or more), not -2'),
+        ("prices = 3\n", "line 1: prices must be a table of models"),
+        ('[prices]\n"m" = 1.5\n', 'line 2: prices."m" must be a table of prices (e.g. input_audio = 3.0), not 1.5'),
+    ],
+)
+def test_a_wrong_price_names_the_file_line_and_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    assert error_of(path).startswith(f"{path}, {message}")

@@ -402,6 +402,8 @@ Once upon a time
 ---
 
 Tokens: 52 in, 38 out, 90 total over 2 turns (in: AUDIO 10, TEXT 42; out: AUDIO 30, TEXT 8).
+
+Cost: unknown (no price known for gemini-live-2.5-flash-preview).
 """
 
 
@@ -434,7 +436,9 @@ def test_jsonl_export_is_the_file_without_its_broken_lines(tmp_path: Path) -> No
     exported = export_jsonl(load(path), environ={})
     written = path.read_text()
     assert "{oops\n" in written
-    assert exported == written.replace("{oops\n", "")
+    *records, totals = exported.splitlines(keepends=True)
+    assert "".join(records) == written.replace("{oops\n", "")
+    assert json.loads(totals)["kind"] == "totals"  # tokens and cost: tests/unit/core/test_cost.py
     assert exported.splitlines()[5] == '{"v":1,"t":"2026-11-25T09:30:05.000+01:00","kind":"handle","handle":"resume-me","resumable":true}'
 
 
@@ -506,5 +510,5 @@ def test_any_file_content_loads_lists_and_exports(tmp_path: Path, file_lines: li
     assert len(loaded.lines) + loaded.skipped == sum(1 for line in data.split(b"\n") if line.strip())  # none lost unseen
     assert all(t.role in ("user", "model", "system") and isinstance(t.text, str) for t in loaded.turns)
     export_markdown(loaded, environ={}).encode("utf-8")
-    assert export_jsonl(loaded, environ={}).count("\n") == len(loaded.lines)
+    assert export_jsonl(loaded, environ={}).count("\n") == len(loaded.lines) + (loaded.usage_total.turns > 0)  # + totals
     assert [i.id for i in list_conversations(tmp_path)] == [path.stem]
