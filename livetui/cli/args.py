@@ -32,6 +32,7 @@ from ..core.settings import (
     Settings,
     VadSettings,
 )
+from ..core.tools.spec import ToolBox
 
 __all__ = ["build_parser", "load_settings", "settings_from_args"]
 
@@ -105,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="with --vad auto, stop sending the mic after a second of silence and resume when you speak (default: on)",
     )
+    p.add_argument("--search", action=argparse.BooleanOptionalAction, default=None,
+                   help="Google Search grounding: answers cite their web sources, shown numbered under them")
     p.add_argument("--no-mouse", dest="mouse", action="store_false", default=None, help="no mouse tracking (less traffic over SSH)")
     p.add_argument("--sim", action="store_true", default=None, help="use the built-in offline simulator, even with an API key")
     p.add_argument("--resume", nargs="?", const="latest", default=None, metavar="ID",
@@ -160,7 +163,14 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         raise ConfigError(str(exc)) from None
     if top.get("mode"):
         audio.setdefault("mic_on_start", True)  # a pipeline only hears: the mic is live unless told otherwise
-    return Settings(**top, vad=VadSettings(**vad), audio=AudioSettings(**audio), keys=keys, config_path=path)
+    tools = _search_tools(values.tools, args)
+    return Settings(**top, vad=VadSettings(**vad), audio=AudioSettings(**audio), keys=keys, config_path=path, tools=tools)
+
+
+def _search_tools(file_tools: Mapping[str, Any], args: argparse.Namespace) -> ToolBox:
+    """The ToolBox's search switch: `[tools] search`, then `--search`/`--no-search`."""
+    search = getattr(args, "search", None)
+    return ToolBox(search=bool(file_tools.get("search", False) if search is None else search))
 
 
 def _check_thinking(top: dict[str, Any], args: argparse.Namespace, path: Path | None) -> None:

@@ -136,7 +136,11 @@ _AUDIO: dict[str, Callable[[object], Any]] = {
     "silence_gate": checks.boolean,
 }
 _AUDIO_KNOWN = (*_AUDIO, "record_dir")
-_TABLES = ("vad", "audio", "keys")
+# Keys of [tools] -> check (search: Google Search grounding, `ToolBox.search`).
+_TOOLS: dict[str, Callable[[object], Any]] = {
+    "search": checks.boolean,
+}
+_TABLES = ("vad", "audio", "keys", "tools")
 _TOP_KNOWN = (*_TOP, "system_instruction", *_TABLES)
 
 
@@ -149,6 +153,7 @@ class FileValues:
     vad: dict[str, Any] = field(default_factory=dict)
     audio: dict[str, Any] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    tools: dict[str, Any] = field(default_factory=dict)  # [tools], by the ToolBox field names
 
 
 def read_config_file(path: Path) -> FileValues:
@@ -212,6 +217,8 @@ class _FileReader:
                             audio[name] = self.check("audio", name, _AUDIO[name], item)
                         else:
                             raise self.unknown("audio", name, _AUDIO_KNOWN)
+                elif key == "tools":
+                    values.tools.update(self._tools(value))
                 else:
                     keys.update({name: self.check("keys", name, checks.key_binding, item) for name, item in value.items()})
             elif key == "system_instruction":
@@ -221,6 +228,14 @@ class _FileReader:
             else:
                 raise self.unknown("", key, _TOP_KNOWN)
         return values
+
+    def _tools(self, table: dict[str, Any]) -> dict[str, Any]:
+        tools: dict[str, Any] = {}
+        for name, item in table.items():
+            if name not in _TOOLS:
+                raise self.unknown("tools", name, list(_TOOLS))
+            tools[name] = self.check("tools", name, _TOOLS[name], item)
+        return tools
 
 
 def check_binding_ids(settings: Settings, known: Sequence[str]) -> None:

@@ -13,7 +13,7 @@ from .models import info as model_info
 if TYPE_CHECKING:
     from .settings import Settings, VadSettings
 
-__all__ = ["live_config", "realtime_input_config", "thinking_config"]
+__all__ = ["live_config", "realtime_input_config", "search_note", "search_tool", "thinking_config"]
 
 
 def live_config(settings: Settings) -> dict[str, Any]:
@@ -45,6 +45,8 @@ def live_config(settings: Settings) -> dict[str, Any]:
     realtime = realtime_input_config(settings.vad)
     if realtime:
         config["realtime_input_config"] = realtime
+    if (search := search_tool(settings)) is not None:
+        config.setdefault("tools", []).append(search)
     # A sliding window keeps a session going past the context limit.
     config["context_window_compression"] = {
         "trigger_tokens": settings.context_trigger_tokens,
@@ -65,6 +67,30 @@ def thinking_config(settings: Settings) -> dict[str, Any]:
     if model.thoughts and model.thinking != "none" and settings.show_thoughts:
         config["include_thoughts"] = True
     return config
+
+
+def search_tool(settings: Settings) -> dict[str, Any] | None:
+    """The `google_search` tool when search is on and the model takes tools; else None.
+    A pipeline (the interpreter, dictation) takes no tools at all: `search_note` says so."""
+    if not settings.tools.search or not takes_search(settings):
+        return None
+    return {"google_search": {}}
+
+
+def takes_search(settings: Settings) -> bool:
+    """Whether this session may be sent Google Search: a chat with a conversation model
+    (one the console does not know is tried: the user asked for it by name)."""
+    model = model_info(settings.model)
+    return settings.mode == "chat" and (model is None or model.kind == "conversation")
+
+
+def search_note(settings: Settings) -> str:
+    """What the session's first chat line adds about Google Search: "" when it is off."""
+    if not settings.tools.search:
+        return ""
+    if takes_search(settings):
+        return " · Google Search on"
+    return " · Google Search off: this model takes no tools"
 
 
 def realtime_input_config(vad: VadSettings) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from .carryover import MIN_BUDGET_CHARS
 from .events import Modality
 from .models import DEFAULT_MODEL
 from .modes import MODES, Mode
+from .tools.spec import ToolBox
 
 __all__ = [
     "CHUNK_MS_RANGE",
@@ -109,6 +110,7 @@ class Settings:
     # answers from it (1007): its text answers come from the transcript (core.answers).
     refused_text_model: str | None = None
     config_path: Path | None = None  # the file these came from, if any
+    tools: ToolBox = field(default_factory=ToolBox)  # declared functions (--tools) and Google Search (--search)
 
     def __post_init__(self) -> None:
         if self.modality not in ("TEXT", "AUDIO"):

@@ -107,7 +107,20 @@ def _markdown_turn(turn: StoredTurn) -> list[str]:
         notes += ["interrupted"] if turn.interrupted else []
     notes += ["partial"] if turn.partial else []
     heading = f"**{name}**" + (f" ({', '.join(notes)}):" if notes else ":")
-    return [heading, "", turn.text.strip() or empty, ""]
+    return [heading, "", turn.text.strip() or empty, "", *_markdown_sources(turn)]
+
+
+def _markdown_sources(turn: StoredTurn) -> list[str]:
+    """A grounded answer's sources, a numbered list of links under it (as the chat numbers them)."""
+    if not turn.sources:
+        return []
+    lines = ["Sources:", ""]
+    for number, source in enumerate(turn.sources, 1):
+        title = re.sub(r"([\\\[\]*_`<>])", r"\\\1", source.title)
+        # ( and ) would end the link's address early; as %28 %29 it is the same address.
+        item = f"[{title}]({source.uri.replace('(', '%28').replace(')', '%29')})" if source.uri else title
+        lines.append(f"{number}. {item}" + (f" · {source.domain}" if source.domain and source.domain != source.title else ""))
+    return [*lines, ""]
 
 
 def _usage_line(usage: UsageTotals) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from ... import __version__
 from ..carryover import PastTurn
 from ..conversation import Turn
-from ..events import Usage
+from ..events import Source, Usage
 from ..usage import UsageTotals
 
 VERSION = 1  # the "v" of every line
@@ -138,7 +138,7 @@ class Record:
             return cls.system(turn.text, turn.kind)
         if turn.role == "user":
             return cls.user(turn.id, turn.text, turn.modality, partial=partial)
-        return cls.model(
+        record = cls.model(
             turn.id,
             turn.text,
             turn.modality,
@@ -146,6 +146,15 @@ class Record:
             interrupted=turn.interrupted,
             partial=partial,
         )
+        return with_sources(record, turn.sources)
+
+
+def with_sources(record: Record, sources: tuple[Source, ...]) -> Record:
+    """A model record with its grounding sources (Google Search), when it has any."""
+    if not sources:
+        return record
+    listed = [{"title": s.title, "uri": s.uri, "domain": s.domain} for s in sources]
+    return Record(record.kind, {**record.fields, "sources": listed}, record.t)
 
 
 
@@ -164,6 +173,7 @@ class StoredTurn:
     audio_seconds: float = 0.0
     level: str = "info"  # system lines: info, divider or error
     at: datetime | None = None  # when the turn began (its first record)
+    sources: tuple[Source, ...] = ()  # a grounded answer's web sources, numbered from 1
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from ...core.livemodels import ListingError, LiveModel, known_live_models, list_live_models
 from ...core.models import describe, retired
+from ...core.models import info as model_info
 from ...core.modelsettings import show_thoughts_for, thinking_level_for
 from ...core.modes import fields_for_model
 from ...core.settings import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
@@ -81,7 +82,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
     SettingsScreen .field > Select#thinking_level {
         width: 10;  /* "minimal" and the arrow: the reason beside it fits 78 columns */
     }
-    SettingsScreen #thinking_level_why, SettingsScreen #show_thoughts_why {
+    SettingsScreen #thinking_level_why, SettingsScreen #show_thoughts_why, SettingsScreen #search_why {
         width: 1fr;
         padding-left: 1;
         color: $text-muted;
@@ -150,6 +151,11 @@ class SettingsScreen(ModalScreen[Settings | None]):
                     "Show thoughts",
                     Switch(s.show_thoughts, animate=False, id="show_thoughts"),
                     Label("", id="show_thoughts_why", markup=False),
+                )
+                yield self._field(
+                    "Google Search",
+                    Switch(s.tools.search, animate=False, id="search"),
+                    Label("", id="search_why", markup=False),
                 )
                 yield self._field(
                     "Answers",
@@ -249,10 +255,19 @@ class SettingsScreen(ModalScreen[Settings | None]):
         thoughts = show_thoughts_for(model)
         self.query_one("#show_thoughts", Switch).disabled = not thoughts.enabled
         self.query_one("#show_thoughts_why", Label).update(thoughts.reason or "shown apart from the answer")
+        self._follow_model_search(model)
         note = describe(model) or self.listing_problem
         widget = self.query_one("#model_note", Static)
         widget.update(note)
         widget.set_class(bool(note), "-shown")
+
+    def _follow_model_search(self, model: str) -> None:
+        """Google Search goes to a conversation model only; the switch keeps its value."""
+        known = model_info(model)
+        takes = known is None or known.kind == "conversation"
+        self.query_one("#search", Switch).disabled = not takes
+        why = "answers cite their web sources (a new session)" if takes else "this model takes no tools"
+        self.query_one("#search_why", Label).update(why)
 
     @on(Switch.Changed, "#vad_automatic")
     def automatic_changed(self, event: Switch.Changed) -> None:
@@ -306,6 +321,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
             show_thoughts=not self.query_one("#show_thoughts").disabled and self.query_one("#show_thoughts", Switch).value,
             vad=vad,
             audio=audio,
+            tools=replace(self.settings.tools, search=self.query_one("#search", Switch).value),
         )
         return replace(chosen, **mode)
 
