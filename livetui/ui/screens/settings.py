@@ -102,7 +102,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
         border: none;
         height: 1;
         padding: 0;
-        &:focus { background: $block-cursor-background; }
+        &:focus { background: $block-cursor-background; border: none; }  /* Switch:focus would add a border: two rows */
     }
     SettingsScreen .heading {
         text-style: bold;
@@ -153,11 +153,6 @@ class SettingsScreen(ModalScreen[Settings | None]):
                     Label("", id="show_thoughts_why", markup=False),
                 )
                 yield self._field(
-                    "Google Search",
-                    Switch(s.tools.search, animate=False, id="search"),
-                    Label("", id="search_why", markup=False),
-                )
-                yield self._field(
                     "Answers",
                     Select([("Text", "TEXT"), ("Audio", "AUDIO")], value=s.modality, allow_blank=False, compact=True, id="modality"),
                 )
@@ -186,6 +181,12 @@ class SettingsScreen(ModalScreen[Settings | None]):
                 record = "" if audio.record_dir is None else str(audio.record_dir)
                 yield self._field("Record folder", self._input(record, "record_dir", "off (or a folder for WAV files of both sides)"))
                 yield self._field("Meter rate Hz", self._input(str(audio.meter_hz), "meter_hz", _range(METER_HZ_RANGE)))
+                yield Static("Tools", classes="heading")
+                yield self._field(
+                    "Google Search",
+                    Switch(s.tools.search, animate=False, id="search"),
+                    Label("", id="search_why", markup=False),
+                )
             yield Static("", id="error", markup=False)
             save, cancel = first_key(self.app, "settings.save", "ctrl+s"), first_key(self.app, "settings.cancel", "escape")
             yield Static(f"{save} save & apply · {cancel} cancel · tab next field", id="hint", markup=False)
@@ -266,7 +267,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
         known = model_info(model)
         takes = known is None or known.kind == "conversation"
         self.query_one("#search", Switch).disabled = not takes
-        why = "answers cite their web sources (a new session)" if takes else "this model takes no tools"
+        why = "answers cite their web sources" if takes else "this model takes no tools"
         self.query_one("#search_why", Label).update(why)
 
     @on(Switch.Changed, "#vad_automatic")
