@@ -334,6 +334,8 @@ def payload_size(msg: types.LiveServerMessage) -> int:
         for transcript in (content.input_transcription, content.output_transcription):
             if transcript is not None:
                 size += len((transcript.text or "").encode(errors="surrogatepass"))
+        if content.grounding_metadata is not None:  # rare (once an answer): its JSON's length
+            size += len(describe_grounding(content.grounding_metadata).encode(errors="surrogatepass")) - len("grounding ")
     if msg.tool_call is not None:
         for call in msg.tool_call.function_calls or []:
             size += len((call.name or "").encode(errors="surrogatepass")) + len(json.dumps(call.args or {}, default=str).encode())

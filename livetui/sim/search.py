@@ -27,7 +27,7 @@ from urllib.parse import quote, quote_plus
 
 from .words import fold
 
-__all__ = ["SEARCH_AT", "Page", "answer_text", "grounding_metadata", "pages", "query_of", "searches"]
+__all__ = ["SEARCH_AT", "Page", "answer_text", "grounding_metadata", "pages", "query_of", "searches", "topic_of"]
 
 SEARCH_AT = ("before", "after", "late")  # where the metadata goes: before the text, after it, after turnComplete
 
@@ -77,11 +77,26 @@ class Page:
     domain: str
 
 
+# Leading words that say how a question is asked, not what about: left out of page titles.
+_ASKING = frozenset({"what", "whats", "who", "whos", "when", "where", "which", "is", "are", "was", "were", "did", "does",
+                     "do", "the", "a", "an", "latest", "news", "recent", "current", "today", "about", "of", "on", "in"})
+
+
+def topic_of(query: str) -> str:
+    """What the pages found are about: the query without its leading question words."""
+    words = query.split()
+    start = 0
+    while start < len(words) - 1 and fold(words[start]) in _ASKING:
+        start += 1
+    topic = " ".join(words[start:])
+    return topic[:1].upper() + topic[1:]
+
+
 def pages(query: str) -> list[Page]:
-    """The pages a search for `query` finds: three, on example domains, named from the query."""
-    topic = query[:1].upper() + query[1:]
-    slug = quote("_".join(query.split()), safe="_")
-    words = quote("-".join(query.split()), safe="-")
+    """The pages a search for `query` finds: three, on example domains, named from its topic."""
+    topic = topic_of(query)
+    slug = quote("_".join(topic.split()), safe="_")
+    words = quote("-".join(topic.lower().split()), safe="-")
     return [
         Page(f"{topic} - Simulated Encyclopedia", f"https://encyclopedia.example.org/wiki/{slug}", "encyclopedia.example.org"),
         Page(f"{topic}: what we know so far", f"https://news.example.com/stories/{words}", "news.example.com"),

@@ -164,7 +164,7 @@ async def test_search_shows_numbered_sources_under_a_grounded_answer(backend, tm
         await pilot.pause()
         lines = ["".join(segment.text for segment in sources.render_line(y)) for y in range(sources.size.height)]
         assert [line.split(" ", 1)[0] for line in lines] == ["[1]", "[2]", "[3]"]
-        assert lines[0].startswith("[1] What is the latest news")  # cut to its width at 80x24 (widgets test the rule)
+        assert lines[0].startswith("[1] Livetui - Simulated Encyclopedia")  # cut to its width at 80x24 (widgets test the rule)
         assert all(len(line.rstrip()) <= sources.size.width for line in lines)
         links = {segment.style.link for y in range(3) for segment in sources.render_line(y) if isinstance(segment.style, Style) and segment.style.link}
         assert links == {s.uri for s in answer.turn.sources} and len(links) == 3
@@ -173,4 +173,4 @@ async def test_search_shows_numbered_sources_under_a_grounded_answer(backend, tm
     [setup] = frames(backend, "in", "setup")
     assert setup["msg"]["setup"]["tools"] == [{"googleSearch": {}}]
     md = export_markdown(load(store.path))
-    assert "1. [What is the latest news about livetui - Simulated Encyclopedia](https://encyclopedia.example.org/wiki/" in md
+    assert "1. [Livetui - Simulated Encyclopedia](https://encyclopedia.example.org/wiki/Livetui) · encyclopedia.example.org\n" in md

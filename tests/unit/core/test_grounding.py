@@ -117,6 +117,7 @@ def test_the_event_log_shows_the_raw_metadata() -> None:
     log = EventLog()
     entry = log.server(message(meta))
     assert entry.summary == summary  # kept whole, past the usual summary length
+    assert entry.size == len(summary.removeprefix("grounding ").encode())
 
 
 # -- conversation ---------------------------------------------------------------------

@@ -75,6 +75,14 @@ def test_metadata_has_the_services_shape_and_is_deterministic() -> None:
         assert all(0 <= i < len(webs) for i in support.grounding_chunk_indices or [])
 
 
+def test_pages_are_named_from_the_questions_topic() -> None:
+    assert search.topic_of("what is the latest news about livetui") == "Livetui"
+    assert search.topic_of("history of the eiffel tower") == "History of the eiffel tower"
+    assert search.topic_of("what is the") == "The"  # never empty
+    assert [p.title for p in search.pages("what is the latest news about livetui")] == [
+        "Livetui - Simulated Encyclopedia", "Livetui: what we know so far", "Livetui, explained"]
+
+
 def test_a_question_with_spaces_and_symbols_makes_valid_links() -> None:
     for page in search.pages("what's new in c++ & rust? (2026)"):
         assert " " not in page.uri and all(c not in page.uri for c in "&?()'")
