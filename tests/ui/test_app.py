@@ -170,6 +170,18 @@ async def test_search_shows_numbered_sources_under_a_grounded_answer(backend, tm
         assert links == {s.uri for s in answer.turn.sources} and len(links) == 3
         assert all(link.startswith("https://") for link in links)
         assert "Google Search on" in app.conversation.turns[0].text
+        # The event log has the metadata as it came, whole.
+        from livetui.ui.screens.eventlog import EventLogScreen
+
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, EventLogScreen), what="the event log")
+        await pilot.press(*"serverContent.groundingMetadata")
+        screen = app.screen
+        await until(pilot, lambda: len(screen.table.entries) == 1 and '"groundingChunks"' in str(screen.query_one("#detail").render()),
+                    what="the grounding entry")
+        detail = str(screen.query_one("#detail").render())
+        assert '"webSearchQueries":["what is the latest news about livetui"]' in detail
+        assert screen.query_one("#detail").has_class("-raw")
     [setup] = frames(backend, "in", "setup")
     assert setup["msg"]["setup"]["tools"] == [{"googleSearch": {}}]
     md = export_markdown(load(store.path))
