@@ -84,3 +84,15 @@ def test_a_source_line_fits_its_width_keeping_the_domain_while_the_title_can_say
     assert same.plain == "[1] uefa.com"  # a title that is the domain is not said twice
     unlinked = source_line(1, Source("No link", "", "example.com"), 40)
     assert not any(isinstance(span.style, Style) and span.style.link for span in unlinked.spans)
+
+
+def test_a_sources_link_reaches_the_terminal_as_osc_8() -> None:
+    from rich.console import Console
+    from textual.strip import Strip
+
+    from livetui.core.events import Source
+    from livetui.ui.widgets.sources import source_line
+
+    line = source_line(1, Source("A page", "https://example.org/a_(b)", "example.org"), 60)
+    out = Strip(list(line.render(Console()))).render(Console(color_system="truecolor"))
+    assert "\x1b]8;id=" in out and ";https://example.org/a_(b)\x1b\\" in out and "A page" in out
