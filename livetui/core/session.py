@@ -366,7 +366,11 @@ class SessionController(StayingConnected, SessionVoice):
         # Connection chatter ("connected", "reconnecting") is not brought back; dividers and errors are.
         kept = [t for t in saved.turns if t.role != "system" or t.level != "info"]
         past = [(t.role, t.text, cast(Modality, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT"), t.interrupted, t.at) for t in kept]
-        return self.conversation.restore(past)
+        changes = self.conversation.restore(past)
+        for stored, change in zip(kept, changes):  # one TurnAdded a turn, in order
+            if isinstance(change, TurnAdded):
+                change.turn.sources = stored.sources  # a grounded answer shows its sources again
+        return changes
 
     def continue_saved(self, saved: Any) -> None:
         """The session that carries a saved conversation on: by its handle while the

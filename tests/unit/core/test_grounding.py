@@ -266,3 +266,22 @@ def test_the_connect_config_sends_search_to_a_chat_model_only() -> None:
     dictation = replace(on, model="gemini-3.5-transcribe-live", mode="transcribe", modality="TEXT")
     assert "tools" not in live_config(dictation)
     assert connected_line(dictation).endswith("Google Search off: this model takes no tools")
+
+
+async def test_a_continued_conversation_shows_its_answers_sources_again(tmp_path: Path) -> None:
+    from livetui.core.session import SessionController
+    from livetui.core.settings import Settings
+
+    grounded_transcript(tmp_path, late=True)
+    saved = load(CID, tmp_path)
+
+    class Backend:
+        label = "simulator"
+
+    session = SessionController(Settings(), backend=Backend(), host=None)  # type: ignore[arg-type]
+    try:
+        changes = session.begin(saved)
+    finally:
+        await session.net.aclose()
+    answers = [c.turn for c in changes if isinstance(c, TurnAdded) and c.turn.role == "model"]
+    assert [a.sources for a in answers] == [SOURCES]
