@@ -79,7 +79,8 @@ class Page:
 
 # Leading words that say how a question is asked, not what about: left out of page titles.
 _ASKING = frozenset({"what", "whats", "who", "whos", "when", "where", "which", "is", "are", "was", "were", "did", "does",
-                     "do", "the", "a", "an", "latest", "news", "recent", "current", "today", "about", "of", "on", "in"})
+                     "do", "the", "a", "an", "latest", "news", "recent", "current", "today", "about", "of", "on", "in",
+                     "won", "wins", "win", "invented", "built", "wrote", "discovered", "founded", "happened", "happens"})
 
 
 def topic_of(query: str) -> str:

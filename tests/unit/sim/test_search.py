@@ -78,6 +78,7 @@ def test_metadata_has_the_services_shape_and_is_deterministic() -> None:
 def test_pages_are_named_from_the_questions_topic() -> None:
     assert search.topic_of("what is the latest news about livetui") == "Livetui"
     assert search.topic_of("history of the eiffel tower") == "History of the eiffel tower"
+    assert search.topic_of("who won the 2024 european championship") == "2024 european championship"
     assert search.topic_of("what is the") == "The"  # never empty
     assert [p.title for p in search.pages("what is the latest news about livetui")] == [
         "Livetui - Simulated Encyclopedia", "Livetui: what we know so far", "Livetui, explained"]
