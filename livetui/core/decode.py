@@ -11,6 +11,7 @@ import enum
 import json
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # the SDK takes half a second to import: not before the first frame
     from google.genai import types
@@ -182,8 +183,6 @@ def _one_line(text: str) -> str:
 
 
 def _host(uri: str) -> str:
-    from urllib.parse import urlsplit
-
     host = (urlsplit(uri).hostname or "") if uri else ""
     return "" if host in _REDIRECT_HOSTS else host.removeprefix("www.")
 

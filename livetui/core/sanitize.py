@@ -10,6 +10,7 @@ combining marks, right-to-left letters, emoji — is kept exactly.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 # Bidi embeddings, overrides and isolates: they reorder the characters after them.
 BIDI_CONTROLS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
@@ -77,8 +78,6 @@ def safe_link(uri: str) -> str:
     """`uri` when it is a link safe to hand a terminal (OSC 8) or a Markdown reader: http(s),
     a host, at most LINK_CHARS, with no control character, space or bidi control in it; ""
     for anything else (javascript:, file:, an escape sequence, a line break...)."""
-    from urllib.parse import urlsplit
-
     if not uri or len(uri) > LINK_CHARS or not is_safe(uri) or any(c.isspace() for c in uri):
         return ""
     try:

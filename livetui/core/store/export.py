@@ -116,11 +116,18 @@ def _markdown_sources(turn: StoredTurn) -> list[str]:
         return []
     lines = ["Sources:", ""]
     for number, source in enumerate(turn.sources, 1):
-        title = re.sub(r"([\\\[\]*_`<>])", r"\\\1", source.title)
+        title = _escape_inline(source.title)
         # ( and ) would end the link's address early; as %28 %29 it is the same address.
         item = f"[{title}]({source.uri.replace('(', '%28').replace(')', '%29')})" if source.uri else title
-        lines.append(f"{number}. {item}" + (f" · {source.domain}" if source.domain and source.domain != source.title else ""))
+        if source.domain and source.domain != source.title:
+            item += f" · {_escape_inline(source.domain)}"
+        lines.append(f"{number}. {item}")
     return [*lines, ""]
+
+
+def _escape_inline(text: str) -> str:
+    """Text in a list item or a link's words: its own markup (and brackets) shown, not read."""
+    return re.sub(r"([\\\[\]*_`<>])", r"\\\1", text)
 
 
 def _usage_line(usage: UsageTotals) -> str:
