@@ -16,11 +16,13 @@ from .carryover import PastTurn
 from .events import (
     AudioChunk,
     Event,
+    Grounding,
     InputTranscript,
     InteractionStatus,
     Interrupted,
     Modality,
     OutputTranscript,
+    Source,
     TextDelta,
     TurnComplete,
     Usage,
@@ -47,6 +49,7 @@ class Turn:
     thoughts: str = ""  # the model's thought parts: shown apart, never part of the answer
     working: bool = False  # the model still works on this request in the background
     latency: AnswerLatency | None = None  # an answer's, as far as measured (core/latency.py)
+    sources: tuple[Source, ...] = ()  # the web pages a grounded answer rests on (Google Search), numbered from 1
 
     @property
     def open(self) -> bool:
@@ -84,7 +87,14 @@ class UsageChanged:
     totals: UsageTotals
 
 
-Change = TurnAdded | TurnText | TurnEnded | TranscriptChanged | UsageChanged
+@dataclass(frozen=True)
+class SourcesChanged:
+    """A grounded answer's sources grew (they may come before, with or after its text)."""
+
+    turn: Turn
+
+
+Change = TurnAdded | TurnText | TurnEnded | TranscriptChanged | UsageChanged | SourcesChanged
 
 
 class Conversation:
@@ -180,6 +190,8 @@ class Conversation:
                 if self.model_turn is not None:
                     self.model_turn.usage = event
                 return [UsageChanged(self.usage)]
+            case Grounding():
+                return self._ground(event)
             case InteractionStatus(in_progress=working):
                 return self._set_working(working)
             case TurnComplete(in_progress=True):
@@ -216,6 +228,24 @@ class Conversation:
         self.model_turn.working = self.working
         self._new_generation = False
         return self.model_turn, [*changes, TurnAdded(self.model_turn)]
+
+    def _ground(self, grounding: Grounding) -> list[Change]:
+        """Sources go to the answer in progress, else to the answer just ended (no user turn
+        since); before any answer to the latest question, they begin that answer."""
+        changes: list[Change] = []
+        turn = self.model_turn
+        if turn is None:
+            last = next((t for t in reversed(self.turns) if t.role != "system"), None)
+            if last is not None and last.role == "model":
+                turn = last
+            else:
+                turn, changes = self._model("TEXT")
+        known = {(s.title, s.uri) for s in turn.sources}
+        new = tuple(s for s in grounding.sources if (s.title, s.uri) not in known)
+        if not new:
+            return changes
+        turn.sources += new
+        return [*changes, SourcesChanged(turn)]
 
     def _set_working(self, working: bool) -> list[Change]:
         self.working = working

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .conversation import Change, Turn, TurnAdded, TurnEnded, TurnText, UsageChanged
+from .conversation import Change, SourcesChanged, Turn, TurnAdded, TurnEnded, TurnText, UsageChanged
 from .store import Record, TranscriptStore
 
 
@@ -54,6 +54,9 @@ class Transcript:
                     store.checkpoint()
                 case UsageChanged(totals=totals) if totals.last is not None:
                     store.write(Record.usage(totals.last))
+                case SourcesChanged(turn=turn):
+                    # Sources may come after the answer's final record: a later final one supersedes it.
+                    store.write_turn(turn, partial=turn.open, force=True)
 
     def handle(self, handle: str) -> None:
         """A resumable handle: `--resume` continues the service's session with the latest."""

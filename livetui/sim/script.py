@@ -30,6 +30,15 @@ Keys: ``match``, ``text``, ``text_file``, ``tool``, ``args``, ``after_tool``,
                                     # barge-in would: `interrupted` is sent
     turn_complete_delay_ms = 300    # wait this long before `turnComplete`
 
+and two for Google Search grounding (used when the client declared `googleSearch`):
+
+    [[reply]]
+    match = "who won"
+    text = "The simulated team won."
+    search = true                   # ground this answer (false: never; unset: livetui.sim.search's rule)
+    search_at = "late"              # groundingMetadata "before" the text, "after" it (default),
+                                    # or "late": after the answer's turnComplete
+
  Exactly one of ``text``/``text_file`` is required unless ``tool``
 is given (then the text, if any, is said after the tool response). ``args``
 and ``after_tool`` only make sense with ``tool``.
@@ -48,7 +57,8 @@ from typing import Any
 __all__ = ["Script", "ScriptEntry", "ScriptError"]
 
 _KEYS = ("match", "text", "text_file", "tool", "args", "after_tool", "repeat",
-         "tone_ms", "interrupt_after_ms", "turn_complete_delay_ms")
+         "tone_ms", "interrupt_after_ms", "turn_complete_delay_ms", "search", "search_at")
+_SEARCH_AT = ("before", "after", "late")
 _MS_KEYS = ("tone_ms", "interrupt_after_ms", "turn_complete_delay_ms")
 _MAX_MS = 600_000
 
@@ -69,6 +79,8 @@ class ScriptEntry:
     tone_ms: int | None = None  # audio answers: a steady tone this long instead of speech
     interrupt_after_ms: int | None = None  # stop the answer this long after its first chunk
     turn_complete_delay_ms: int = 0  # pause before the answer's turnComplete
+    search: bool | None = None  # ground this answer (Google Search, when declared); None: the rule decides
+    search_at: str = "after"  # where its groundingMetadata goes: "before" the text, "after" it, "late"
 
     def applies(self, user_text: str, tool_names: Collection[str]) -> bool:
         if self.tool is not None and self.tool not in tool_names:
@@ -190,6 +202,13 @@ def _parse_entry(raw: Any, n: int, base: Path, source: str) -> ScriptEntry:
     if ms["tone_ms"] == 0:
         raise fail("'tone_ms' must be positive")
 
+    search = raw.get("search")
+    if search is not None and not isinstance(search, bool):
+        raise fail(f"'search' must be true or false, got {search!r}")
+    search_at = raw.get("search_at", "after")
+    if search_at not in _SEARCH_AT:
+        raise fail(f"'search_at' must be one of {', '.join(_SEARCH_AT)}, got {search_at!r}")
+
     if text_file is not None:
         file = base / text_file
         try:
@@ -209,4 +228,6 @@ def _parse_entry(raw: Any, n: int, base: Path, source: str) -> ScriptEntry:
         tone_ms=ms["tone_ms"],
         interrupt_after_ms=ms["interrupt_after_ms"],
         turn_complete_delay_ms=ms["turn_complete_delay_ms"] or 0,
+        search=search,
+        search_at=search_at,
     )

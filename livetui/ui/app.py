@@ -26,6 +26,7 @@ from ..core.answers import switch_refusal
 from ..core.conversation import (
     Change,
     Conversation,
+    SourcesChanged,
     TranscriptChanged,
     TurnAdded,
     TurnEnded,
@@ -253,6 +254,10 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
                     pane.show(turn_id, text)
                 case UsageChanged(totals=totals):
                     self.query_one(TokenCounter).show(totals)
+                case SourcesChanged(turn=turn):
+                    widget = chat.widget_for(turn)
+                    if isinstance(widget, ModelMessage):
+                        await widget.show_sources()
 
     def _offer_audio_fallback(self, message: str) -> None:
         from .screens.confirm import transcript_offer
