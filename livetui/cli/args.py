@@ -8,8 +8,8 @@ flag it cannot parse, ConfigError for the rest.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
