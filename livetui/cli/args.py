@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="with --vad auto, stop sending the mic after a second of silence and resume when you speak (default: on)",
     )
+    p.add_argument("--search", action=argparse.BooleanOptionalAction, default=None,
+                   help="Google Search grounding: answers cite their web sources, shown numbered under them")
     p.add_argument("--no-mouse", dest="mouse", action="store_false", default=None, help="no mouse tracking (less traffic over SSH)")
     p.add_argument("--sim", action="store_true", default=None, help="use the built-in offline simulator, even with an API key")
     p.add_argument("--resume", nargs="?", const="latest", default=None, metavar="ID",
@@ -167,7 +170,8 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
     if top.get("mode"):
         audio.setdefault("mic_on_start", True)  # a pipeline only hears: the mic is live unless told otherwise
     tools_file = args.tools.expanduser() if getattr(args, "tools", None) is not None else values.tools.get("file")
-    return Settings(**top, vad=VadSettings(**vad), audio=AudioSettings(**audio), keys=keys, config_path=path, tools=_tools(tools_file))
+    tools = replace(_tools(tools_file), search=_search(values.tools, args))
+    return Settings(**top, vad=VadSettings(**vad), audio=AudioSettings(**audio), keys=keys, config_path=path, tools=tools)
 
 
 def _tools(path: Path | None) -> ToolBox:
@@ -182,6 +186,12 @@ def _tools(path: Path | None) -> ToolBox:
         more = len(exc.problems) - 1
         hint = f" (and {more} more: `livetui tools check {path}` lists them)" if more else ""
         raise ConfigError(f"{exc}{hint}") from None
+
+
+def _search(file_tools: Mapping[str, Any], args: argparse.Namespace) -> bool:
+    """Google Search grounding: `[tools] search`, then `--search`/`--no-search`."""
+    search = getattr(args, "search", None)
+    return bool(file_tools.get("search", False) if search is None else search)
 
 
 def _check_thinking(top: dict[str, Any], args: argparse.Namespace, path: Path | None) -> None:

@@ -137,8 +137,11 @@ _AUDIO: dict[str, Callable[[object], Any]] = {
     "silence_gate": checks.boolean,
 }
 _AUDIO_KNOWN = (*_AUDIO, "record_dir")
-# Keys of [tools]: file is read with the file's folder as base, below.
-_TOOLS_KNOWN = ("file",)
+# Keys of [tools] -> check (search: Google Search grounding, `ToolBox.search`); `file`
+# is checked apart, with the config file's folder as its base.
+_TOOLS: dict[str, Callable[[object], Any]] = {
+    "search": checks.boolean,
+}
 _TABLES = ("vad", "audio", "keys", "tools")
 _TOP_KNOWN = (*_TOP, "system_instruction", *_TABLES)
 _TOP_KNOWN = (*_TOP_KNOWN, "prices")  # [prices]: read by _FileReader.prices into top["prices"]
@@ -153,7 +156,7 @@ class FileValues:
     vad: dict[str, Any] = field(default_factory=dict)
     audio: dict[str, Any] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
-    tools: dict[str, Any] = field(default_factory=dict)  # [tools]: file (a Path)
+    tools: dict[str, Any] = field(default_factory=dict)  # [tools]: file (a Path), search
 
 
 def read_config_file(path: Path) -> FileValues:
@@ -221,11 +224,7 @@ class _FileReader:
                         else:
                             raise self.unknown("audio", name, _AUDIO_KNOWN)
                 elif key == "tools":
-                    for name, item in value.items():
-                        if name == "file":
-                            values.tools[name] = self.check("tools", name, lambda v: checks.tools_file(v, self.path.parent), item)
-                        else:
-                            raise self.unknown("tools", name, _TOOLS_KNOWN)
+                    values.tools.update(self._tools(value))
                 else:
                     keys.update({name: self.check("keys", name, checks.key_binding, item) for name, item in value.items()})
             elif key == "system_instruction":
@@ -235,6 +234,17 @@ class _FileReader:
             else:
                 raise self.unknown("", key, _TOP_KNOWN)
         return values
+
+    def _tools(self, table: dict[str, Any]) -> dict[str, Any]:
+        tools: dict[str, Any] = {}
+        for name, item in table.items():
+            if name == "file":
+                tools[name] = self.check("tools", name, lambda v: checks.tools_file(v, self.path.parent), item)
+            elif name in _TOOLS:
+                tools[name] = self.check("tools", name, _TOOLS[name], item)
+            else:
+                raise self.unknown("tools", name, ["file", *_TOOLS])
+        return tools
 
     def prices(self, value: object) -> Any:
         """[prices]: models, each a table of USD per 1M tokens (core.prices), checked."""

@@ -15,7 +15,7 @@ from .tools.declare import declaration
 if TYPE_CHECKING:
     from .settings import Settings, VadSettings
 
-__all__ = ["function_tools", "live_config", "realtime_input_config", "thinking_config"]
+__all__ = ["function_tools", "live_config", "realtime_input_config", "search_note", "search_tool", "thinking_config"]
 
 
 def live_config(settings: Settings) -> dict[str, Any]:
@@ -48,6 +48,8 @@ def live_config(settings: Settings) -> dict[str, Any]:
     if realtime:
         config["realtime_input_config"] = realtime
     tools = function_tools(settings)
+    if (search := search_tool(settings)) is not None:
+        tools.append(search)
     if tools:
         config["tools"] = tools
     # A sliding window keeps a session going past the context limit.
@@ -82,6 +84,30 @@ def function_tools(settings: Settings) -> list[dict[str, Any]]:
     non_blocking = non_blocking_for(settings.model).enabled
     declarations = [declaration(f, behavior=non_blocking or f.behavior != "NON_BLOCKING") for f in functions]
     return [{"function_declarations": declarations}]
+
+
+def search_tool(settings: Settings) -> dict[str, Any] | None:
+    """The `google_search` tool when search is on and the model takes tools; else None.
+    A pipeline (the interpreter, dictation) takes no tools at all: `search_note` says so."""
+    if not settings.tools.search or not takes_search(settings):
+        return None
+    return {"google_search": {}}
+
+
+def takes_search(settings: Settings) -> bool:
+    """Whether this session may be sent Google Search: a chat with a conversation model
+    (one the console does not know is tried: the user asked for it by name)."""
+    model = model_info(settings.model)
+    return settings.mode == "chat" and (model is None or model.kind == "conversation")
+
+
+def search_note(settings: Settings) -> str:
+    """What the session's first chat line adds about Google Search: "" when it is off."""
+    if not settings.tools.search:
+        return ""
+    if takes_search(settings):
+        return " · Google Search on"
+    return " · Google Search off: this model takes no tools"
 
 
 def realtime_input_config(vad: VadSettings) -> dict[str, Any]:

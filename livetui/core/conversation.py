@@ -16,11 +16,13 @@ from .carryover import PastTurn
 from .events import (
     AudioChunk,
     Event,
+    Grounding,
     InputTranscript,
     InteractionStatus,
     Interrupted,
     Modality,
     OutputTranscript,
+    Source,
     TextDelta,
     TurnComplete,
     Usage,
@@ -49,6 +51,7 @@ class Turn:
     working: bool = False  # the model still works on this request in the background
     tools: list[ToolCard] = field(default_factory=list)  # the function calls the model made in this answer
     latency: AnswerLatency | None = None  # an answer's, as far as measured (core/latency.py)
+    sources: tuple[Source, ...] = ()  # the web pages a grounded answer rests on (Google Search), numbered from 1
 
     @property
     def open(self) -> bool:
@@ -94,7 +97,14 @@ class ToolCardChanged:
     card: ToolCard
 
 
-Change = TurnAdded | TurnText | TurnEnded | TranscriptChanged | UsageChanged | ToolCardChanged
+@dataclass(frozen=True)
+class SourcesChanged:
+    """A grounded answer's sources grew (they may come before, with or after its text)."""
+
+    turn: Turn
+
+
+Change = TurnAdded | TurnText | TurnEnded | TranscriptChanged | UsageChanged | ToolCardChanged | SourcesChanged
 
 
 class Conversation:
@@ -191,6 +201,8 @@ class Conversation:
                 if self.model_turn is not None:
                     self.model_turn.usage = event
                 return [UsageChanged(self.usage)]
+            case Grounding():
+                return self._ground(event)
             case InteractionStatus(in_progress=working):
                 return self._set_working(working)
             case TurnComplete(in_progress=True):
@@ -247,6 +259,24 @@ class Conversation:
         self.model_turn.working = self.working
         self._new_generation = False
         return self.model_turn, [*changes, TurnAdded(self.model_turn)]
+
+    def _ground(self, grounding: Grounding) -> list[Change]:
+        """Sources go to the answer in progress, else to the answer just ended (no user turn
+        since); before any answer to the latest question, they begin that answer."""
+        changes: list[Change] = []
+        turn = self.model_turn
+        if turn is None:
+            last = next((t for t in reversed(self.turns) if t.role != "system"), None)
+            if last is not None and last.role == "model":
+                turn = last
+            else:
+                turn, changes = self._model("TEXT")
+        known = {(s.title, s.uri) for s in turn.sources}
+        new = tuple(s for s in grounding.sources if (s.title, s.uri) not in known)
+        if not new:
+            return changes
+        turn.sources += new
+        return [*changes, SourcesChanged(turn)]
 
     def _set_working(self, working: bool) -> list[Change]:
         self.working = working

@@ -11,6 +11,7 @@ import enum
 import json
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # the SDK takes half a second to import: not before the first frame
     from google.genai import types
@@ -22,18 +23,20 @@ from .events import (
     FunctionCall,
     GenerationComplete,
     GoAway,
+    Grounding,
     InputTranscript,
     InteractionStatus,
     Interrupted,
     OutputTranscript,
     ResumptionHandle,
+    Source,
     TextDelta,
     ToolCall,
     ToolCallCancellation,
     TurnComplete,
     Usage,
 )
-from .sanitize import safe_text
+from .sanitize import safe_link, safe_text
 
 SUMMARY_TEXT_CHARS = 60  # quoted text in a log summary is cut to this
 
@@ -75,6 +78,8 @@ def events_from_message(msg: types.LiveServerMessage) -> list[Event]:
             # An empty text with finished=True still matters: it closes the transcript.
             if transcript is not None and (transcript.text or transcript.finished):
                 events.append(make(safe_text(transcript.text or ""), finished=bool(transcript.finished)))
+        if content.grounding_metadata is not None and (grounding := grounding_from_metadata(content.grounding_metadata)):
+            events.append(grounding)  # before Interrupted and TurnComplete: it belongs to this answer
         if content.interrupted:
             events.append(Interrupted())
         if content.generation_complete:
@@ -147,6 +152,41 @@ def usage_from_metadata(meta: types.UsageMetadata) -> Usage:
     )
 
 
+# Gemini API answers link through this redirect, its title the site's domain: the host
+# of such a link says nothing of the source.
+_REDIRECT_HOSTS = ("vertexaisearch.cloud.google.com",)
+GROUNDING_TEXT_CHARS = 200  # a source's title or a query, cut to this
+
+
+def grounding_from_metadata(meta: types.GroundingMetadata) -> Grounding | None:
+    """The web sources and queries of a groundingMetadata; None when it names neither.
+    Titles, domains and queries are the service's text: made safe, on one line, cut short;
+    a link is kept only if `safe_link` keeps it."""
+    sources: list[Source] = []
+    for chunk in meta.grounding_chunks or []:
+        web = chunk.web
+        if web is None:
+            continue
+        uri = safe_link((web.uri or "").strip())
+        domain = _one_line(web.domain or "") or _host(uri)
+        title = _one_line(web.title or "") or domain or _one_line(web.uri or "")
+        if title and not any(s.title == title and s.uri == uri for s in sources):
+            sources.append(Source(title=title, uri=uri, domain=domain))
+    queries = tuple(q for q in (_one_line(q) for q in meta.web_search_queries or []) if q)
+    if not sources and not queries:
+        return None
+    return Grounding(sources=tuple(sources), queries=queries)
+
+
+def _one_line(text: str) -> str:
+    return _short(" ".join(safe_text(text).split()), GROUNDING_TEXT_CHARS)
+
+
+def _host(uri: str) -> str:
+    host = (urlsplit(uri).hostname or "") if uri else ""
+    return "" if host in _REDIRECT_HOSTS else host.removeprefix("www.")
+
+
 def _count(value: int | None) -> int:
     """A token count as the counter can add it: a bad frame's negative count is 0."""
     return max(0, value or 0)
@@ -202,6 +242,8 @@ def describe_message(msg: types.LiveServerMessage) -> tuple[str, str]:
             pieces.append(("serverContent.generationComplete", "generation complete"))
         if (status := _interaction_status(content)) is not None:
             pieces.append(("serverContent.interactionStatus", "still working" if status == "IN_PROGRESS" else "idle"))
+        if content.grounding_metadata is not None:
+            pieces.append(("serverContent.groundingMetadata", describe_grounding(content.grounding_metadata)))
         if content.model_turn is not None:
             parts = [_describe_part(p) for p in content.model_turn.parts or []]
             pieces.append(("serverContent.modelTurn", ", ".join(p for p in parts if p) or "empty turn"))
@@ -234,6 +276,12 @@ def describe_message(msg: types.LiveServerMessage) -> tuple[str, str]:
         return "other", safe_text(", ".join(present)) or "empty message"
     # Names, ids and quoted text are the service's: JSON quoting leaves C1 codes raw.
     return pieces[0][0], safe_text("; ".join(text for _, text in pieces))
+
+
+def describe_grounding(meta: types.GroundingMetadata) -> str:
+    """The groundingMetadata as the service sent it (its JSON), for the event log."""
+    raw = meta.model_dump(mode="json", exclude_none=True, by_alias=True)
+    return "grounding " + json.dumps(raw, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _describe_part(part: types.Part) -> str:
@@ -285,6 +333,8 @@ def payload_size(msg: types.LiveServerMessage) -> int:
         for transcript in (content.input_transcription, content.output_transcription):
             if transcript is not None:
                 size += len((transcript.text or "").encode(errors="surrogatepass"))
+        if content.grounding_metadata is not None:  # rare (once an answer): its JSON's length
+            size += len(describe_grounding(content.grounding_metadata).encode(errors="surrogatepass")) - len("grounding ")
     if msg.tool_call is not None:
         for call in msg.tool_call.function_calls or []:
             size += len((call.name or "").encode(errors="surrogatepass")) + len(json.dumps(call.args or {}, default=str).encode())

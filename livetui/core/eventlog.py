@@ -27,6 +27,9 @@ from .sanitize import safe_text
 Direction = Literal["in", "out", "info"]  # "out" = client->server, "in" = server->client
 
 SUMMARY_CHARS = 160
+# Kinds kept longer: their summary is the message itself (the raw groundingMetadata).
+RAW_KINDS = frozenset({"serverContent.groundingMetadata"})
+RAW_CHARS = 4000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +77,7 @@ class EventLog:
 
     def received(self, kind: str, size: int, summary: str) -> LogEntry:
         """A server message already described (core.decode.describe_message)."""
-        return self.add("in", kind, size, _short(summary))
+        return self.add("in", kind, size, _short(summary, RAW_CHARS if kind in RAW_KINDS else SUMMARY_CHARS))
 
     def client(self, kind: str, payload: Any) -> LogEntry:
         """Log a client message; bytes (audio, images) appear as their size only."""
@@ -160,5 +163,5 @@ def _size(value: Any) -> int:
     return len(encoded.encode()) + sum(blobs)
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+def _short(text: str, limit: int = SUMMARY_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -125,6 +125,24 @@ class ToolCallCancellation:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One web page an answer was grounded on (Google Search): safe text, and a link
+    kept only when it is http(s) with nothing a terminal would obey in it ("" else)."""
+
+    title: str
+    uri: str = ""
+    domain: str = ""
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """An answer's groundingMetadata: the pages it rests on, and what was searched."""
+
+    sources: tuple[Source, ...] = ()
+    queries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class GoAway:
     time_left_s: float | None
 
@@ -218,6 +236,7 @@ Event = (
     | Usage
     | ToolCall
     | ToolCallCancellation
+    | Grounding
     | GoAway
     | ResumptionHandle
     | SessionError

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from .connectconfig import search_note
 from .events import AudioChunk, Event, GenerationComplete, InputTranscript, OutputTranscript, TextDelta, TurnComplete
 from .models import info as model_info
 
@@ -200,7 +201,8 @@ def connected_line(settings: Settings) -> str:
     """The chat's line when a session starts: the mode's own, or which answers a chat gets
     (e.g. "TEXT · from transcript" from a model that only speaks)."""
     answers = settings.answers()
-    return labels(settings).connected or f"connected · {answers.wanted} answers" + (" from the transcript" if answers.from_transcript else "")
+    line = labels(settings).connected or f"connected · {answers.wanted} answers" + (" from the transcript" if answers.from_transcript else "")
+    return line + search_note(settings)
 
 
 def fields_for_model(settings: Settings, model: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .conversation import Change, ToolCardChanged, Turn, TurnAdded, TurnEnded, TurnText, UsageChanged
+from .conversation import Change, SourcesChanged, ToolCardChanged, Turn, TurnAdded, TurnEnded, TurnText, UsageChanged
 from .store import Record, TranscriptStore
 
 
@@ -56,6 +56,9 @@ class Transcript:
                     store.write(Record.usage(totals.last))
                 case ToolCardChanged(turn=turn, card=card):
                     store.write(Record.tool(turn.id, card))
+                case SourcesChanged(turn=turn):
+                    # Sources may come after the answer's final record: a later final one supersedes it.
+                    store.write_turn(turn, partial=turn.open, force=True)
 
     def handle(self, handle: str) -> None:
         """A resumable handle: `--resume` continues the service's session with the latest."""

@@ -10,6 +10,7 @@ combining marks, right-to-left letters, emoji — is kept exactly.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 # Bidi embeddings, overrides and isolates: they reorder the characters after them.
 BIDI_CONTROLS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
@@ -67,3 +68,22 @@ SCREEN_UNSAFE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted
 def screen_text(text: str) -> str:
     """`safe_text(text)` with tab and newline shown as stand-ins too (␉ ␊): text for cells."""
     return text.translate(_SCREEN_TABLE)
+
+
+LINK_CHARS = 2048  # a longer address is not one a person follows from a terminal
+_LINK_SCHEMES = ("http", "https")
+
+
+def safe_link(uri: str) -> str:
+    """`uri` when it is a link safe to hand a terminal (OSC 8) or a Markdown reader: http(s),
+    a host, at most LINK_CHARS, with no control character, space or bidi control in it; ""
+    for anything else (javascript:, file:, an escape sequence, a line break...)."""
+    if not uri or len(uri) > LINK_CHARS or not is_safe(uri) or any(c.isspace() for c in uri):
+        return ""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in _LINK_SCHEMES or not parts.hostname:
+        return ""
+    return uri

@@ -418,6 +418,9 @@ class SessionController(StayingConnected, SessionVoice, SessionLatency):
         past = [(t.role, t.text, cast(Modality, t.modality if t.modality in ("TEXT", "AUDIO") else "TEXT"), t.interrupted, t.at) for t in kept]
         changes = self.conversation.restore(past)
         restore_latency(changes, kept)
+        for stored, change in zip(kept, changes):  # one TurnAdded a turn, in order
+            if isinstance(change, TurnAdded):
+                change.turn.sources = stored.sources  # a grounded answer shows its sources again
         return self._restore_calls(changes, kept)
 
     def _restore_calls(self, changes: list[Change], kept: Sequence[Any]) -> list[Change]:

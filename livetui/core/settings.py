@@ -111,8 +111,9 @@ class Settings:
     # answers from it (1007): its text answers come from the transcript (core.answers).
     refused_text_model: str | None = None
     config_path: Path | None = None  # the file these came from, if any
-    # The functions the model may call (`--tools FILE`, `[tools] file`; core.tools.load).
-    tools: ToolBox = ToolBox()
+    # The functions the model may call (`--tools FILE`, `[tools] file`; core.tools.load) and
+    # Google Search grounding (`--search`, `[tools] search`).
+    tools: ToolBox = field(default_factory=ToolBox)
     # [prices] in config.toml: models' prices on top of the shipped table (core.prices)
     prices: tuple[ModelPrices, ...] = field(default=(), hash=False)
 

@@ -9,7 +9,7 @@ import asyncio
 import secrets
 from typing import Any
 
-from . import recognize
+from . import recognize, search
 from .answer import Answer, PlaybackClock, text_parts
 from .context import Item, text_item
 from .reasoning import CALL_FILLER, FILLER, thought_text, thought_tokens, tool_use_tokens
@@ -73,7 +73,7 @@ class Answering(SessionState):
                 text = self.brain.after_tool(reply, result)
                 tool_use = tool_use_tokens(result)
             else:
-                reply = self.brain.reply(history, user_text, cfg.tools)
+                reply = self.brain.reply(history, user_text, cfg.tools, search_on=cfg.search)
                 text = reply.text
                 if reasoning.thinks and not reply.tone_ms:
                     thoughts = thought_text(user_text)
@@ -81,6 +81,9 @@ class Answering(SessionState):
             answer.stop_after_ms = reply.interrupt_after_ms
             if not await answer.latency() and thoughts:
                 await self._reason(answer, thoughts)
+            grounding = reply.search_query if tool_result is None else None
+            if grounding is not None and reply.search_at == "before" and not answer.stopped.is_set():
+                await self._ground(grounding, text)
             if not answer.stopped.is_set() and tool_result is None and reply.tool is not None:
                 if reasoning.non_blocking(self._declared(reply)):
                     calls.append(await self._send_call(reply))
@@ -93,6 +96,8 @@ class Answering(SessionState):
                     await answer.stream_audio(text)
                 else:
                     await answer.stream_text(text)
+            if grounding is not None and reply.search_at == "after" and not answer.stopped.is_set():
+                await self._ground(grounding, answer.sent_text)
             answer.disarm()  # a scripted interruption only cuts an answer in flight
             if answer.stopped.is_set():
                 dropped = [call for call in calls if self.async_calls.pop(call, None) is not None]
@@ -120,6 +125,8 @@ class Answering(SessionState):
             )
             self.turn_open = False
             self.turn_closed.set()
+            if grounding is not None and reply.search_at == "late" and not answer.stopped.is_set():
+                await self._ground(grounding, answer.sent_text)
             self.context.add(Item(role="model", text=answer.sent_text, modality=cfg.modality, tokens=response_tokens))
             if cfg.compression:
                 self.context.compress(*cfg.compression)
@@ -148,6 +155,10 @@ class Answering(SessionState):
                 await self.send({"serverContent": {"modelTurn": {"role": "model", "parts": [{"text": part, "thought": True}]}}})
         if self.reasoning.background:
             await answer.pause(self.sim.options.reasoning_ms / 1000)
+
+    async def _ground(self, query: str, text: str) -> None:
+        """The answer's groundingMetadata, in a serverContent of its own (Google Search)."""
+        await self.send({"serverContent": {"groundingMetadata": search.grounding_metadata(query, text)}})
 
     def _declared(self, reply: Reply) -> str:
         name = reply.tool.name if reply.tool else ""

@@ -30,4 +30,8 @@ class Reply:
     tone_ms: int | None = None
     interrupt_after_ms: int | None = None
     turn_complete_delay_ms: int = 0
+    # Google Search grounding (livetui.sim.search): the query searched, and where the
+    # groundingMetadata goes ("before" the text, "after" it, "late": after turnComplete).
+    search_query: str | None = None
+    search_at: str = "after"
 

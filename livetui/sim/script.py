@@ -32,6 +32,15 @@ measurements (benchmarks, tests):
                                     # barge-in would: `interrupted` is sent
     turn_complete_delay_ms = 300    # wait this long before `turnComplete`
 
+and two for Google Search grounding (used when the client declared `googleSearch`):
+
+    [[reply]]
+    match = "who won"
+    text = "The simulated team won."
+    search = true                   # ground this answer (false: never; unset: livetui.sim.search's rule)
+    search_at = "late"              # groundingMetadata "before" the text, "after" it (default),
+                                    # or "late": after the answer's turnComplete
+
  Exactly one of ``text``/``text_file`` is required unless ``tool``
 is given (then the text, if any, is said after the tool response). ``args``
 and ``after_tool`` only make sense with ``tool``.
@@ -50,7 +59,8 @@ from typing import Any
 __all__ = ["Script", "ScriptEntry", "ScriptError"]
 
 _KEYS = ("match", "text", "text_file", "tool", "args", "after_tool", "repeat", "undeclared",
-         "tone_ms", "interrupt_after_ms", "turn_complete_delay_ms")
+         "tone_ms", "interrupt_after_ms", "turn_complete_delay_ms", "search", "search_at")
+_SEARCH_AT = ("before", "after", "late")
 _MS_KEYS = ("tone_ms", "interrupt_after_ms", "turn_complete_delay_ms")
 _MAX_MS = 600_000
 
@@ -72,6 +82,8 @@ class ScriptEntry:
     interrupt_after_ms: int | None = None  # stop the answer this long after its first chunk
     turn_complete_delay_ms: int = 0  # pause before the answer's turnComplete
     undeclared: bool = False  # call `tool` even if the client never declared it
+    search: bool | None = None  # ground this answer (Google Search, when declared); None: the rule decides
+    search_at: str = "after"  # where its groundingMetadata goes: "before" the text, "after" it, "late"
 
     def applies(self, user_text: str, tool_names: Collection[str]) -> bool:
         if self.tool is not None and self.tool not in tool_names and not self.undeclared:
@@ -198,6 +210,13 @@ def _parse_entry(raw: Any, n: int, base: Path, source: str) -> ScriptEntry:
     if ms["tone_ms"] == 0:
         raise fail("'tone_ms' must be positive")
 
+    search = raw.get("search")
+    if search is not None and not isinstance(search, bool):
+        raise fail(f"'search' must be true or false, got {search!r}")
+    search_at = raw.get("search_at", "after")
+    if search_at not in _SEARCH_AT:
+        raise fail(f"'search_at' must be one of {', '.join(_SEARCH_AT)}, got {search_at!r}")
+
     if text_file is not None:
         file = base / text_file
         try:
@@ -218,4 +237,6 @@ def _parse_entry(raw: Any, n: int, base: Path, source: str) -> ScriptEntry:
         interrupt_after_ms=ms["interrupt_after_ms"],
         turn_complete_delay_ms=ms["turn_complete_delay_ms"] or 0,
         undeclared=undeclared,
+        search=search,
+        search_at=search_at,
     )

@@ -32,7 +32,7 @@ from .pipelines import AUDIO_ONLY, pipeline_for
 from .reasoning import Reasoning, scheduling
 from .reply import Reply
 from .session_state import INPUT_RATE, UserInput
-from .setup_config import SetupConfig, content_text
+from .setup_config import SetupConfig, content_text, declares_search
 from .tools import function_decls_from_setup
 from .vad import Vad
 from .wire import decode_bytes, field, pcm_rate
@@ -167,6 +167,7 @@ class LiveSession(Answering):
             tools = field(field(update, "tools"), "tools")
             if tools is not None:
                 self.config.tools = function_decls_from_setup(tools)
+                self.config.search = declares_search(tools)
             handled = True
         if not handled:
             name = next(iter(msg), "")

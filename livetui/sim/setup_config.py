@@ -31,6 +31,7 @@ class SetupConfig:
     compression: tuple[int, int] | None  # (trigger_tokens, target_tokens)
     system_instruction: str
     model_spec: Model | None = None  # the catalogue's entry for `model`, set by LiveSession._setup
+    search: bool = False  # the tools include googleSearch: questions may be searched (livetui.sim.search)
 
     @classmethod
     def parse(cls, setup: Any) -> SetupConfig:
@@ -65,7 +66,13 @@ class SetupConfig:
             resume_handle=field(resumption, "handle") or None,
             compression=_compression(compression),
             system_instruction=content_text(field(setup, "systemInstruction")),
+            search=declares_search(field(setup, "tools")),
         )
+
+
+def declares_search(tools: Any) -> bool:
+    """Whether a setup's `tools` hold Google Search (either spelling, as the SDK may send it)."""
+    return isinstance(tools, list) and any(field(tool, "googleSearch") is not None for tool in tools if isinstance(tool, dict))
 
 
 def _compression(config: Any) -> tuple[int, int] | None:

@@ -26,6 +26,7 @@ from ..core.answers import switch_refusal
 from ..core.conversation import (
     Change,
     Conversation,
+    SourcesChanged,
     ToolCardChanged,
     TranscriptChanged,
     TurnAdded,
@@ -259,6 +260,10 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
                     pane.show(turn_id, text)
                 case UsageChanged(totals=totals):
                     self.query_one(TokenCounter).show(totals)
+                case SourcesChanged(turn=turn):
+                    widget = chat.widget_for(turn)
+                    if isinstance(widget, ModelMessage):
+                        await widget.show_sources()
                 case ToolCardChanged(turn=turn, card=card):
                     await self._show_tool_card(chat, turn, card)
 

@@ -330,6 +330,25 @@ async def tool_call(pilot: Pilot) -> None:
     await until(pilot, lambda: isinstance(app.screen, ToolAnswerScreen), "the call's dialog")
 
 
+async def search_answer(pilot: Pilot) -> None:
+    """Text answers, F2's Google Search switch on (a new session), then a question the
+    simulator searches: the answer with its numbered sources under it."""
+    from textual.widgets import Switch
+
+    from livetui.ui.screens.settings import SettingsScreen
+
+    app = pilot.app
+    await idle(pilot)
+    await text_answers(pilot)
+    await pilot.press("f2")
+    await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen.models_loaded, "the settings screen")
+    app.screen.query_one("#search", Switch).focus()
+    await pilot.press("space", "ctrl+s")
+    await until(pilot, lambda: app.settings.tools.search and connected(app, "TEXT") and not isinstance(app.screen, SettingsScreen), "search on")
+    await ask_and_wait(pilot, "What is the latest news about livetui?")
+    assert app.conversation.turns[-1].sources, "the answer was not grounded"
+
+
 @dataclass(frozen=True)
 class State:
     name: str  # file and test id
@@ -344,6 +363,7 @@ STATES: tuple[State, ...] = (
     State("event_log", "event log (ctrl+e)", event_log),
     State("help", "help: every key (F1)", help_screen),
     State("settings", "settings (F2): the service's models, settings that follow the model", settings_screen),
+    State("search", "Google Search (F2): a grounded answer, its sources numbered under it", search_answer),
     State("interpreter", "interpreter: your speech and its French translation (palette, then /wav)", interpreter),
     State("tool_call", "a function call answered by hand: its card under the answer, and its dialog", tool_call),
 )

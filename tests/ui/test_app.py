@@ -163,3 +163,51 @@ async def test_a_typed_answer_shows_its_latency_and_the_summary_counts_it(backen
         await type_and_send(pilot, "What is the capital of Spain?")
         await until(pilot, lambda: finished(app, 2) and pane.summary.text.count == 2, what="a second timed answer")
         assert all(m.turn.latency is not None for m in answers(app))
+
+
+async def test_search_shows_numbered_sources_under_a_grounded_answer(backend, tmp_path):
+    """--search: a question the simulator searches is answered with sources, numbered under
+    the answer with their links, saved in the transcript and exported."""
+    from dataclasses import replace
+
+    from rich.style import Style
+
+    from livetui.cli.args import load_settings
+    from livetui.core.store import TranscriptStore, export_markdown, load
+    from livetui.ui.widgets.sources import SourceList
+
+    settings = replace(load_settings(["--search", "--modality", "text"], {}), config_path=None)
+    store = TranscriptStore.create(tmp_path, environ={})
+    app = LiveTuiApp(settings, backend, audio=False, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: connected(app), what="connected")
+        await type_and_send(pilot, "What is the latest news about livetui?")
+        await until(pilot, lambda: finished(app, 1) and answers(app)[0].sources is not None, what="a grounded answer")
+        answer = answers(app)[0]
+        assert "searched the web" in answer.turn.text
+        sources = answer.query_one(SourceList)
+        await pilot.pause()
+        lines = ["".join(segment.text for segment in sources.render_line(y)) for y in range(sources.size.height)]
+        assert [line.split(" ", 1)[0] for line in lines] == ["[1]", "[2]", "[3]"]
+        assert lines[0].startswith("[1] Livetui - Simulated Encyclopedia")  # cut to its width at 80x24 (widgets test the rule)
+        assert all(len(line.rstrip()) <= sources.size.width for line in lines)
+        links = {segment.style.link for y in range(3) for segment in sources.render_line(y) if isinstance(segment.style, Style) and segment.style.link}
+        assert links == {s.uri for s in answer.turn.sources} and len(links) == 3
+        assert all(link.startswith("https://") for link in links)
+        assert "Google Search on" in app.conversation.turns[0].text
+        # The event log has the metadata as it came, whole.
+        from livetui.ui.screens.eventlog import EventLogScreen
+
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, EventLogScreen), what="the event log")
+        await pilot.press(*"serverContent.groundingMetadata")
+        screen = app.screen
+        await until(pilot, lambda: len(screen.table.entries) == 1 and '"groundingChunks"' in str(screen.query_one("#detail").render()),
+                    what="the grounding entry")
+        detail = str(screen.query_one("#detail").render())
+        assert '"webSearchQueries":["what is the latest news about livetui"]' in detail
+        assert screen.query_one("#detail").has_class("-raw")
+    [setup] = frames(backend, "in", "setup")
+    assert setup["msg"]["setup"]["tools"] == [{"googleSearch": {}}]
+    md = export_markdown(load(store.path))
+    assert "1. [Livetui - Simulated Encyclopedia](https://encyclopedia.example.org/wiki/Livetui) · encyclopedia.example.org\n" in md

@@ -519,7 +519,7 @@ async def test_settings_fit_at_80x24() -> None:
 FORM_FIELDS = [
     "model", "thinking_level", "show_thoughts", "modality", "voice", "language", "system_instruction",
     "vad_automatic", "start_sensitivity", "end_sensitivity", "prefix_padding_ms", "silence_duration_ms",
-    "input_device", "output_device", "chunk_ms", "echo_mode", "record_dir", "meter_hz",
+    "input_device", "output_device", "chunk_ms", "echo_mode", "record_dir", "meter_hz", "search",
 ]  # fmt: skip
 
 
@@ -621,3 +621,27 @@ async def test_settings_record_folder(tmp_path: Path, monkeypatch: pytest.Monkey
         await pilot.press("home", "ctrl+k", "ctrl+s")  # blank: no recording
         await pilot.pause()
     assert app.result.audio.record_dir is None
+
+
+async def test_settings_google_search_switch_sets_the_tools_and_follows_the_model() -> None:
+    from livetui.core.tools.spec import ToolBox
+
+    app = Host(lambda: SettingsScreen(_settings(model="gemini-3.8-live")))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_settings(pilot)
+        switch = screen.query_one("#search", Switch)
+        assert not switch.value and not switch.disabled
+        switch.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert switch.value
+        # The transcriber takes no tools: the switch says so, and keeps what was chosen.
+        screen.query_one("#model", Select).value = "gemini-3.5-transcribe-live"
+        await pilot.pause()
+        assert switch.disabled and "takes no tools" in str(screen.query_one("#search_why").render())
+        screen.query_one("#model", Select).value = "gemini-3.8-live"
+        await pilot.pause()
+        assert not switch.disabled and switch.value
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result == _settings(model="gemini-3.8-live", tools=ToolBox(search=True))

@@ -63,3 +63,36 @@ async def test_a_transcript_line_that_grows_keeps_all_its_words_in_view():
             drawn = " ".join("".join(s.text for s in line.render_line(y)).strip() for y in range(line.size.height))
             assert drawn.split() == ["›", *words[:n]], n
             assert line.size.height == line.get_content_height(line.container_size, app.size, line.content_size.width)
+
+
+def test_a_source_line_fits_its_width_keeping_the_domain_while_the_title_can_say_something() -> None:
+    from rich.style import Style
+
+    from livetui.core.events import Source
+    from livetui.ui.widgets.sources import MIN_TITLE, source_line
+
+    source = Source("The Eiffel Tower, explained at length", "https://explainer.example.net/eiffel", "explainer.example.net")
+    wide = source_line(2, source, 80)
+    assert wide.plain == "[2] The Eiffel Tower, explained at length · explainer.example.net"
+    assert [span.style.link for span in wide.spans if isinstance(span.style, Style) and span.style.link] == [source.uri]
+    cut = source_line(2, source, 50)
+    assert cut.plain == "[2] The Eiffel Tower, exp… · explainer.example.net" and len(cut.plain) == 50
+    narrow = source_line(2, source, 4 + len(" · explainer.example.net") + MIN_TITLE - 1)
+    assert narrow.plain.startswith("[2] The Eiffel") and "explainer" not in narrow.plain  # the title, not the domain
+    assert len(narrow.plain) <= 4 + len(" · explainer.example.net") + MIN_TITLE - 1
+    same = source_line(1, Source("uefa.com", "https://vertexaisearch.cloud.google.com/x", "uefa.com"), 40)
+    assert same.plain == "[1] uefa.com"  # a title that is the domain is not said twice
+    unlinked = source_line(1, Source("No link", "", "example.com"), 40)
+    assert not any(isinstance(span.style, Style) and span.style.link for span in unlinked.spans)
+
+
+def test_a_sources_link_reaches_the_terminal_as_osc_8() -> None:
+    from rich.console import Console
+    from textual.strip import Strip
+
+    from livetui.core.events import Source
+    from livetui.ui.widgets.sources import source_line
+
+    line = source_line(1, Source("A page", "https://example.org/a_(b)", "example.org"), 60)
+    out = Strip(list(line.render(Console()))).render(Console(color_system="truecolor"))
+    assert "\x1b]8;id=" in out and ";https://example.org/a_(b)\x1b\\" in out and "A page" in out

@@ -146,7 +146,27 @@ def _markdown_turn(turn: StoredTurn) -> list[str]:
         notes += [note] if (note := _latency_note(turn)) else []
     notes += ["partial"] if turn.partial else []
     heading = f"**{name}**" + (f" ({', '.join(notes)}):" if notes else ":")
-    return [heading, "", turn.text.strip() or empty, ""]
+    return [heading, "", turn.text.strip() or empty, "", *_markdown_sources(turn)]
+
+
+def _markdown_sources(turn: StoredTurn) -> list[str]:
+    """A grounded answer's sources, a numbered list of links under it (as the chat numbers them)."""
+    if not turn.sources:
+        return []
+    lines = ["Sources:", ""]
+    for number, source in enumerate(turn.sources, 1):
+        title = _escape_inline(source.title)
+        # ( and ) would end the link's address early; as %28 %29 it is the same address.
+        item = f"[{title}]({source.uri.replace('(', '%28').replace(')', '%29')})" if source.uri else title
+        if source.domain and source.domain != source.title:
+            item += f" · {_escape_inline(source.domain)}"
+        lines.append(f"{number}. {item}")
+    return [*lines, ""]
+
+
+def _escape_inline(text: str) -> str:
+    """Text in a list item or a link's words: its own markup (and brackets) shown, not read."""
+    return re.sub(r"([\\\[\]*_`<>])", r"\\\1", text)
 
 
 def _markdown_calls(turn: StoredTurn) -> list[str]:

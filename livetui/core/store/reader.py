@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ..events import Usage
+from ..events import Source, Usage
 from ..files import special_file
 from ..latency import AnswerLatency
-from ..sanitize import safe_text
+from ..sanitize import safe_link, safe_text
 from ..usage import UsageTotals
 from .paths import StoreError, conversation_files, conversations_dir, resolve
 from .records import ConversationInfo, LoadedConversation, Record, StoredCall, StoredSettings, StoredTurn
@@ -207,6 +207,7 @@ def _stored_turn(record: Record) -> StoredTurn:
         audio_seconds=_seconds(record.get("audio_seconds")),
         at=record.time,
         latency=AnswerLatency.from_record(record.get("latency")),
+        sources=_sources(record.get("sources")),
     )
 
 
@@ -242,6 +243,21 @@ def _with_calls(turns: list[StoredTurn], slots: dict[tuple[int, str, int], int],
         else:
             turns[index] = replace(turns[index], tools=tuple(held.values()))
     return turns
+
+
+def _sources(value: Any) -> tuple[Source, ...]:
+    """A model record's grounding sources, read as data: text made safe, unsafe links dropped."""
+    if not isinstance(value, list):
+        return ()
+    sources = []
+    for item in value:
+        if not isinstance(item, dict):
+            continue
+        title = " ".join(_str_or(item.get("title"), "").split())
+        uri = safe_link(item.get("uri")) if isinstance(item.get("uri"), str) else ""
+        if title or uri:
+            sources.append(Source(title=title or uri, uri=uri, domain=" ".join(_str_or(item.get("domain"), "").split())))
+    return tuple(sources)
 
 
 def _usage(record: Record) -> Usage:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from ... import __version__
 from ..carryover import PastTurn
 from ..conversation import Turn
-from ..events import Usage
+from ..events import Source, Usage
 from ..latency import AnswerLatency
 from ..tools.card import FINAL, ToolCard
 from ..usage import UsageTotals
@@ -160,7 +160,7 @@ class Record:
             return cls.system(turn.text, turn.kind)
         if turn.role == "user":
             return cls.user(turn.id, turn.text, turn.modality, partial=partial)
-        return cls.model(
+        record = cls.model(
             turn.id,
             turn.text,
             turn.modality,
@@ -169,6 +169,15 @@ class Record:
             partial=partial,
             latency=turn.latency,
         )
+        return with_sources(record, turn.sources)
+
+
+def with_sources(record: Record, sources: tuple[Source, ...]) -> Record:
+    """A model record with its grounding sources (Google Search), when it has any."""
+    if not sources:
+        return record
+    listed = [{"title": s.title, "uri": s.uri, "domain": s.domain} for s in sources]
+    return Record(record.kind, {**record.fields, "sources": listed}, record.t)
 
 
 
@@ -215,6 +224,7 @@ class StoredTurn:
     at: datetime | None = None  # when the turn began (its first record)
     tools: tuple[StoredCall, ...] = ()  # an answer's function calls
     latency: AnswerLatency | None = None  # an answer's, as measured live (core/latency.py)
+    sources: tuple[Source, ...] = ()  # a grounded answer's web sources, numbered from 1
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from textual import on
 from textual.message import Message
 from textual.widgets import Input
 
-from ...core.eventlog import EventLog, LogEntry
+from ...core.eventlog import RAW_KINDS, EventLog, LogEntry
 from ..actions import EVENT_LOG
 from ..widgets.cursorlist import CursorList, fit
 from .filteredlist import FilteredListScreen
@@ -189,6 +189,7 @@ class EventLogScreen(FilteredListScreen[None]):
     EventLogScreen #detail {
         height: auto;
         max-height: 4;
+        &.-raw { max-height: 10; }  /* a message shown as sent (groundingMetadata): more of it */
     }
     """
     FILTER_PLACEHOLDER = "Filter: text, a kind, or kind:NAME"
@@ -259,6 +260,7 @@ class EventLogScreen(FilteredListScreen[None]):
             self.set_detail("")
             return
         arrow = ARROWS.get(entry.direction, "?")
+        self.query_one("#detail").set_class(entry.kind in RAW_KINDS, "-raw")
         self.set_detail(f"#{entry.seq} {clock(entry.wall)} {arrow} {entry.kind} · {entry.size} B\n{entry.summary}")
 
     # -- actions ---------------------------------------------------------------

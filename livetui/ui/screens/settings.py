@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from ...core.livemodels import ListingError, LiveModel, known_live_models, list_live_models
 from ...core.models import describe, retired
+from ...core.models import info as model_info
 from ...core.modelsettings import show_thoughts_for, thinking_level_for
 from ...core.modes import fields_for_model
 from ...core.settings import CHUNK_MS_RANGE, METER_HZ_RANGE, Settings, VadSettings
@@ -81,7 +82,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
     SettingsScreen .field > Select#thinking_level {
         width: 10;  /* "minimal" and the arrow: the reason beside it fits 78 columns */
     }
-    SettingsScreen #thinking_level_why, SettingsScreen #show_thoughts_why {
+    SettingsScreen #thinking_level_why, SettingsScreen #show_thoughts_why, SettingsScreen #search_why {
         width: 1fr;
         padding-left: 1;
         color: $text-muted;
@@ -101,7 +102,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
         border: none;
         height: 1;
         padding: 0;
-        &:focus { background: $block-cursor-background; }
+        &:focus { background: $block-cursor-background; border: none; }  /* Switch:focus would add a border: two rows */
     }
     SettingsScreen .heading {
         text-style: bold;
@@ -180,6 +181,12 @@ class SettingsScreen(ModalScreen[Settings | None]):
                 record = "" if audio.record_dir is None else str(audio.record_dir)
                 yield self._field("Record folder", self._input(record, "record_dir", "off (or a folder for WAV files of both sides)"))
                 yield self._field("Meter rate Hz", self._input(str(audio.meter_hz), "meter_hz", _range(METER_HZ_RANGE)))
+                yield Static("Tools", classes="heading")
+                yield self._field(
+                    "Google Search",
+                    Switch(s.tools.search, animate=False, id="search"),
+                    Label("", id="search_why", markup=False),
+                )
             yield Static("", id="error", markup=False)
             save, cancel = first_key(self.app, "settings.save", "ctrl+s"), first_key(self.app, "settings.cancel", "escape")
             yield Static(f"{save} save & apply · {cancel} cancel · tab next field", id="hint", markup=False)
@@ -249,10 +256,19 @@ class SettingsScreen(ModalScreen[Settings | None]):
         thoughts = show_thoughts_for(model)
         self.query_one("#show_thoughts", Switch).disabled = not thoughts.enabled
         self.query_one("#show_thoughts_why", Label).update(thoughts.reason or "shown apart from the answer")
+        self._follow_model_search(model)
         note = describe(model) or self.listing_problem
         widget = self.query_one("#model_note", Static)
         widget.update(note)
         widget.set_class(bool(note), "-shown")
+
+    def _follow_model_search(self, model: str) -> None:
+        """Google Search goes to a conversation model only; the switch keeps its value."""
+        known = model_info(model)
+        takes = known is None or known.kind == "conversation"
+        self.query_one("#search", Switch).disabled = not takes
+        why = "answers cite their web sources" if takes else "this model takes no tools"
+        self.query_one("#search_why", Label).update(why)
 
     @on(Switch.Changed, "#vad_automatic")
     def automatic_changed(self, event: Switch.Changed) -> None:
@@ -306,6 +322,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
             show_thoughts=not self.query_one("#show_thoughts").disabled and self.query_one("#show_thoughts", Switch).value,
             vad=vad,
             audio=audio,
+            tools=replace(self.settings.tools, search=self.query_one("#search", Switch).value),
         )
         return replace(chosen, **mode)
 

@@ -14,6 +14,7 @@ from textual.widgets.markdown import MarkdownBlock
 
 from ...core.conversation import Turn
 from .reveal import Reveal
+from .sources import SourceList
 from .thoughts import Thoughts
 from .toolcard import ToolCards
 
@@ -88,6 +89,7 @@ class ModelMessage(Widget):
         super().__init__(classes="turn model")
         self.turn = turn
         self.thoughts: Thoughts | None = None
+        self.sources: SourceList | None = None  # a grounded answer's sources, under it
         self._working = False
         # A finished turn (restored, or shown again from earlier) is drawn whole, once.
         self._body = AnswerBody("" if turn.open else _finished_text(turn), whole=not turn.open)
@@ -99,7 +101,19 @@ class ModelMessage(Widget):
 
     def compose(self) -> ComposeResult:
         yield self._body
+        if self.turn.sources:
+            self.sources = SourceList(self.turn.sources)
+            yield self.sources
         yield self.tool_cards
+
+    async def show_sources(self) -> None:
+        """The answer's sources as they stand (Google Search grounding)."""
+        if self.sources is None:
+            if self.turn.sources:
+                self.sources = SourceList(self.turn.sources)
+                await self.mount(self.sources, after=self._body)
+        else:
+            self.sources.show(self.turn.sources)
 
     def on_mount(self) -> None:
         if self.turn.open:
