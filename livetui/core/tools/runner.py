@@ -92,14 +92,14 @@ async def run_command(answer: CommandAnswer, args: Mapping[str, Any], *, log: Ca
             await tasks[2]
             code = await proc.wait()
     except TimeoutError:
-        await _kill(proc)
+        await _kill(proc, tasks)
         words = f"the command did not answer within {answer.timeout_s:g} s and was stopped"
         return result("timed out", {"error": words}, words)
     except _TooMuch:
-        await _kill(proc)
+        await _kill(proc, tasks)
         return failed(f"the command printed more than {answer.max_output_bytes} bytes (the limit) and was stopped")
     except BaseException:  # cancelled (e.g. toolCallCancellation), or this task is going away
-        await _kill(proc)
+        await _kill(proc, tasks)
         raise
     finally:
         for task in tasks:
@@ -189,7 +189,7 @@ async def _log_lines(stream: asyncio.StreamReader | None, program: str, log: Cal
             log(f"{program}: … more on stderr, not logged")
 
 
-async def _kill(proc: asyncio.subprocess.Process) -> None:
+async def _kill(proc: asyncio.subprocess.Process, readers: tuple[asyncio.Task[Any], ...]) -> None:
     """Kill the program's whole group (it may have started others), then reap it."""
     try:
         if _POSIX:
@@ -199,7 +199,23 @@ async def _kill(proc: asyncio.subprocess.Process) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     # Shielded: a second cancellation must not leave a zombie behind.
-    await asyncio.shield(proc.wait())
+    await asyncio.shield(_reap(proc, readers))
+
+
+async def _reap(proc: asyncio.subprocess.Process, readers: tuple[asyncio.Task[Any], ...]) -> None:
+    """Our readers stopped, then the pipes read to their end: a pipe left full is paused and
+    never sees its end, and wait() waits for the pipes (a flood past the limit hung here)."""
+    for task in readers:
+        task.cancel()
+    await asyncio.gather(*readers, return_exceptions=True)
+    await asyncio.gather(_drain(proc.stdout), _drain(proc.stderr), return_exceptions=True)
+    await proc.wait()
+
+
+async def _drain(stream: asyncio.StreamReader | None) -> None:
+    if stream is not None:
+        while await stream.read(65_536):
+            pass
 
 
 def _not_json(name: str) -> Any:
