@@ -173,6 +173,7 @@ class _Call:
     text_at: float | None = None
     audio_at: float | None = None
     turn_id: int | None = None  # the answer it resumed in
+    silent: bool = False  # a SILENT result: taken in, nothing said after it, so no reply to time
 
 
 class LatencyRecorder:
@@ -209,7 +210,7 @@ class LatencyRecorder:
         elif speech_at is not None and self._last_answer_at < speech_at <= at:
             origin, since = "spoken", speech_at
         else:
-            waiting = [c.answered_at for c in self._calls.values() if c.answered_at is not None and c.turn_id is None]
+            waiting = [c.answered_at for c in self._calls.values() if c.answered_at is not None and c.turn_id is None and not c.silent]
             if waiting:
                 origin, since = "tool", max(waiting)
         self._last_answer_at = at
@@ -246,7 +247,7 @@ class LatencyRecorder:
         timing = self._answers.get(turn_id)
         if timing is not None and timing.audio_at is None:
             return True
-        return any(c.answered_at is not None and c.audio_at is None and c.turn_id in (None, turn_id) for c in self._calls.values())
+        return any(c.answered_at is not None and c.audio_at is None and c.turn_id in (None, turn_id) and not c.silent for c in self._calls.values())
 
     # -- tool calls (the tool desk calls these) --------------------------------------
 
@@ -254,11 +255,13 @@ class LatencyRecorder:
         """A function call arrived from the model."""
         self._calls.setdefault(call_id, _Call(at))
 
-    def tool_answered(self, call_id: str, at: float) -> None:
-        """The call's result (or error, or refusal) was sent to the model."""
+    def tool_answered(self, call_id: str, at: float, *, silent: bool = False) -> None:
+        """The call's result (or error, or refusal) was sent to the model; `silent`: with
+        SILENT scheduling, after which the model says nothing (its next words are not a reply)."""
         call = self._calls.get(call_id)
         if call is not None and call.answered_at is None:
             call.answered_at = max(at, call.called_at)
+            call.silent = silent
 
     def tool_cancelled(self, call_id: str) -> None:
         """The model cancelled the call: its result will not be spoken after."""
@@ -282,7 +285,7 @@ class LatencyRecorder:
         """The model's first words or sound after a result it was waiting for."""
         changed = False
         for call_id, call in self._calls.items():
-            if call.answered_at is None or at < call.answered_at or getattr(call, which) is not None:
+            if call.answered_at is None or call.silent or at < call.answered_at or getattr(call, which) is not None:
                 continue
             if call.turn_id not in (None, turn_id):
                 continue  # it resumed in an earlier answer; this one is not its

@@ -374,7 +374,8 @@ class SessionController(StayingConnected, SessionVoice, SessionLatency):
             await self.net.run(live.send_tool_response([types.FunctionResponse(**fields)]))
         except Exception as exc:
             return f"not sent: {describe_error(exc).message}"
-        self.tool_answered(str(fields.get("id") or ""))  # latency: result → speaking again
+        silent = str(fields.get("scheduling") or "").upper().endswith("SILENT")
+        self.tool_answered(str(fields.get("id") or ""), silent=silent)  # latency: result → speaking again
         return None
 
     # -- new sessions on purpose -------------------------------------------------

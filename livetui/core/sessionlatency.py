@@ -65,11 +65,12 @@ class SessionLatency:
         """A function call arrived (done by `time_event` for every ToolCall that reaches it)."""
         self.latency.tool_called(call_id, self.monotonic() if at is None else at)
 
-    def tool_answered(self, call_id: str, at: float | None = None) -> None:
+    def tool_answered(self, call_id: str, at: float | None = None, *, silent: bool = False) -> None:
         """The tool desk sent a call's result (or error, or refusal) to the model: the
-        clock of "result → speaking again" starts, and the next audio is timed."""
-        self.latency.tool_answered(call_id, self.monotonic() if at is None else at)
-        if self.voice is not None:
+        clock of "result → speaking again" starts, and the next audio is timed (not after
+        a SILENT result: the model says nothing for it)."""
+        self.latency.tool_answered(call_id, self.monotonic() if at is None else at, silent=silent)
+        if self.voice is not None and not silent:
             self.voice.mark_next_audio()
 
     # -- what the session said -----------------------------------------------------------

@@ -155,6 +155,24 @@ def test_an_answer_after_a_tool_result_is_timed_from_the_result() -> None:
     assert summary.text.count == 0 and summary.resume.count == 1
 
 
+def test_a_silent_result_times_the_call_but_no_reply() -> None:
+    """SILENT: the model takes the result in and says nothing; its next answer (to the
+    person's next question) is not a reply to the call (seen: a 7.5 s "reply" in a walk)."""
+    rec = LatencyRecorder()
+    rec.tool_called("c1", 1.0)
+    rec.tool_answered("c1", 2.0, silent=True)
+    assert not rec.waits_for_audio(1)
+    rec.typed(9.0)
+    lat = rec.answer_began(2, 9.2)
+    assert lat is not None and lat.origin == "typed"
+    rec.text(2, 9.3)
+    rec.audio_heard(2, 9.4)
+    assert rec.latency(2).tools == ()
+    assert rec.tool_timing("c1") == ToolTiming("c1", pytest.approx(1.0))
+    summary = rec.summary()
+    assert summary.tool.count == 1 and summary.resume.count == 0
+
+
 def test_a_cancelled_call_is_forgotten_and_a_late_answer_ignored() -> None:
     rec = LatencyRecorder()
     rec.tool_called("c1", 1.0)
