@@ -49,8 +49,8 @@ def route_note(environ: Mapping[str, str]) -> tuple[str, bool]:
     if environ.get("STY"):
         return "GNU screen does not pass OSC 52 on: run the console outside screen, or use Export", True
     if environ.get("TMUX"):
-        return "inside tmux it reaches your clipboard only with `set -g set-clipboard on`", False
-    return "if nothing arrives, your terminal does not allow OSC 52", False
+        return "tmux passes it on only with `set -g set-clipboard on`", False
+    return "whether your terminal took it, the console cannot see", False
 
 
 def copied_notice(what: str, text: str, environ: Mapping[str, str]) -> tuple[str, bool]:
@@ -58,7 +58,7 @@ def copied_notice(what: str, text: str, environ: Mapping[str, str]) -> tuple[str
     note, warn = route_note(environ)
     count = len(text)
     unit = "character" if count == 1 else "characters"
-    return f"Copied {what}: {count:,} {unit}, through the terminal (OSC 52); {note}.", warn
+    return f"Copied {what} ({count:,} {unit}) through the terminal (OSC 52): {note}.", warn
 
 
 def too_big_notice(what: str, text: str) -> str:
