@@ -29,6 +29,10 @@ async def test_the_keys_copy_the_answer_and_refuse_what_is_not_there(backend) ->
         assert "Paris" in app.clipboard and app.clipboard == app.conversation.turns[-1].text
         await pilot.press("ctrl+o")
         await until(pilot, lambda: _said(app, "no code block"), what="no code block")
+        # A raw control code (none gets this far: decode made it safe) is its stand-in in the
+        # copy too, so a paste of it cannot end the shell's bracketed paste early.
+        app.copy_out("raw text", "a\x1b[201~b\x07")
+        assert app.clipboard == "a␛[201~b␇"
         # Past what terminals take: nothing sent (not a part), and why.
         app.copy_out("the test text", "x" * LIMIT)
         await until(pilot, lambda: _said(app, "Not copied"), what="the refusal")
