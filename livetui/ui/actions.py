@@ -91,6 +91,16 @@ APP = Scope("", (
     Action("export_md", None, "export('md')", palette=("Export as Markdown", "Export this conversation to ~/livetui-<id>.md")),
     Action("export_jsonl", None, "export('jsonl')", palette=("Export as JSONL", "Export this conversation to ~/livetui-<id>.jsonl")),
     Action("export_to", None, "export_to", palette=("Export to…", "Export this conversation to a file you name (.md or .jsonl)")),
+    # Copy to the terminal's clipboard (OSC 52: over SSH too) and compose in $EDITOR: ui/copying.py, ui/editor.py.
+    # ctrl+y: the prompt's redo gives way to copying ("yank"); ctrl+z still undoes.
+    Action("copy_answer", "ctrl+y", "copy_answer", "Copy answer", "Copy the last answer to your clipboard (OSC 52)", "Chat",
+           show=False, priority=True, palette=("Copy the last answer", "To your terminal's clipboard (OSC 52), over SSH too")),
+    Action("copy_code", "ctrl+o", "copy_code", "Copy code", "Copy a code block of the last answer (several: pick one)", "Chat",
+           show=False, priority=True, palette=("Copy a code block", "A code block of the last answer to your clipboard (several: pick one)")),
+    Action("copy_conversation", "alt+y", "copy_conversation", "Copy all", "Copy the whole conversation as Markdown", "Chat",
+           show=False, priority=True, palette=("Copy the conversation as Markdown", "The whole conversation, as Export as Markdown writes it, to your clipboard")),
+    Action("edit_prompt", "ctrl+g", "edit_prompt", "Editor", "Write the message in $VISUAL / $EDITOR (Enter sends it)", "Input",
+           show=False, priority=True, palette=("Write the message in your editor", "Open $VISUAL or $EDITOR on the prompt's text; saving puts it back in the prompt")),
     Action("quit", "ctrl+q", "quit", "Quit", priority=True, palette=("Quit", "Quit livetui")),
 ))
 
@@ -177,8 +187,12 @@ TOOL_CARD = Scope("Function call card: ", (
     Action("toolcard.toggle", "enter,space", "toggle_expanded", "Expand", "Show all of the call, or fold it"),
 ), group="Chat")
 
+CODE_PICK = Scope("Copy a code block: ", (
+    Action("codepick.close", "escape", "close", "Close", "Close without copying (Enter copies the highlighted block)"),
+), group="Screens")
+
 # The screens' keys F1 lists (and so [keys] may name), in F1 order.
-SCREENS = (HELP, EVENT_LOG, SETTINGS, CONFIRM, HISTORY, DEVICES, TOOL_ANSWER, TOOL_CARD)
+SCREENS = (HELP, EVENT_LOG, SETTINGS, CONFIRM, HISTORY, DEVICES, TOOL_ANSWER, TOOL_CARD, CODE_PICK)
 
 
 def app_action(app_id: str) -> Action | None:

@@ -53,6 +53,8 @@ from ..core.session import SessionController
 from ..core.settings import Settings
 from .actions import APP, system_commands
 from .conversations import Conversations
+from .copying import Copying
+from .editor import Editing
 from .lagprobe import Stalls, inject_stalls, probe_loop_lag
 from .messages import AudioReady, LiveEvents
 from .safeinput import safe_input
@@ -73,7 +75,7 @@ from .widgets.tokens import TokenCounter
 from .widgets.transcripts import TranscriptPane
 
 
-class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int]):  # frames: ui/textual_internals.py; toasts: plain (ui/toasts.py)
+class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, Editing, App[int]):  # frames: ui/textual_internals.py; toasts: plain (ui/toasts.py)
     CSS_PATH = "livetui.tcss"
     TITLE = "livetui"
 
@@ -171,6 +173,11 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, App[int])
                 self.run_worker(inject_stalls(stalls.ms, stalls.every_s), group="lag-probe", exit_on_error=False)
             if "net" in stalls.where:  # half a period after the UI's, when both stall
                 self.session.net.submit(inject_stalls(stalls.ms, stalls.every_s, stalls.every_s / 2 if "ui" in stalls.where else 0.0))
+
+    def redraw_all(self) -> None:
+        if self._shadow is not None:
+            self._shadow.invalidate()  # another program had the terminal: it shows nothing of ours
+        super().redraw_all()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._shadow is not None:

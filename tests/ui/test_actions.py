@@ -10,6 +10,7 @@ from textual.actions import parse
 from livetui.core.settings import Settings
 from livetui.ui import actions
 from livetui.ui.app import LiveTuiApp
+from livetui.ui.screens.codepick import CodePickScreen
 from livetui.ui.screens.confirm import ConfirmScreen
 from livetui.ui.screens.devices import DevicePickerScreen
 from livetui.ui.screens.eventlog import EventLogScreen
@@ -34,6 +35,7 @@ OWNERS = {
     id(actions.EXPORT_PROMPT): ExportPrompt,
     id(actions.TOOL_ANSWER): ToolAnswerScreen,
     id(actions.TOOL_CARD): ToolCardView,
+    id(actions.CODE_PICK): CodePickScreen,
 }
 SCOPES = [actions.APP, actions.PROMPT, *actions.SCREENS, actions.CONVERSATION, actions.EXPORT_PROMPT]
 
