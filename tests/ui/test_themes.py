@@ -99,6 +99,5 @@ async def test_tone_follows_the_theme(backend) -> None:
         status = app.query_one(StatusBar)
         dark = tone(status, HOT)
         app.theme = "solarized-light"
-        await pilot.pause()
-        assert tone(status, HOT) != dark
+        await until(pilot, lambda: tone(status, HOT) != dark, what="the light theme's tone")
         assert tone(status, HOT).color == TextualStyle.parse(HOT, app.theme_variables).rich_style.color
