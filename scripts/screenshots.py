@@ -10,18 +10,23 @@ tests run), exports an SVG with `App.export_screenshot()` and converts it to PNG
 installed.
 
 Two things rsvg-convert does differently from a browser, corrected in the copy it is given
-(the .svg kept next to the .png is Textual's own):
+(the .svg kept next to the .png is Textual's own, right in a browser and in a terminal):
 - it drops leading non-breaking spaces unless the document says xml:space="preserve",
   which shifts right-aligned columns (the token counter, the help table) to the left;
 - it ignores `textLength`, so a long run of text in a font narrower than Rich's 0.61 em
-  grid falls short of the next run: box corners no longer meet their sides. The PNG is
-  drawn in DejaVu Sans Mono (0.602 em), spaced out to the grid with letter-spacing.
+  grid falls short of its cells: a box's top and bottom runs ended a column or so early,
+  and its sides, drawn one glyph a run at the right cell, stood apart from them like a
+  stray bar right of the box (the same beside every Markdown table). Spacing the font
+  out with letter-spacing fell short too. So every glyph is placed at its own cell
+  (`on_grid`), and the font (DejaVu Sans Mono) no longer decides where a cell is.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from rich.cells import cell_len  # noqa: E402 - after the path is set, as the import below
+
 from tests.ui.states import BY_NAME, STATES, State, make_app, sim_backend
 
 BIG, SMALL = (120, 40), (80, 24)
@@ -38,14 +45,12 @@ BIG, SMALL = (120, 40), (80, 24)
 SHOTS: list[tuple[State, tuple[int, int]]] = [(state, BIG) for state in STATES] + [(BY_NAME["idle"], SMALL)]
 
 FONT = "DejaVu Sans Mono"
-FONT_ADVANCE_EM = 1233 / 2048  # DejaVu Sans Mono's advance width
 GRID_EM = 0.61  # Rich's SVG export: char width = 0.61 * font size
 FONT_SIZE_PX = 20
-PNG_FIX = (
-    "<style>\n"
-    f"    .terminal-matrix text {{ font-family: \"{FONT}\", monospace;"
-    f" letter-spacing: {(GRID_EM - FONT_ADVANCE_EM) * FONT_SIZE_PX:.3f}px; }}\n"
-)
+CELL_PX = GRID_EM * FONT_SIZE_PX  # one terminal cell's width in Textual's SVG
+PNG_FIX = "<style>\n" f"    .terminal-matrix text {{ font-family: \"{FONT}\", monospace; }}\n"
+# One run of cells in Textual's SVG: <text class=… x=… y=… textLength=… clip-path=…>text</text>
+RUN = re.compile(r'(<text class="[^"]*" x=")([0-9.]+)("[^>]*\btextLength="[^>]*>)([^<]*)(</text>)')
 
 
 def name_of(state: State, size: tuple[int, int]) -> str:
@@ -64,8 +69,32 @@ async def take(state: State, size: tuple[int, int]) -> str:
             return app.export_screenshot(title=f"livetui · {state.caption}", simplify=True)
 
 
+def on_grid(svg: str) -> str:
+    """Each glyph of each run in a <text> of its own, at its cell's x: where a renderer
+    that ignores textLength would draw a run in the font's own widths. (A list of x's on
+    the run, one a glyph, is what SVG offers for this; rsvg-convert 2.54 drifts from it
+    along a long run all the same.)"""
+
+    def split(run: re.Match[str]) -> str:
+        start, col, glyphs = float(run.group(2)), 0, []
+        length = re.compile(r'textLength="[0-9.]+"')
+        for char in html.unescape(run.group(4)):
+            cells = cell_len(char)
+            rest = length.sub(f'textLength="{max(cells, 1) * CELL_PX:.1f}"', run.group(3), count=1)
+            glyphs.append(f"{run.group(1)}{start + col * CELL_PX:.1f}{rest}{html.escape(char, quote=False)}{run.group(5)}")
+            col += cells
+        return "".join(glyphs) or run.group(0)
+
+    return RUN.sub(split, svg)
+
+
+def png_svg(svg: str) -> str:
+    """The copy of Textual's SVG that rsvg-convert is given (see the notes at the top)."""
+    return on_grid(svg.replace("<svg ", '<svg xml:space="preserve" ', 1).replace("<style>\n", PNG_FIX, 1))
+
+
 def to_png(svg: str, png: Path) -> None:
-    fixed = svg.replace("<svg ", '<svg xml:space="preserve" ', 1).replace("<style>\n", PNG_FIX, 1)
+    fixed = png_svg(svg)
     subprocess.run(["rsvg-convert", "--format", "png", "--output", str(png)], input=fixed.encode(), check=True)
     if shutil.which("pngquant"):
         # A terminal has few colours: a palette of 64 keeps the text crisp at a third of the size.

@@ -117,6 +117,20 @@ def test_an_unknown_binding_id_is_refused_before_the_app_starts(tmp_path: Path) 
     )
 
 
+def test_an_unknown_theme_is_refused_before_the_app_starts_naming_the_themes(tmp_path: Path) -> None:
+    from livetui.ui.tones import theme_names
+
+    conf = tmp_path / "cfg" / "livetui" / "config.toml"  # the default file: no --config
+    conf.parent.mkdir(parents=True)
+    conf.write_text('# looks\ntheme = "textual-lite"\n')
+    result = run_livetui(tmp_path=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "") and not (tmp_path / "state").exists()
+    assert result.stderr == (
+        f"livetui: {conf}, line 2: theme: no theme called 'textual-lite' (did you mean 'textual-light'?) · "
+        f"the themes are: {', '.join(theme_names())}\n"
+    )
+
+
 def test_resume_latest_passes_over_files_livetui_did_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     with pytest.raises(StoreError, match="no saved conversation to resume yet"):

@@ -12,7 +12,7 @@ import os
 import sys
 from dataclasses import replace
 
-from ..core.configfile import ConfigError, check_binding_ids
+from ..core.configfile import ConfigError, check_binding_ids, check_theme
 from ..core.modes import resumed
 from ..core.store import (
     LoadedConversation,
@@ -73,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             from ..ui.keymap import binding_ids
 
             check_binding_ids(settings, binding_ids())
+        if settings.theme:  # the names are Textual's: asked only when the file names one
+            from ..ui.tones import theme_names
+
+            check_theme(settings, theme_names())
     except ConfigError as exc:
         print(f"livetui: {exc}", file=sys.stderr)
         return 2

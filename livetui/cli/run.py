@@ -8,6 +8,7 @@ import sys
 import time
 import traceback
 
+from ..core.configfile import default_config_path
 from ..core.settings import Settings
 from ..core.store import LoadedConversation, TranscriptStore, unsaved_note
 from .backend import Backend
@@ -38,7 +39,9 @@ def run_app(
         try:
             from ..ui.app import LiveTuiApp
 
-            app = LiveTuiApp(settings, backend, store=store, restore=restore)
+            # A theme chosen on screen goes to the file the settings came from, or the default one.
+            config_file = settings.config_path or default_config_path()
+            app = LiveTuiApp(settings, backend, store=store, restore=restore, config_file=config_file)
             with StopOnSignals(app) as stop:  # SIGTERM, SIGHUP: the same clean end as ctrl+q
                 app.run(mouse=settings.mouse)
             code = stop.exit_code(app.return_code or 0)  # Textual has written any traceback to sys.stderr: the log

@@ -30,6 +30,7 @@ __all__ = [
     "ConfigError",
     "FileValues",
     "check_binding_ids",
+    "check_theme",
     "default_config_path",
     "find_config_file",
     "key_line",
@@ -116,6 +117,7 @@ _TOP: dict[str, Callable[[object], Any]] = {
     "carry_over_budget": checks.budget,
     "thinking_level": checks.thinking_level,
     "show_thoughts": checks.boolean,
+    "theme": checks.non_empty,  # its name checked against the UI's themes by check_theme
     # system_instruction is read with the file's folder as base, below
 }
 _VAD: dict[str, tuple[str, Callable[[object], Any]]] = {
@@ -302,3 +304,21 @@ def check_binding_ids(settings: Settings, known: Sequence[str]) -> None:
         line = None
     raise ConfigError(message, path, line)
 
+
+
+def check_theme(settings: Settings, known: Sequence[str]) -> None:
+    """Refuse a theme no one knows (the names come from the UI: core knows no themes)."""
+    name = settings.theme
+    if name is None or name in known:
+        return
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    message = f"theme: no theme called '{name}'{hint} · the themes are: {', '.join(known)}"
+    path = settings.config_path
+    if path is None:
+        raise ConfigError(message)
+    try:
+        line = key_line(path.read_text(encoding="utf-8"), "", "theme")
+    except (OSError, UnicodeDecodeError):  # read once already; a line number is a bonus
+        line = None
+    raise ConfigError(message, path, line)

@@ -95,6 +95,7 @@ class Settings:
     audio: AudioSettings = AudioSettings()
     mouse: bool = True
     sim: bool = False  # force the built-in simulator
+    theme: str | None = None  # a Textual theme's name (None: Textual's default); checked by the UI's list
     # binding id -> key(s), applied with App.set_keymap; ids checked by check_binding_ids at start-up
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     # Past this many tokens in context the service drops the oldest turns (half of them).

@@ -88,6 +88,9 @@ APP = Scope("", (
            palette=("Audio devices", "Pick the microphone and the speaker")),
     Action("history", "f10", "history", "History", "History: past conversations", "Screens", show=False, priority=True,
            palette=("History: past conversations", "Read, continue or export a saved conversation (F10)")),
+    # Textual's theme picker (App.action_change_theme); the app saves the choice (ui/app.py).
+    Action("theme", "f12", "change_theme", "Theme", "Change the theme (saved in config.toml)", "Screens", show=False, priority=True,
+           palette=("Theme", "Change the colours: Textual's themes, saved as theme in config.toml")),
     Action("export_md", None, "export('md')", palette=("Export as Markdown", "Export this conversation to ~/livetui-<id>.md")),
     Action("export_jsonl", None, "export('jsonl')", palette=("Export as JSONL", "Export this conversation to ~/livetui-<id>.jsonl")),
     Action("export_to", None, "export_to", palette=("Export to…", "Export this conversation to a file you name (.md or .jsonl)")),

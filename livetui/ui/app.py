@@ -19,10 +19,13 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from ..core.answers import switch_refusal
+from ..core.configfile import ConfigError
+from ..core.configwrite import save_top_setting
 from ..core.conversation import (
     Change,
     Conversation,
@@ -89,8 +92,12 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, 
         audio: bool = True,
         store: Any = None,
         restore: Any = None,
+        config_file: Path | None = None,
     ) -> None:
         super().__init__()
+        if settings.theme:  # checked at start-up against ui.tones.theme_names (cli)
+            self.theme = settings.theme
+        self._config_file = config_file  # where a theme chosen on screen is saved (None: not saved)
         self.backend = backend
         # A fixed clock makes pictures of the app repeatable.
         conversation = Conversation(clock=clock) if clock else Conversation()
@@ -155,6 +162,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, 
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.settings.keys))  # [keys] ids were checked at start-up (cli)
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self._fit(self.size.width, self.size.height)
         self.query_one("#meters").border_title = "Levels"
         self.query_one(PromptArea).focus()
@@ -410,6 +418,18 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, 
                 self.call_later(self.session.switch, "new settings · context carried")
 
         self.push_screen(SettingsScreen(self.settings, lambda: self.session.client), chosen)
+
+    def _theme_chosen(self, theme: Theme) -> None:
+        """A theme picked on screen (F12, the palette) is kept: `theme = "…"` in config.toml."""
+        if theme.name == (self.settings.theme or "textual-dark"):
+            return
+        self.settings = replace(self.settings, theme=theme.name)
+        if self._config_file is None:
+            return
+        try:  # a small file: written here, at once, in the user's order and with their comments
+            save_top_setting(self._config_file, "theme", theme.name)
+        except ConfigError as exc:
+            self.notify(f"Theme {theme.name} is not saved: {exc}", severity="warning")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         return system_commands(self)

@@ -230,6 +230,23 @@ async def text_answer(pilot: Pilot) -> None:
     await ask_and_wait(pilot, "Tell me a story in markdown")
 
 
+async def light_theme(pilot: Pilot) -> None:
+    """F12, "textual-light", Enter: the theme as a user picks it, then a short text answer,
+    so the status bar, the chat's boxes and the tokens' gauge show the theme's colours."""
+    from textual.command import CommandPalette
+
+    app = pilot.app
+    await idle(pilot)
+    await pilot.press("f12")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the theme list")
+    await pilot.press(*("minus" if key == "-" else key for key in "textual-light"))
+    await until(pilot, lambda: app.screen.query_one("CommandList").option_count == 1, "the one theme")
+    await pilot.press("enter")
+    await until(pilot, lambda: app.theme == "textual-light" and not isinstance(app.screen, CommandPalette), "the light theme")
+    await text_answers(pilot)
+    await ask_and_wait(pilot, "What is the capital of France?")
+
+
 async def audio_session(pilot: Pilot) -> None:
     """A text answer, ctrl+t back to audio answers (at once, on the same connection), then an
     audio answer: the transcript panes and the token counter have content."""
@@ -366,6 +383,7 @@ STATES: tuple[State, ...] = (
     State("search", "Google Search (F2): a grounded answer, its sources numbered under it", search_answer),
     State("interpreter", "interpreter: your speech and its French translation (palette, then /wav)", interpreter),
     State("tool_call", "a function call answered by hand: its card under the answer, and its dialog", tool_call),
+    State("light_theme", "the textual-light theme (F12, saved in config.toml): a text answer in its colours", light_theme),
 )
 
 BY_NAME = {state.name: state for state in STATES}

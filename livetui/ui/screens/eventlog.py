@@ -85,8 +85,8 @@ class EntryTable(CursorList, can_focus=False):
     EntryTable > .entry-table--header { text-style: bold; color: $text-muted; }
     EntryTable > .entry-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     EntryTable > .entry-table--time { color: $text-muted; }
-    EntryTable > .entry-table--out { color: $primary; }
-    EntryTable > .entry-table--in { color: $success; }
+    EntryTable > .entry-table--out { color: $text-primary; }
+    EntryTable > .entry-table--in { color: $text-success; }
     EntryTable > .entry-table--info { color: $text-muted; }
     """
 

@@ -64,7 +64,7 @@ class ExportPrompt(ModalScreen[Path | None]):
         color: $text-muted;
     }
     ExportPrompt #error {
-        color: $error;
+        color: $text-error;
         display: none;
     }
     """

@@ -37,7 +37,7 @@ class FilteredListScreen(Screen[ResultType]):
         height: 1fr;
     }
     FilteredListScreen #detail {
-        border-top: solid $panel-lighten-2;
+        border-top: solid $foreground 25%;
     }
     """
 

@@ -74,7 +74,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
         color: $text-muted;
     }
     SettingsScreen #model_note {
-        color: $warning;
+        color: $text-warning;
         padding-left: 20;
         display: none;
         &.-shown { display: block; }
@@ -109,7 +109,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
         margin-top: 1;
     }
     SettingsScreen #error {
-        color: $error;
+        color: $text-error;
         padding: 0 1;
         display: none;
         &.-shown { display: block; }

@@ -59,7 +59,7 @@ class ToolAnswerScreen(ModalScreen[ToolReply | None]):
     ToolAnswerScreen #about { color: $text-muted; max-height: 3; }
     ToolAnswerScreen #args { height: auto; max-height: 8; border: none; }
     ToolAnswerScreen #result { height: 5; }
-    ToolAnswerScreen #problem { color: $error; height: auto; }
+    ToolAnswerScreen #problem { color: $text-error; height: auto; }
     ToolAnswerScreen #problem.-empty { display: none; }
     ToolAnswerScreen RadioSet { height: auto; width: 100%; border: none; padding: 0; }
     ToolAnswerScreen #buttons { height: auto; align-horizontal: right; }

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.widget import Widget
 
+from ..tones import HOT, OK, tone
+
 FLOOR_DB = -60.0  # the bar's left edge; anything quieter shows as empty
 
 LevelSource = Callable[[], "float | None"]  # dBFS now, or None when there is no device
@@ -63,9 +65,10 @@ class LevelMeter(Widget):
             return text
         width = self.bar_width
         hot = int(width * 0.85)  # the last cells warn of clipping
+        level, clipping = tone(self, OK), tone(self, HOT)  # the theme's, read at each paint
         for i in range(width):
             if i < self._cells:
-                text.append("▮", style="red" if i >= hot else "green")
+                text.append("▮", style=clipping if i >= hot else level)
             else:
                 text.append("·", style="dim")
         return text

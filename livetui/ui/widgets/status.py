@@ -8,12 +8,14 @@ from dataclasses import dataclass, replace
 from rich.text import Text
 from textual.widgets import Static
 
-STATE_STYLE = {
-    "connecting": "yellow",
-    "connected": "green",
-    "reconnecting": "yellow",
+from ..tones import BUSY, FAILED, HOT, INFO, OK, tone
+
+STATE_STYLE = {  # the theme's colours (ui/tones.py)
+    "connecting": BUSY,
+    "connected": OK,
+    "reconnecting": BUSY,
     "closed": "dim",
-    "failed": "bold red",
+    "failed": FAILED,
 }
 
 
@@ -45,6 +47,7 @@ class StatusBar(Static):
 
     def on_mount(self) -> None:
         self.update(self._render_status())
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.update(self._render_status()))
 
     def follow(self, wait: Callable[[], str]) -> None:
         """Show `wait()` (how long the service keeps us waiting) twice a second; unchanged text costs nothing."""
@@ -62,26 +65,27 @@ class StatusBar(Static):
         """Most important first, so a narrow terminal loses the model name, not the state."""
         s = self.status
         text = Text(no_wrap=True, overflow="ellipsis")
-        style = STATE_STYLE.get(s.state, "")
+        style = tone(self, STATE_STYLE.get(s.state, ""))
         text.append("● ", style=style)
         # While connecting the wait replaces the state ("connecting… 4 s"); once connected it follows it.
         connected = s.state == "connected"
         text.append(s.wait if s.wait and not connected else s.state, style=style)
         if s.wait and connected:
             text.append(" │ ", style="dim")
-            text.append(s.wait, style="italic yellow")
+            text.append(s.wait, style=tone(self, f"italic {BUSY}"))
         if s.saving:  # right after the state: a narrow terminal must still show it
             text.append(" │ ", style="dim")
-            text.append(s.saving, style="bold red")
+            text.append(s.saving, style=tone(self, FAILED))
         if s.work:
             text.append(" │ ", style="dim")
-            text.append(s.work, style="italic yellow")
+            text.append(s.work, style=tone(self, f"italic {BUSY}"))
         if s.sending:
             text.append(" │ ", style="dim")
-            text.append(s.sending, style="bold cyan")
+            text.append(s.sending, style=tone(self, f"bold {INFO}"))
             if key := self._stop_key():
                 text.append(f" {key} stops", style="dim")
-        mic_style = "bold reverse red" if s.mic.startswith("TALKING") else ("bold green" if s.mic.startswith("mic live") else "")
+        talking, live = s.mic.startswith("TALKING"), s.mic.startswith("mic live")
+        mic_style = tone(self, f"bold reverse {HOT}") if talking else tone(self, f"bold {OK}") if live else ""
         for part, style in ((s.modality, "bold"), (s.mic, mic_style), (f"VAD {s.vad}", ""), (s.note, "italic"), (s.service, "bold"), (s.model, "dim")):
             if part:
                 text.append(" │ ", style="dim")

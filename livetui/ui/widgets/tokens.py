@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -9,19 +10,21 @@ from textual.widgets import Static
 from ...core.cost import Cost, cost_of
 from ...core.prices import PriceTable, price_table, shipped_prices
 from ...core.usage import UsageTotals
+from ..tones import BUSY, INFO, tone
 
 
 def _modalities(by_modality) -> str:
     return " ".join(f"{name[:1]}{name[1:].lower()} {count:,}" for name, count in sorted(by_modality.items()) if count)
 
 
-def context_gauge(in_context: int, trigger: int, width: int = 10) -> Text:
+def context_gauge(in_context: int, trigger: int, width: int = 10, tones: tuple[Style | str, Style | str] = ("", "")) -> Text:
     """Tokens in context (the last turn's prompt plus its answer) against the
-    compression trigger: a full gauge means the oldest turns are about to go."""
+    compression trigger: a full gauge means the oldest turns are about to go.
+    `tones`: (filling, nearly full), the theme's in the widget."""
     fraction = max(0.0, min(1.0, in_context / trigger))
     cells = round(fraction * width)
     text = Text("ctx ", style="dim")
-    text.append("▮" * cells, style="yellow" if fraction > 0.8 else "cyan")
+    text.append("▮" * cells, style=tones[1] if fraction > 0.8 else tones[0])
     text.append("·" * (width - cells), style="dim")
     text.append(f" {fraction:.0%} of {trigger // 1000}k", style="dim")
     return text
@@ -38,6 +41,7 @@ class TokenCounter(Static):
 
     def on_mount(self) -> None:
         self.show(self.totals)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show(self.totals))  # its colours are the theme's
 
     def show(self, totals: UsageTotals) -> None:
         self.totals = totals
@@ -66,7 +70,7 @@ class TokenCounter(Static):
         group = Table.grid()
         group.add_row(table)
         if self.trigger_tokens and last is not None:
-            group.add_row(context_gauge(last.total, self.trigger_tokens))
+            group.add_row(context_gauge(last.total, self.trigger_tokens, tones=(tone(self, INFO), tone(self, BUSY))))
         if detail:
             group.add_row(detail)
         group.add_row(self._cost_line(totals))
@@ -91,7 +95,7 @@ class TokenCounter(Static):
         self.tooltip = cost_tooltip(model, table, last, session)
         line = Text("cost ", style="dim")
         if not session.known:
-            line.append("unknown", style="yellow")
+            line.append("unknown", style=tone(self, BUSY))
             line.append(": no price" if entry is None else ": a price is missing", style="dim")
             return line
         if last is None:  # nothing counted yet
