@@ -41,7 +41,8 @@ def run_app(
 
             # A theme chosen on screen goes to the file the settings came from, or the default one.
             config_file = settings.config_path or default_config_path()
-            app = LiveTuiApp(settings, backend, store=store, restore=restore, config_file=config_file)
+            app = LiveTuiApp(settings, backend, store=store, restore=restore, config_file=config_file,
+                             freeze_heap=True)
             with StopOnSignals(app) as stop:  # SIGTERM, SIGHUP: the same clean end as ctrl+q
                 app.run(mouse=settings.mouse)
             code = stop.exit_code(app.return_code or 0)  # Textual has written any traceback to sys.stderr: the log

@@ -49,6 +49,7 @@ from ..core.events import (
     SessionNews,
     ToolAsk,
 )
+from ..core.heap import freeze_long_lived
 from ..core.inbox import Inbox
 from ..core.persist import Transcript
 from ..core.sanitize import safe_text
@@ -93,6 +94,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, 
         store: Any = None,
         restore: Any = None,
         config_file: Path | None = None,
+        freeze_heap: bool = False,
     ) -> None:
         super().__init__()
         if settings.theme:  # checked at start-up against ui.tones.theme_names (cli)
@@ -108,6 +110,7 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, 
         self._audio_enabled = audio  # tests of text-only behaviour leave the devices alone
         self.saving = SavingWatch(self, lambda text, level: self.session.say(text, level))
         self._restore = restore  # a saved conversation to continue (core.store.LoadedConversation)
+        self._freeze_heap = freeze_heap  # the real command's: shorter full collections (core/heap.py)
         self.animation_level = "none"  # nothing moves by itself: no bytes over SSH
         # Only changed cells reach the terminal (see ui/terminal.py); LIVETUI_FULL_REPAINT=1
         # writes every update whole, as Textual does, should a terminal ever show it wrong.
@@ -174,6 +177,8 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, 
         self.call_after_refresh(self._begin)
         if self._audio_enabled:
             self.open_audio()
+        if self._freeze_heap:
+            self.run_worker(self._freeze_when_connected(), group="heap", exit_on_error=False)
         if lag_file := os.environ.get("LIVETUI_LOOP_LAG_FILE"):
             self.run_worker(probe_loop_lag(lag_file), group="lag-probe", exit_on_error=False)
         if stalls := Stalls.from_env(os.environ):  # bench's injected stalls (ui/lagprobe.py)
@@ -181,6 +186,11 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, 
                 self.run_worker(inject_stalls(stalls.ms, stalls.every_s), group="lag-probe", exit_on_error=False)
             if "net" in stalls.where:  # half a period after the UI's, when both stall
                 self.session.net.submit(inject_stalls(stalls.ms, stalls.every_s, stalls.every_s / 2 if "ui" in stalls.where else 0.0))
+
+    async def _freeze_when_connected(self) -> None:
+        """Once the first session is up, what exists now lives as long as the console."""
+        await self.session.connected.wait()
+        freeze_long_lived()
 
     def redraw_all(self) -> None:
         if self._shadow is not None:
