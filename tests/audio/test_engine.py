@@ -96,6 +96,39 @@ async def test_stalls_of_the_ui_and_the_session_loop_leave_no_hole_in_the_answer
     assert voice.buffer.underruns == 0  # the engine never ran out of answer to play
 
 
+def test_an_answer_arriving_at_real_time_pace_plays_without_a_hole(pulse: Pulse) -> None:
+    """The speaker starts on an answer's first chunk only once it has enough not to run
+    dry (a started stream pulls about 30 ms at once): chunks that come no faster than
+    they play, 40 ms apart, as a slow link delivers them, are heard whole, with no
+    hole a chunk in (there was one of 30 ms when the stream started at once)."""
+    rate, chunk_s, n_chunks = SPEAKER_RATE, 0.04, 25
+    t = np.arange(int(rate * chunk_s * n_chunks)) / rate
+    tone = (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes()
+    step = len(tone) // n_chunks
+    engine = ProcessEngine(None, None, 20)
+    engine.open(lambda pcm: None)
+    try:
+        with pulse.speaker_recorder() as recorder:
+            engine.buffer.new_turn()
+            first = time.monotonic()
+            for i in range(n_chunks):
+                # The pace is the scenario: a chunk every 40 ms, on the clock.
+                time.sleep(max(0.0, first + i * chunk_s - time.monotonic()))
+                engine.buffer.write(tone[i * step : (i + 1) * step])
+                engine.wake()
+            engine.buffer.end_of_turn()
+            recorder.wait_until(first + chunk_s * n_chunks + 0.5, timeout=30)
+            x = recorder.samples()[recorder.index_at(first - 0.05) :]
+            found = holes(recorder)
+        heard = sounding(x)
+        assert len(heard), "the answer was not heard"
+        assert found == [], f"holes (monotonic time, seconds long): {found}"
+        assert abs((heard[-1] - heard[0]) / rate - chunk_s * n_chunks) < 0.01  # all of it, once
+        assert engine.buffer.underruns == 0
+    finally:
+        engine.close()
+
+
 def test_a_device_that_will_not_open_is_said_in_words_and_leaves_no_process(pulse: Pulse) -> None:
     engine = ProcessEngine(None, "no such speaker", 20)
     with pytest.raises(AudioUnavailable) as caught:

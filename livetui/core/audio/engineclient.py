@@ -29,6 +29,7 @@ from .ring import (
     MIC_WANTED,
     READ,
     SPEAKER_METER,
+    START_QUEUED_MS,
     TURN_ENDED,
     UNDERRUNS,
     WRITE,
@@ -81,13 +82,15 @@ class RingPlayback:
         self._bytes_per_s = rate * SAMPLE_WIDTH
         self._turn_start = 0
         self.overflow_bytes = 0
-        # The ring was empty before the last write: the engine's speaker may be asleep.
+        # The ring held less than a start's worth before the last write: the engine's speaker
+        # may be asleep, or waiting for enough to start (core/audio/playback.py).
         self.needs_wake = False
+        self._start_bytes = rate * START_QUEUED_MS // 1000 * SAMPLE_WIDTH
 
     def write(self, pcm: bytes) -> None:
         if len(pcm) % SAMPLE_WIDTH:
             raise ValueError(f"PCM16 data of {len(pcm)} bytes is not a whole number of samples")
-        self.needs_wake = self._shared.queued() == 0
+        self.needs_wake = self._shared.queued() < self._start_bytes
         self.overflow_bytes += self._shared.write(pcm)
 
     def new_turn(self) -> None:
@@ -257,7 +260,8 @@ class ProcessEngine:
             pass
 
     def wake(self) -> None:
-        # Only when it may sleep: an answer arriving in a burst is one message, not 40.
+        # Only when it may sleep or wait to start: an answer arriving in a burst is a few
+        # messages, not 40.
         if self.buffer.needs_wake:
             self.buffer.needs_wake = False
             self._tell("wake")

@@ -23,12 +23,14 @@ PLAYBACK_BLOCK = 240
 # On-demand playback: the stream stops after this long with nothing to play (far
 # longer than the device's own latency, so the tail has been heard by then).
 IDLE_STOP_SECONDS = 0.15
-# ...and starts with this much silence: a stream that starts empty has nothing
-# queued, and PortAudio pulls several blocks at once to fill the device, draining
-# the first chunk and padding the rest with silence: a hole 40 ms into the answer.
-# 10 ms of silence first (the head of the first block, whatever the block's size)
-# costs 10 ms of onset and leaves none.
-LEAD_IN_MS = 10
+# ...and starts once it has enough not to run dry (`ready`; the engine's is
+# core/audio/ring.py's START_QUEUED_MS): a stream that starts pulls several blocks at
+# once to fill the device (about 30 ms here), and what the source lacks then is padded
+# with silence, a hole heard a chunk into the answer. On a slow link the stream waits
+# for more, but never longer than START_WAIT_SECONDS. (It used to start at once behind
+# 10 ms of silence: 10 ms more onset, and no help when the second chunk was late.)
+START_WAIT_SECONDS = 0.08
+START_POLL_SECONDS = 0.002
 
 
 class Playback(Stream):
@@ -46,7 +48,8 @@ class Playback(Stream):
     to the device plays on after the source goes quiet. So the stream runs only
     while there is something to play: `wake()` (new audio) starts it at once and
     the first block goes straight out; after IDLE_STOP_SECONDS of has_audio()
-    being false it stops; `flush()` (barge-in) stops it at once, dropping what
+    being false it stops (`ready`, if given, says when enough is queued to
+    start: the stream waits up to START_WAIT_SECONDS for it); `flush()` (barge-in) stops it at once, dropping what
     the device holds, so the speaker is silent within a few milliseconds,
     whatever the block or chunk size. A control thread does the starting and
     stopping: the sound server may be far away (over SSH) and those calls wait
@@ -65,6 +68,7 @@ class Playback(Stream):
         rate: int = OUTPUT_RATE,
         device_rate: int | None = None,
         has_audio: Callable[[], bool] | None = None,
+        ready: Callable[[], bool] | None = None,
     ) -> None:
         if block_frames <= 0:
             raise ValueError(f"block_frames must be positive, not {block_frames}")
@@ -72,13 +76,13 @@ class Playback(Stream):
         self._on_played = on_played
         self._fifo = bytearray()  # resampled audio not yet handed to the device
         self._has_audio = has_audio
+        self._ready = ready  # enough queued to start (see START_WAIT_SECONDS)
         self._control = threading.Condition()
         self._control_thread: threading.Thread | None = None
         self._enabled = False  # start() was called (on demand: the stream may still be stopped)
         self._poked = False
         self._flush = False
         self._closing = False
-        self._lead_in = 0  # frames of silence still to give after an on-demand start
         self.flushes = 0  # times the device's buffer was dropped (barge-in)
         self.resumes = 0  # times the stream was started on demand
         # Seconds from now until the first frame the source gives now leaves the device:
@@ -124,12 +128,17 @@ class Playback(Stream):
     def _run_control(self) -> None:
         assert self._has_audio is not None
         busy_at = time.monotonic()
+        waiting_since: float | None = None  # audio came while stopped; not enough to start yet
         while True:
             with self._control:
                 # Stopped: sleep until poked (an idle console wakes for nothing). Playing: look
                 # in a few times per IDLE_STOP_SECONDS to stop once the answer has played out.
-                idle_check = IDLE_STOP_SECONDS / 3 if self._started else None
-                self._control.wait_for(lambda: self._poked or self._closing, timeout=idle_check)
+                # Waiting to start: look in every START_POLL_SECONDS for the rest of the burst.
+                if waiting_since is not None:
+                    timeout: float | None = START_POLL_SECONDS
+                else:
+                    timeout = IDLE_STOP_SECONDS / 3 if self._started else None
+                self._control.wait_for(lambda: self._poked or self._closing, timeout=timeout)
                 flush, closing, enabled = self._flush, self._closing, self._enabled
                 self._flush = self._poked = False
             if closing:
@@ -139,16 +148,21 @@ class Playback(Stream):
                     self.flushes += 1
                     self._pause(drop=True)
                 if not enabled or self._error is not None:
+                    waiting_since = None
                     continue
                 now = time.monotonic()
                 if self._has_audio():
                     busy_at = now
                     if not self._started:
-                        self.resumes += 1
-                        self._lead_in = self.device_rate * LEAD_IN_MS // 1000
-                        super().start()
-                elif self._started and now - busy_at > IDLE_STOP_SECONDS:
-                    self._pause()
+                        waiting_since = now if waiting_since is None else waiting_since
+                        if self._ready is None or self._ready() or now - waiting_since >= START_WAIT_SECONDS:
+                            waiting_since = None
+                            self.resumes += 1
+                            super().start()
+                else:
+                    waiting_since = None
+                    if self._started and now - busy_at > IDLE_STOP_SECONDS:
+                        self._pause()
             except AudioUnavailable as e:  # the device went away while stopped
                 self._error = str(e)
             except Exception as e:  # noqa: BLE001 - reported through .error, like a callback failure
@@ -207,14 +221,7 @@ class Playback(Stream):
             if status & PA_OUTPUT_UNDERFLOW:
                 self.xruns += 1
             self.pull_delay_s = self._dac_delay(time_info)
-            if self._lead_in > 0 and (self._resampler is not None or self._lead_in >= frame_count):
-                self._lead_in = max(0, self._lead_in - frame_count)
-                out = bytes(frame_count * SAMPLE_WIDTH)
-            elif self._lead_in > 0:  # the rest of the lead-in, then the answer
-                quiet, self._lead_in = self._lead_in, 0
-                self.pull_delay_s += quiet / self.device_rate
-                out = bytes(quiet * SAMPLE_WIDTH) + self._pull(frame_count - quiet)
-            elif self._resampler is None:
+            if self._resampler is None:
                 out = self._pull(frame_count)
             else:
                 dac = self.pull_delay_s

@@ -28,6 +28,12 @@ from .rates import OUTPUT_RATE
 # time, so a long answer can be far ahead of the speaker.
 RING_SECONDS = 180
 
+# A stopped speaker starts once this much of an answer is queued (or all of it is in):
+# what PortAudio pulls at a start (about 30 ms) and the wait for the next chunk. The
+# service sends answers faster than real time, in bursts, so it is there a millisecond
+# or so after the first chunk; at real-time pace, 40 ms later (no hole either way).
+START_QUEUED_MS = 60
+
 # int64 slots, and who writes each.
 WRITE = 0  # console: end of the audio written
 SKIP = 1  # console: the engine drops everything before this (barge-in)
@@ -159,6 +165,11 @@ class SharedAudio:
         ints[READ] = r + n
         ints[LAST_HAD_AUDIO] = 1
         return out + bytes(nbytes - n) if n < nbytes else out
+
+    def ready_to_start(self, min_bytes: int) -> bool:
+        """Enough queued for a stopped speaker to start without running dry, or all
+        of the answer is in (START_QUEUED_MS)."""
+        return self.queued() >= min_bytes or bool(self.ints[TURN_ENDED])
 
     def has_audio(self) -> bool:
         return self.queued() > 0 or bool(self.ints[LAST_HAD_AUDIO])
