@@ -3,8 +3,9 @@
 Set-up: one shared block (core/audio/ring.py) and two socket pairs are made here;
 the engine gets their descriptors. Over `ctl` go JSON lines: the settings out and
 "opened"/"failed" back, then "wake"/"flush"/"close" out and device errors back.
-Over `mic` come the mic's chunks, raw, all the same size. The engine ends when
-`ctl` closes, so it never outlives the console, even a killed one.
+Over `mic` come the mic's chunks, raw, all the same size, a device block's in one
+message. The engine ends when `ctl` closes, so it never outlives the console, even
+a killed one.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from .ring import (
     shared_file,
 )
 
+# The largest mic message the engine sends: a device block's chunks (enginemain.py).
+MAX_MIC_MESSAGE = 65536
 OPEN_TIMEOUT_S = 20.0  # PortAudio probing devices over a slow sound server
 CLOSE_TIMEOUT_S = 2.0
 
@@ -300,13 +303,15 @@ class ProcessEngine:
         assert mic is not None
         while True:
             try:
-                data = mic.recv(size)
+                # One message, the chunks of one device block (two, usually): this thread
+                # wakes once a block, not once a chunk.
+                data = mic.recv(MAX_MIC_MESSAGE)
             except OSError:
                 return
             if not data:
                 return
-            if len(data) == size:  # one message, one chunk
-                on_mic(data)
+            for at in range(0, len(data) - len(data) % size, size):
+                on_mic(data[at : at + size])
 
 
 def _read_json(reader: Any) -> dict[str, Any] | None:

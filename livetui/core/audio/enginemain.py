@@ -55,6 +55,8 @@ class Engine:
         self.capture: Capture | None = None
         self.playback: Playback | None = None
         self._send_lock = threading.Lock()
+        self._outgoing = bytearray()  # mic chunks of the device block so far
+        self._block_bytes = 0
         self._closing = threading.Event()
 
     def send(self, message: dict[str, Any]) -> None:
@@ -77,11 +79,18 @@ class Engine:
     def _heard(self, pcm: bytes) -> None:
         self.mic_meter.feed(pcm)
         self._publish(self.mic_meter, MIC_METER)
-        if self.shared.ints[MIC_WANTED]:
+        if not self.shared.ints[MIC_WANTED]:
+            self._outgoing.clear()
+            return
+        # A device block's chunks go as one message: the console's reader wakes once a
+        # block (25 times a second), not once a chunk.
+        self._outgoing += pcm
+        if len(self._outgoing) >= self._block_bytes:
             try:
-                self.mic.send(pcm)
-            except OSError:  # the console is stalled (this chunk goes) or gone (CTL's end closes us)
+                self.mic.send(self._outgoing)
+            except OSError:  # the console is stalled (these chunks go) or gone (CTL's end closes us)
                 pass
+            self._outgoing.clear()
 
     def open(self, settings: dict[str, Any]) -> dict[str, Any]:
         chunk_ms = int(settings.get("chunk_ms", 20))
@@ -94,9 +103,14 @@ class Engine:
                                  block_frames=OUTPUT_RATE * PLAYBACK_BLOCK_MS // 1000)
         self.capture = Capture(self._heard, settings.get("input_device"), chunk_ms=chunk_ms,
                                block_ms=max(chunk_ms, CAPTURE_BLOCK_MS))
+        self._block_bytes = self.capture.block_frames * SAMPLE_WIDTH
         self.playback.start()
-        if self.shared.ints[MIC_WANTED]:
-            self.capture.start()
+        # Started even when muted, and stopped at once: ALSA's PulseAudio plugin keeps a
+        # capture that was opened and never started streaming into its own buffer (0.6-1.3%
+        # of a core for nothing); a stopped one is corked.
+        self.capture.start()
+        if not self.shared.ints[MIC_WANTED]:
+            self.capture.stop()
         return {
             "ev": "opened",
             "input": self.capture.device.name, "input_rate": self.capture.device_rate,
