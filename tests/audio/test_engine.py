@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
+from livetui.core.audio.engine import ENGINES, EngineKind, make_engine
 from livetui.core.audio.engineclient import ProcessEngine
 from livetui.core.audio.portaudio import AudioUnavailable
 from livetui.core.settings import AudioSettings, Settings
@@ -96,7 +97,8 @@ async def test_stalls_of_the_ui_and_the_session_loop_leave_no_hole_in_the_answer
     assert voice.buffer.underruns == 0  # the engine never ran out of answer to play
 
 
-def test_an_answer_arriving_at_real_time_pace_plays_without_a_hole(pulse: Pulse) -> None:
+@pytest.mark.parametrize("kind", ENGINES)
+def test_an_answer_arriving_at_real_time_pace_plays_without_a_hole(pulse: Pulse, kind: EngineKind) -> None:
     """The speaker starts on an answer's first chunk only once it has enough not to run
     dry (a started stream pulls about 30 ms at once): chunks that come no faster than
     they play, 40 ms apart, as a slow link delivers them, are heard whole, with no
@@ -105,7 +107,7 @@ def test_an_answer_arriving_at_real_time_pace_plays_without_a_hole(pulse: Pulse)
     t = np.arange(int(rate * chunk_s * n_chunks)) / rate
     tone = (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes()
     step = len(tone) // n_chunks
-    engine = ProcessEngine(None, None, 20)
+    engine = make_engine(kind, None, None, 20)
     engine.open(lambda pcm: None)
     try:
         with pulse.speaker_recorder() as recorder:

@@ -99,6 +99,7 @@ class ThreadEngine:
     def open(self, on_mic: MicSink) -> None:
         from .capture import Capture
         from .playback import Playback
+        from .ring import START_QUEUED_MS
 
         def mic(pcm: bytes) -> None:
             self.mic_meter.feed(pcm)
@@ -109,7 +110,8 @@ class ThreadEngine:
             # On demand: started by the first chunk of an answer, so it plays at once,
             # and flushed on `interrupted`, so the speaker stops at once.
             self.playback = Playback(lambda frames: self.buffer.read(frames * 2, self._pull_delay()), self._devices[1],
-                                     on_played=self.speaker_meter.feed, has_audio=lambda: self.buffer.playing)
+                                     on_played=self.speaker_meter.feed, has_audio=lambda: self.buffer.playing,
+                                     ready=lambda: self.buffer.ready_to_start(START_QUEUED_MS))
             self.capture = Capture(mic, self._devices[0], chunk_ms=self._chunk_ms)
             self.playback.start()
             self.capture.start()

@@ -172,6 +172,11 @@ class PlaybackBuffer:
         """Milliseconds of audio queued."""
         return self._queued * 1000 / self._bytes_per_s
 
+    def ready_to_start(self, min_ms: float) -> bool:
+        """Enough queued for a stopped speaker to start without running dry, or all of
+        the turn is in (core/audio/ring.py's START_QUEUED_MS)."""
+        return self.depth_ms >= min_ms or self._ended
+
     @property
     def playing(self) -> bool:
         """Audio is queued, or the last read handed some to the device."""

@@ -46,14 +46,14 @@ class Playback(Stream):
     buffers full of silence, so new audio queues behind them (two blocks and the
     sound server's share: 20-30 ms with 10 ms blocks), and audio already handed
     to the device plays on after the source goes quiet. So the stream runs only
-    while there is something to play: `wake()` (new audio) starts it at once and
-    the first block goes straight out; after IDLE_STOP_SECONDS of has_audio()
-    being false it stops (`ready`, if given, says when enough is queued to
-    start: the stream waits up to START_WAIT_SECONDS for it); `flush()` (barge-in) stops it at once, dropping what
-    the device holds, so the speaker is silent within a few milliseconds,
-    whatever the block or chunk size. A control thread does the starting and
-    stopping: the sound server may be far away (over SSH) and those calls wait
-    for it, which no caller of wake() or flush() must.
+    while there is something to play: `wake()` (new audio) starts it as soon as
+    `ready()` says enough is queued (at once without `ready`; at most
+    START_WAIT_SECONDS later), and the first block goes straight out; after
+    IDLE_STOP_SECONDS of has_audio() being false it stops; `flush()` (barge-in)
+    stops it at once, dropping what the device holds, so the speaker is silent
+    within a few milliseconds, whatever the block or chunk size. A control thread
+    does the starting and stopping: the sound server may be far away (over SSH)
+    and those calls wait for it, which no caller of wake() or flush() must.
     """
 
     kind: Kind = "output"
