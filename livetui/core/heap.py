@@ -13,6 +13,7 @@ never collected; garbage alive at that moment is a one-off, bounded loss.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 _frozen = False
@@ -27,3 +28,9 @@ def freeze_long_lived() -> bool:
     _frozen = True
     gc.freeze()
     return True
+
+
+async def freeze_once_connected(connected: asyncio.Event) -> None:
+    """Freeze once the first session is up: what exists then lives as long as the console."""
+    await connected.wait()
+    freeze_long_lived()

@@ -49,23 +49,22 @@ from ..core.events import (
     SessionNews,
     ToolAsk,
 )
-from ..core.heap import freeze_long_lived
+from ..core.heap import freeze_once_connected
 from ..core.inbox import Inbox
 from ..core.persist import Transcript
-from ..core.sanitize import safe_text
 from ..core.session import SessionController
 from ..core.settings import Settings
 from .actions import APP, system_commands
 from .conversations import Conversations
 from .copying import Copying
 from .editor import Editing
-from .lagprobe import Stalls, inject_stalls, probe_loop_lag
+from .functioncalls import FunctionCalls
+from .lagprobe import start_bench_hooks
 from .messages import AudioReady, LiveEvents
 from .safeinput import safe_input
 from .safescreen import safe_update
 from .saving import SavingWatch
 from .screens.main import MainScreen
-from .screens.toolanswer import ToolAnswerScreen, ToolReply
 from .terminal import DiffUpdate, ShadowScreen
 from .textual_internals import CompositorUpdate, FrameHook
 from .toasts import PlainToasts
@@ -79,7 +78,7 @@ from .widgets.tokens import TokenCounter
 from .widgets.transcripts import TranscriptPane
 
 
-class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, Editing, App[int]):  # frames: ui/textual_internals.py; toasts: plain (ui/toasts.py)
+class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, Editing, FunctionCalls, App[int]):  # frames: ui/textual_internals.py; toasts: plain (ui/toasts.py)
     CSS_PATH = "livetui.tcss"
     TITLE = "livetui"
 
@@ -178,19 +177,8 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, 
         if self._audio_enabled:
             self.open_audio()
         if self._freeze_heap:
-            self.run_worker(self._freeze_when_connected(), group="heap", exit_on_error=False)
-        if lag_file := os.environ.get("LIVETUI_LOOP_LAG_FILE"):
-            self.run_worker(probe_loop_lag(lag_file), group="lag-probe", exit_on_error=False)
-        if stalls := Stalls.from_env(os.environ):  # bench's injected stalls (ui/lagprobe.py)
-            if "ui" in stalls.where:
-                self.run_worker(inject_stalls(stalls.ms, stalls.every_s), group="lag-probe", exit_on_error=False)
-            if "net" in stalls.where:  # half a period after the UI's, when both stall
-                self.session.net.submit(inject_stalls(stalls.ms, stalls.every_s, stalls.every_s / 2 if "ui" in stalls.where else 0.0))
-
-    async def _freeze_when_connected(self) -> None:
-        """Once the first session is up, what exists now lives as long as the console."""
-        await self.session.connected.wait()
-        freeze_long_lived()
+            self.run_worker(freeze_once_connected(self.session.connected), group="heap", exit_on_error=False)
+        start_bench_hooks(self, self.session.net.submit)  # off unless bench/ asks (ui/lagprobe.py)
 
     def redraw_all(self) -> None:
         if self._shadow is not None:
@@ -291,37 +279,6 @@ class LiveTuiApp(FrameHook, PlainToasts, VoiceControls, Conversations, Copying, 
                         await widget.show_sources()
                 case ToolCardChanged(turn=turn, card=card):
                     await self._show_tool_card(chat, turn, card)
-
-    # -- function calls (core/tools/desk.py) ---------------------------------------
-
-    async def _show_tool_card(self, chat: ChatView, turn: Any, card: Any) -> None:
-        widget = chat.widget_for(turn)
-        if isinstance(widget, ModelMessage):
-            await widget.tool_cards.show(card)
-        if card.done:  # answered elsewhere, cancelled, or its session left: its dialog goes
-            for screen in self.screen_stack:
-                if isinstance(screen, ToolAnswerScreen) and screen.call_id == card.call_id:
-                    screen.dismiss(None)
-                    if card.state == "cancelled":
-                        self.notify(f"The model cancelled its call of {safe_text(card.name)}.", severity="warning")
-
-    def _ask_tool(self, ask: ToolAsk) -> None:
-        """The dialog for a call the person answers; its answer goes to the desk."""
-        if any(isinstance(s, ToolAnswerScreen) and s.call_id == ask.card.call_id for s in self.screen_stack):
-            return
-
-        async def answered(reply: ToolReply | None) -> None:
-            if reply is not None:
-                await self.session.answer_call(reply.call_id, reply.response, reply.scheduling)
-
-        self.push_screen(ToolAnswerScreen(ask), answered)
-
-    def action_answer_call(self) -> None:
-        waiting = self.session.tools.waiting()
-        if not waiting:
-            self.notify("No function call is waiting for an answer.")
-            return
-        self._ask_tool(self.session.tools.ask(waiting[0]))
 
     def _offer_audio_fallback(self, message: str) -> None:
         from .screens.confirm import transcript_offer

@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 async def probe_loop_lag(path: str) -> None:
@@ -67,3 +72,15 @@ async def inject_stalls(ms: int, every_s: float, offset_s: float = 0.0) -> None:
     while True:
         await asyncio.sleep(every_s)
         hold_gil(ms)
+
+
+def start_bench_hooks(app: App[Any], submit_net: Callable[[Coroutine[Any, Any, None]], object]) -> None:
+    """Start what the environment asks for: the loop-lag probe on the UI's loop, stalls
+    there and/or on the session's loop (`submit_net` runs a coroutine on it)."""
+    if lag_file := os.environ.get("LIVETUI_LOOP_LAG_FILE"):
+        app.run_worker(probe_loop_lag(lag_file), group="lag-probe", exit_on_error=False)
+    if stalls := Stalls.from_env(os.environ):
+        if "ui" in stalls.where:
+            app.run_worker(inject_stalls(stalls.ms, stalls.every_s), group="lag-probe", exit_on_error=False)
+        if "net" in stalls.where:  # half a period after the UI's, when both stall
+            submit_net(inject_stalls(stalls.ms, stalls.every_s, stalls.every_s / 2 if "ui" in stalls.where else 0.0))

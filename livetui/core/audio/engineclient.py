@@ -30,7 +30,7 @@ from .ring import (
     MIC_WANTED,
     READ,
     SPEAKER_METER,
-    START_QUEUED_MS,
+    START_QUEUED_BYTES,
     TURN_ENDED,
     UNDERRUNS,
     WRITE,
@@ -88,12 +88,11 @@ class RingPlayback:
         # The ring held less than a start's worth before the last write: the engine's speaker
         # may be asleep, or waiting for enough to start (core/audio/playback.py).
         self.needs_wake = False
-        self._start_bytes = rate * START_QUEUED_MS // 1000 * SAMPLE_WIDTH
 
     def write(self, pcm: bytes) -> None:
         if len(pcm) % SAMPLE_WIDTH:
             raise ValueError(f"PCM16 data of {len(pcm)} bytes is not a whole number of samples")
-        self.needs_wake = self._shared.queued() < self._start_bytes
+        self.needs_wake = self._shared.queued() < START_QUEUED_BYTES
         self.overflow_bytes += self._shared.write(pcm)
 
     def new_turn(self) -> None:

@@ -28,7 +28,7 @@ from .pcm import SAMPLE_WIDTH
 from .playback import Playback
 from .portaudio import AudioUnavailable
 from .rates import OUTPUT_RATE
-from .ring import MIC_METER, MIC_WANTED, SPEAKER_METER, START_QUEUED_MS, XRUNS, SharedAudio
+from .ring import MIC_METER, MIC_WANTED, SPEAKER_METER, XRUNS, SharedAudio
 
 ERROR_CHECK_S = 0.5
 REALTIME_PRIORITY = 10  # low among realtime threads: under the sound server's own (rtkit gives it 20+)
@@ -95,11 +95,10 @@ class Engine:
     def open(self, settings: dict[str, Any]) -> dict[str, Any]:
         chunk_ms = int(settings.get("chunk_ms", 20))
         read = self.shared.read
-        start_bytes = OUTPUT_RATE * START_QUEUED_MS // 1000 * SAMPLE_WIDTH
         # The playback's delay goes with each read: the ring stamps when an answer's first sample is heard.
         self.playback = Playback(lambda frames: read(frames * SAMPLE_WIDTH, self._pull_delay()), settings.get("output_device"),
                                  on_played=self._played, has_audio=self.shared.has_audio,
-                                 ready=lambda: self.shared.ready_to_start(start_bytes),
+                                 ready=self.shared.ready_to_start,
                                  block_frames=OUTPUT_RATE * PLAYBACK_BLOCK_MS // 1000)
         self.capture = Capture(self._heard, settings.get("input_device"), chunk_ms=chunk_ms,
                                block_ms=max(chunk_ms, CAPTURE_BLOCK_MS))

@@ -33,6 +33,7 @@ RING_SECONDS = 180
 # service sends answers faster than real time, in bursts, so it is there a millisecond
 # or so after the first chunk; at real-time pace, 40 ms later (no hole either way).
 START_QUEUED_MS = 60
+START_QUEUED_BYTES = OUTPUT_RATE * START_QUEUED_MS // 1000 * SAMPLE_WIDTH
 
 # int64 slots, and who writes each.
 WRITE = 0  # console: end of the audio written
@@ -166,10 +167,10 @@ class SharedAudio:
         ints[LAST_HAD_AUDIO] = 1
         return out + bytes(nbytes - n) if n < nbytes else out
 
-    def ready_to_start(self, min_bytes: int) -> bool:
+    def ready_to_start(self) -> bool:
         """Enough queued for a stopped speaker to start without running dry, or all
         of the answer is in (START_QUEUED_MS)."""
-        return self.queued() >= min_bytes or bool(self.ints[TURN_ENDED])
+        return self.queued() >= START_QUEUED_BYTES or bool(self.ints[TURN_ENDED])
 
     def has_audio(self) -> bool:
         return self.queued() > 0 or bool(self.ints[LAST_HAD_AUDIO])
